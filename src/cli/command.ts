@@ -1,0 +1,20 @@
+/** A `mien` sub-command: argument parsing and printing only; the work lives in the modules it calls. */
+export interface Command {
+  readonly name: string;
+  /** One line for `mien --help`. */
+  readonly summary: string;
+  /** Full usage text for `mien NAME --help`. */
+  readonly usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+/** A user-facing failure: printed as one line, without a stack trace, exit status 1 (2 for usage). */
+export class CliError extends Error {
+  override name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,55 @@
+import { CliError, type Command } from './command.js';
+import { modelsCommand } from './commands/models.js';
+
+const COMMANDS: readonly Command[] = [modelsCommand];
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'mien: real-time facial-expression analysis for live video',
+    '',
+    'Usage: mien COMMAND [options]     (mien COMMAND --help for its options)',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) throw new CliError(`unknown command "${name}"\n\n${help()}`, 2);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.usage);
+    return 0;
+  }
+  return command.run(rest);
+}
+
+process.on('unhandledRejection', (reason) => {
+  console.error('mien: internal error:', reason);
+  process.exit(70);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof CliError) {
+      console.error(`mien: ${error.message}`);
+      process.exitCode = error.exitCode;
+    } else if (error instanceof Error && error.name === 'TypeError' && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      console.error(`mien: ${error.message}`);
+      process.exitCode = 2;
+    } else {
+      console.error('mien:', error instanceof Error ? error.message : error);
+      if (process.env.MIEN_DEBUG && error instanceof Error) console.error(error.stack);
+      process.exitCode = 1;
+    }
+  },
+);
