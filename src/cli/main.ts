@@ -1,7 +1,8 @@
 import { CliError, type Command } from './command.js';
+import { facesCommand } from './commands/faces.js';
 import { modelsCommand } from './commands/models.js';
 
-const COMMANDS: readonly Command[] = [modelsCommand];
+const COMMANDS: readonly Command[] = [facesCommand, modelsCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,5 +1,5 @@
 import type { RgbImage } from '../image/rgb-image.js';
-import { cropResize } from '../image/warp.js';
+import { cropResize, warpAffine } from '../image/warp.js';
 import type { DetectionCandidates } from '../models/detector.js';
 import type { ExpressionOutputs } from '../models/expression.js';
 import type { HeadPose } from '../models/pose.js';
@@ -7,7 +7,7 @@ import { alignEyes, alignToArcFace, EYE_CROP_EYES, type AlignedFace } from './al
 import { selectFaces, type DetectionOptions, type FaceDetection } from './detect.js';
 import { boxHeight, boxWidth } from './geometry.js';
 import { headPoseFromLandmarks } from './head-pose.js';
-import { fivePointsFrom68, landmarkRegion, landmarksInFrame, type FivePoints } from './landmarks.js';
+import { eyeLineAngle, fivePointsFrom68, landmarkCropTransform, landmarksInFrame, type FivePoints } from './landmarks.js';
 import { judgeQuality, type QualityThresholds, type QualityVerdict } from './quality.js';
 import { sharpnessAroundEyes, type SharpnessOptions } from './sharpness.js';
 
@@ -29,10 +29,17 @@ export interface FaceQuality extends QualityVerdict {
   readonly roll: number;
 }
 
-/** A detected face with its landmarks, alignment and FaceQA verdict. */
-export interface LocatedFace {
+/** A face found in a frame. */
+export interface FaceRef {
   readonly frame: RgbImage;
   readonly detection: FaceDetection;
+}
+
+/** Roll (radians) past which landmarks are located a second time on an upright crop. */
+const UPRIGHT_TOLERANCE = (8 * Math.PI) / 180;
+
+/** A detected face with its landmarks, alignment and FaceQA verdict. */
+export interface LocatedFace extends FaceRef {
   /** 68 points in frame pixels. */
   readonly landmarks68: Float32Array;
   readonly points: FivePoints;
@@ -63,14 +70,20 @@ export class FaceCore {
     return candidates.map((c, i) => selectFaces(c, frames[i].width, frames[i].height, this.options.detection));
   }
 
-  async locate(faces: readonly { frame: RgbImage; detection: FaceDetection }[]): Promise<LocatedFace[]> {
+  /**
+   * Landmarks, alignment and FaceQA for each face. Faces tilted by more than `UPRIGHT_TOLERANCE`
+   * get a second landmark pass on a crop turned upright: the landmark model was trained on
+   * upright faces and drifts by several pixels at 30 degrees of roll.
+   */
+  async locate(faces: readonly FaceRef[]): Promise<LocatedFace[]> {
     if (faces.length === 0) return [];
-    const { width, height } = this.models.landmarks.input;
-    const regions = faces.map(({ frame, detection }) => landmarkRegion(detection.box, frame.width, frame.height));
-    const crops = faces.map(({ frame }, i) => cropResize(frame, regions[i].x, regions[i].y, regions[i].width, regions[i].height, width, height));
-    const relative = await this.models.landmarks.locate(crops);
+    const first = await this.landmarks68(faces, faces.map(() => 0));
+    const angles = first.map((l) => eyeLineAngle(fivePointsFrom68(l)));
+    const tilted = faces.map((_, i) => i).filter((i) => Math.abs(angles[i]) > UPRIGHT_TOLERANCE);
+    const second = await this.landmarks68(tilted.map((i) => faces[i]), tilted.map((i) => angles[i]));
+    tilted.forEach((i, k) => (first[i] = second[k]));
     return faces.map(({ frame, detection }, i) => {
-      const landmarks68 = landmarksInFrame(relative[i], regions[i]);
+      const landmarks68 = first[i];
       const points = fivePointsFrom68(landmarks68);
       const eyeCrop = alignEyes(frame, points);
       const sharpness = sharpnessAroundEyes(eyeCrop.image, EYE_CROP_EYES, this.options.sharpness);
@@ -81,8 +94,17 @@ export class FaceCore {
     });
   }
 
+  private async landmarks68(faces: readonly FaceRef[], angles: readonly number[]): Promise<Float32Array[]> {
+    if (faces.length === 0) return [];
+    const crop = this.models.landmarks.input;
+    const maps = faces.map(({ frame, detection }, i) => landmarkCropTransform(detection.box, frame, crop, angles[i]));
+    const crops = faces.map(({ frame }, i) => warpAffine(frame, maps[i], crop.width, crop.height));
+    const relative = await this.models.landmarks.locate(crops);
+    return relative.map((r, i) => landmarksInFrame(r, maps[i], crop));
+  }
+
   /** HopeNet's head pose, for comparison with the landmark-based pose FaceQA uses. */
-  async headPose(faces: readonly { frame: RgbImage; detection: FaceDetection }[]): Promise<HeadPose[]> {
+  async headPose(faces: readonly FaceRef[]): Promise<HeadPose[]> {
     if (faces.length === 0) return [];
     const { width, height } = this.models.pose.input;
     const crops = faces.map(({ frame, detection: { box } }) => {

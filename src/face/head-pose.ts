@@ -3,22 +3,38 @@
  * face that best reproject onto the detected landmarks through a pinhole camera.
  */
 
-/** iBUG-68 indices and 3-D positions (camera axes: x right, y down, z away from the camera; mm-like units). */
-const MEAN_FACE: readonly { readonly index: number; readonly xyz: readonly [number, number, number] }[] = [
+/** A landmark of the 3-D mean face: its iBUG-68 index and position. */
+export interface MeanFacePoint {
+  readonly index: number;
+  readonly xyz: readonly [number, number, number];
+}
+
+/**
+ * iBUG-68 indices and 3-D positions of a mean face (camera axes: x right, y down, z away from the
+ * camera; nose tip at the origin; about 0.2 mm a unit). Eleven rigid points: eye corners, nose
+ * bridge, wings and base, mouth corners. The jaw line is left out: the landmark model pulls the
+ * chin to the detection box's lower edge, and with it, yaw agreed with HopeNet less (docs/face.md).
+ */
+const MEAN_FACE: readonly MeanFacePoint[] = [
   { index: 30, xyz: [0, 0, 0] }, // nose tip
-  { index: 8, xyz: [0, 330, 65] }, // chin
-  { index: 36, xyz: [-225, -170, 135] }, // outer corner of the eye on the image's left
-  { index: 45, xyz: [225, -170, 135] }, // outer corner of the other eye
-  { index: 48, xyz: [-150, 150, 125] }, // mouth corner, image left
-  { index: 54, xyz: [150, 150, 125] }, // mouth corner, image right
+  { index: 27, xyz: [0, -175, 80] }, // nose bridge between the eyes
+  { index: 33, xyz: [0, 40, 45] }, // base of the nose
+  { index: 31, xyz: [-55, 25, 60] }, // nose wings
+  { index: 35, xyz: [55, 25, 60] },
+  { index: 36, xyz: [-225, -170, 135] }, // outer eye corners (36 is on the image's left)
+  { index: 45, xyz: [225, -170, 135] },
+  { index: 39, xyz: [-80, -165, 100] }, // inner eye corners
+  { index: 42, xyz: [80, -165, 100] },
+  { index: 48, xyz: [-150, 150, 125] }, // mouth corners
+  { index: 54, xyz: [150, 150, 125] },
 ];
 
 export interface PnpPose {
   /** Degrees; positive when the face turns towards the image's left (the subject's right). */
   readonly yaw: number;
-  /** Degrees; positive when the face tilts up. */
+  /** Degrees, signed as HopeNet's pitch. */
   readonly pitch: number;
-  /** Degrees; positive when the face rolls clockwise in the image. */
+  /** Degrees, signed as HopeNet's roll. */
   readonly roll: number;
   /** Root-mean-square reprojection error in pixels. */
   readonly error: number;
@@ -133,10 +149,15 @@ const sumSquares = (v: readonly number[]): number => v.reduce((s, x) => s + x * 
  * pinhole camera of focal length equal to the frame width, centred. Levenberg-Marquardt refines a
  * scaled-orthographic start.
  */
-export function headPoseFromLandmarks(landmarks68: ArrayLike<number>, frameWidth: number, frameHeight: number): PnpPose {
+export function headPoseFromLandmarks(
+  landmarks68: ArrayLike<number>,
+  frameWidth: number,
+  frameHeight: number,
+  meanFace: readonly MeanFacePoint[] = MEAN_FACE,
+): PnpPose {
   if (landmarks68.length !== 136) throw new TypeError(`expected 68 landmarks (136 values), got ${landmarks68.length}`);
-  const model = MEAN_FACE.map((p) => [...p.xyz] as Vec3);
-  const image = MEAN_FACE.flatMap((p) => [landmarks68[2 * p.index], landmarks68[2 * p.index + 1]]);
+  const model = meanFace.map((p) => [...p.xyz] as Vec3);
+  const image = meanFace.flatMap((p) => [landmarks68[2 * p.index], landmarks68[2 * p.index + 1]]);
   const f = frameWidth, cx = frameWidth / 2, cy = frameHeight / 2;
   let params = weakPerspectiveStart(model, image, f, cx, cy);
   let res = residuals(params, model, image, f, cx, cy);
@@ -179,8 +200,8 @@ export function headPoseFromLandmarks(landmarks68: ArrayLike<number>, frameWidth
   const deg = 180 / Math.PI;
   return {
     yaw: Math.asin(Math.max(-1, Math.min(1, -r[6]))) * deg,
-    pitch: Math.atan2(r[7], r[8]) * deg,
+    pitch: -Math.atan2(r[7], r[8]) * deg,
     roll: Math.atan2(r[3], r[0]) * deg,
-    error: Math.sqrt(cost / MEAN_FACE.length),
+    error: Math.sqrt(cost / meanFace.length),
   };
 }

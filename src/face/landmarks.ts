@@ -1,27 +1,37 @@
+import { applyAffine, invertAffine, type Affine } from '../image/affine.js';
 import { boxHeight, boxWidth, type Box, type Point } from './geometry.js';
 
-/** The pixel region a landmark model sees for a face: the detection box, shifted inside the frame. */
-export interface Region {
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
+/**
+ * The map from frame pixels to the landmark model's crop: the detection box (moved inside the
+ * frame, as the model was trained) resized to the crop, or, with `angle`, the same box turned by
+ * `angle` radians about its centre so that a tilted face reaches the model upright.
+ */
+export function landmarkCropTransform(box: Box, frame: { width: number; height: number }, crop: { width: number; height: number }, angle = 0): Affine {
+  const width = Math.min(boxWidth(box), frame.width);
+  const height = Math.min(boxHeight(box), frame.height);
+  const sx = crop.width / width, sy = crop.height / height;
+  if (angle === 0) {
+    const x = Math.min(Math.max(box[0], 0), frame.width - width);
+    const y = Math.min(Math.max(box[1], 0), frame.height - height);
+    return [sx, 0, -x * sx, 0, sy, -y * sy];
+  }
+  const cx = (box[0] + box[2]) / 2, cy = (box[1] + box[3]) / 2;
+  const c = Math.cos(-angle), s = Math.sin(-angle);
+  // Rotate by -angle about the box centre, then scale into the crop around its centre.
+  return [
+    sx * c, -sx * s, crop.width / 2 - sx * (c * cx - s * cy),
+    sy * s, sy * c, crop.height / 2 - sy * (s * cx + c * cy),
+  ];
 }
 
-export function landmarkRegion(box: Box, frameWidth: number, frameHeight: number): Region {
-  const width = Math.min(boxWidth(box), frameWidth);
-  const height = Math.min(boxHeight(box), frameHeight);
-  const x = Math.min(Math.max(box[0], 0), frameWidth - width);
-  const y = Math.min(Math.max(box[1], 0), frameHeight - height);
-  return { x, y, width, height };
-}
-
-/** Maps landmarks given as fractions of `region` (x0, y0, x1, y1, ...) to frame pixels. */
-export function landmarksInFrame(relative: ArrayLike<number>, region: Region): Float32Array {
+/** Maps landmarks given as fractions of the crop (x0, y0, x1, y1, ...) back to frame pixels. */
+export function landmarksInFrame(relative: ArrayLike<number>, toCrop: Affine, crop: { width: number; height: number }): Float32Array {
+  const back = invertAffine(toCrop);
   const out = new Float32Array(relative.length);
   for (let i = 0; i < relative.length; i += 2) {
-    out[i] = region.x + relative[i] * region.width;
-    out[i + 1] = region.y + relative[i + 1] * region.height;
+    const [x, y] = applyAffine(back, relative[i] * crop.width, relative[i + 1] * crop.height);
+    out[i] = x;
+    out[i + 1] = y;
   }
   return out;
 }
@@ -63,4 +73,9 @@ export function fivePointsFrom68(l: ArrayLike<number>): FivePoints {
 
 export function fivePointsArray(p: FivePoints): Point[] {
   return [p.leftEye, p.rightEye, p.nose, p.mouthLeft, p.mouthRight];
+}
+
+/** Angle of the line from the left eye to the right eye, radians, clockwise in the image. */
+export function eyeLineAngle(p: FivePoints): number {
+  return Math.atan2(p.rightEye[1] - p.leftEye[1], p.rightEye[0] - p.leftEye[0]);
 }

@@ -1,0 +1,23 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRgbImage, type RgbImage } from '../../src/image/rgb-image.js';
+
+/** ../shared/fixtures beside the checkout (see its README); tests read it, the product never does. */
+export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/', import.meta.url));
+
+export const fixture = (path: string): string => join(FIXTURES, path);
+
+/** A scratch directory for one test file's outputs. */
+export const scratchDir = (): string => mkdtempSync(join(tmpdir(), 'mien-test-'));
+
+/** One decoded video frame, taken with Debian's ffmpeg (independent of Mien's own decoder). */
+export function videoFrameAt(path: string, seconds: number): RgbImage {
+  const probe = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', path], { encoding: 'utf8' });
+  const [width, height] = probe.trim().split(',').map(Number);
+  const out = join(scratchDir(), 'frame.rgb');
+  execFileSync('ffmpeg', ['-v', 'error', '-ss', String(seconds), '-i', path, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-y', out]);
+  return createRgbImage(width, height, new Uint8Array(readFileSync(out)));
+}
