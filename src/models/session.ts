@@ -1,0 +1,134 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import ort from 'onnxruntime-node';
+
+/** Where inference runs. */
+export type ExecutionProvider = 'cuda' | 'cpu';
+
+export interface InferenceOptions {
+  /**
+   * 'auto' (default): the CUDA execution provider when its libraries and a GPU are there, else CPU
+   * with one log line saying why. 'cuda' fails when CUDA cannot load; 'cpu' never tries it.
+   */
+  readonly provider?: 'auto' | ExecutionProvider;
+  /** Threads one operator may use. Default: $MIEN_INTRA_OP_THREADS, else the machine's cores. */
+  readonly intraOpThreads?: number;
+  /** Threads running independent operators in parallel. Default: $MIEN_INTER_OP_THREADS, else 1. */
+  readonly interOpThreads?: number;
+  /**
+   * ONNX Runtime graph optimisation. Default 'all'; each model's contract may ask for less where
+   * 'all' measured slower (bench/models.ts).
+   */
+  readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Where the one-line provider notice goes. Default: stderr. */
+  readonly log?: (line: string) => void;
+}
+
+export class ModelLoadError extends Error {
+  override name = 'ModelLoadError';
+}
+
+type SessionFactory = (path: string, options: ort.InferenceSession.SessionOptions) => Promise<ort.InferenceSession>;
+
+/** An ONNX Runtime session and the provider it actually got. */
+export interface ModelSession {
+  readonly path: string;
+  readonly provider: ExecutionProvider;
+  run(feeds: Record<string, ort.Tensor>, outputs?: readonly string[]): Promise<Record<string, ort.Tensor>>;
+  close(): Promise<void>;
+}
+
+const require = createRequire(import.meta.url);
+
+/** True when onnxruntime-node was installed with its CUDA provider libraries (docs/gpu.md). */
+export function cudaProviderInstalled(): boolean {
+  const binding = dirname(require.resolve('onnxruntime-node'));
+  const bin = join(binding, '..', 'bin', 'napi-v6', process.platform, process.arch);
+  return existsSync(join(bin, 'libonnxruntime_providers_cuda.so')) && existsSync(join(bin, 'libonnxruntime_providers_shared.so'));
+}
+
+function threadsFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new TypeError(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+export function sessionOptions(options: InferenceOptions, provider: ExecutionProvider): ort.InferenceSession.SessionOptions {
+  const intra = options.intraOpThreads ?? threadsFromEnv('MIEN_INTRA_OP_THREADS', availableParallelism());
+  const inter = options.interOpThreads ?? threadsFromEnv('MIEN_INTER_OP_THREADS', 1);
+  for (const [name, value] of [['intraOpThreads', intra], ['interOpThreads', inter]] as const) {
+    if (!Number.isInteger(value) || value < 1) throw new TypeError(`${name} must be a positive integer, got ${value}`);
+  }
+  return {
+    executionProviders: [provider],
+    graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
+    intraOpNumThreads: intra,
+    interOpNumThreads: inter,
+    // Spinning threads burn the cores that other sessions and the decoder need (halves throughput
+    // when several sessions share two cores).
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+  };
+}
+
+let providerNoticeShown = false;
+
+/**
+ * Opens a model with the provider policy of `options`. `create` is the seam tests use to stand in
+ * for a CUDA provider that does or does not load.
+ */
+export async function openModelSession(
+  path: string,
+  options: InferenceOptions = {},
+  create: SessionFactory = (p, o) => ort.InferenceSession.create(p, o),
+  cudaInstalled: () => boolean = cudaProviderInstalled,
+): Promise<ModelSession> {
+  if (!existsSync(path)) {
+    throw new ModelLoadError(`model file ${path} is missing; run \`mien models fetch\` (or scripts/setup)`);
+  }
+  const wanted = options.provider ?? 'auto';
+  const log = options.log ?? ((line: string) => console.error(line));
+  let fallbackReason: string | undefined;
+  if (wanted !== 'cpu') {
+    if (cudaInstalled()) {
+      try {
+        return wrap(path, 'cuda', await create(path, sessionOptions(options, 'cuda')));
+      } catch (error) {
+        fallbackReason = `CUDA provider failed to load (${(error as Error).message.split('\n')[0]})`;
+      }
+    } else {
+      fallbackReason = 'onnxruntime-node was installed without its CUDA provider libraries';
+    }
+    if (wanted === 'cuda') throw new ModelLoadError(`cannot use CUDA for ${path}: ${fallbackReason}`);
+  }
+  let session: ort.InferenceSession;
+  try {
+    session = await create(path, sessionOptions(options, 'cpu'));
+  } catch (error) {
+    throw new ModelLoadError(`cannot load model ${path}: ${(error as Error).message}`);
+  }
+  if (fallbackReason && !providerNoticeShown) {
+    providerNoticeShown = true;
+    log(`mien: inference on CPU: ${fallbackReason} (docs/gpu.md)`);
+  }
+  return wrap(path, 'cpu', session);
+}
+
+function wrap(path: string, provider: ExecutionProvider, session: ort.InferenceSession): ModelSession {
+  let closed = false;
+  return {
+    path,
+    provider,
+    run: async (feeds, outputs) => (outputs ? session.run(feeds, outputs as string[]) : session.run(feeds)) as Promise<Record<string, ort.Tensor>>,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await session.release();
+    },
+  };
+}
+
+export { ort };
