@@ -1,0 +1,60 @@
+import type { RgbImage } from '../image/rgb-image.js';
+import { ort, type ModelSession } from './session.js';
+import { packNchw, type ImageInputContract } from './tensor-input.js';
+
+/** Default cap on images per session run: bounds the input tensor (8 x 224 x 224 x 3 floats = 4.8 MB). */
+export const DEFAULT_MAX_BATCH = 8;
+
+/**
+ * Runs `images` through `session` in batches of at most `maxBatch` and returns, per requested
+ * output, one row (a Float32Array view) per image, in input order.
+ */
+export async function runImageBatches(
+  session: ModelSession,
+  input: ImageInputContract,
+  images: readonly RgbImage[],
+  outputs: readonly string[],
+  maxBatch = DEFAULT_MAX_BATCH,
+): Promise<Float32Array[][]> {
+  const rows: Float32Array[][] = outputs.map(() => []);
+  const channels = input.colour === 'grey' ? 1 : 3;
+  for (let start = 0; start < images.length; start += maxBatch) {
+    const batch = images.slice(start, start + maxBatch);
+    const tensor = new ort.Tensor('float32', packNchw(batch, input), [batch.length, channels, input.height, input.width]);
+    const result = await session.run({ [input.name]: tensor }, outputs);
+    outputs.forEach((name, k) => {
+      const out = result[name];
+      if (!out) throw new Error(`${session.path} produced no output "${name}"`);
+      const data = out.data as Float32Array;
+      const width = data.length / batch.length;
+      for (let i = 0; i < batch.length; i++) rows[k].push(data.subarray(i * width, (i + 1) * width));
+    });
+  }
+  return rows;
+}
+
+/**
+ * A model that maps images to tensors under a declared input contract. Subclasses add one method
+ * that names the outputs and decodes them; the session, batching and lifecycle live here.
+ */
+export abstract class ImageModel {
+  protected constructor(
+    protected readonly session: ModelSession,
+    readonly input: ImageInputContract,
+    readonly maxBatch = DEFAULT_MAX_BATCH,
+  ) {}
+
+  /** The execution provider this model's session actually got. */
+  get provider(): ModelSession['provider'] {
+    return this.session.provider;
+  }
+
+  protected run(images: readonly RgbImage[], outputs: readonly string[]): Promise<Float32Array[][]> {
+    return runImageBatches(this.session, this.input, images, outputs, this.maxBatch);
+  }
+
+  /** Releases the session; safe to call twice. */
+  close(): Promise<void> {
+    return this.session.close();
+  }
+}
