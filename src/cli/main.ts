@@ -1,8 +1,9 @@
 import { CliError, type Command } from './command.js';
+import { evalFecCommand } from './commands/eval-fec.js';
 import { facesCommand } from './commands/faces.js';
 import { modelsCommand } from './commands/models.js';
 
-const COMMANDS: readonly Command[] = [facesCommand, modelsCommand];
+const COMMANDS: readonly Command[] = [facesCommand, modelsCommand, evalFecCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
