@@ -1,0 +1,132 @@
+/**
+ * Mien's events: the one home of their types and JSON Schema. Everything that produces events
+ * (operators), stores them (SQLite) or delivers them (WebSocket, JSONL files) uses these.
+ *
+ * Common fields every consumer can rely on: `kind`, `stream`, `pts` (seconds of the frame's
+ * presentation timestamp), `wallTime` (ISO 8601, when the frame arrived).
+ */
+
+export type Box = [number, number, number, number];
+
+interface EventBase {
+  /** The stream the frame came from. */
+  stream: string;
+  /** Presentation timestamp of the frame, seconds. */
+  pts: number;
+  /** When the frame arrived, ISO 8601 UTC. */
+  wallTime: string;
+}
+
+/** A face seen in a frame, with its FaceQA verdict. */
+export interface FaceEvent extends EventBase {
+  kind: 'face';
+  /** The person, or null for a face FaceQA rejected or clustering left as noise. */
+  identity: number | null;
+  box: Box;
+  accepted: boolean;
+  /** Why FaceQA rejected it ('blur', 'yaw'); empty when accepted. */
+  reasons: string[];
+  sharpness: number;
+  yaw: number;
+  /** The most probable FER class, when the face was analysed. */
+  expression?: string;
+}
+
+/** A tag starts holding for a person: their pooled embedding came within the reference's threshold. */
+export interface TagStartEvent extends EventBase {
+  kind: 'tag-start';
+  identity: number;
+  tag: string;
+  reference: number;
+  /** Distance from the pooled embedding to the reference. */
+  distance: number;
+}
+
+/** A tag stops holding; `pts` is the last frame it held, `startPts` the first. */
+export interface TagEndEvent extends EventBase {
+  kind: 'tag-end';
+  identity: number;
+  tag: string;
+  reference: number;
+  startPts: number;
+  /** The closest the person came to the reference during the segment. */
+  distance: number;
+}
+
+export interface IdentityCreatedEvent extends EventBase {
+  kind: 'identity-created';
+  identity: number;
+}
+
+/** Identities `merged` turned out to be one person and continue as `identity` (the oldest). */
+export interface IdentityMergedEvent extends EventBase {
+  kind: 'identity-merged';
+  identity: number;
+  merged: number[];
+}
+
+export type StreamStatus = 'connecting' | 'playing' | 'stalled' | 'reconnecting' | 'stopped' | 'ended' | 'failed';
+
+export interface StreamStatusEvent extends EventBase {
+  kind: 'stream-status';
+  status: StreamStatus;
+  reason?: string;
+}
+
+export type MienEvent = FaceEvent | TagStartEvent | TagEndEvent | IdentityCreatedEvent | IdentityMergedEvent | StreamStatusEvent;
+export type EventKind = MienEvent['kind'];
+
+export const EVENT_KINDS: readonly EventKind[] = ['face', 'tag-start', 'tag-end', 'identity-created', 'identity-merged', 'stream-status'];
+export const STREAM_STATUSES: readonly StreamStatus[] = ['connecting', 'playing', 'stalled', 'reconnecting', 'stopped', 'ended', 'failed'];
+
+const common = {
+  stream: { type: 'string', minLength: 1 },
+  pts: { type: 'number', minimum: 0 },
+  wallTime: { type: 'string', format: 'date-time' },
+} as const;
+const identity = { type: 'integer', minimum: 1 } as const;
+
+function variant(kind: EventKind, properties: Record<string, unknown>, required: string[]) {
+  return {
+    type: 'object',
+    properties: { kind: { const: kind }, ...common, ...properties },
+    required: ['kind', 'stream', 'pts', 'wallTime', ...required],
+    additionalProperties: false,
+  };
+}
+
+/** JSON Schema (draft 2020-12) of every event. */
+export const EVENT_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://mien.dev/schemas/event.json',
+  title: 'Mien event',
+  oneOf: [
+    variant(
+      'face',
+      {
+        identity: { oneOf: [identity, { type: 'null' }] },
+        box: { type: 'array', items: { type: 'number' }, minItems: 4, maxItems: 4 },
+        accepted: { type: 'boolean' },
+        reasons: { type: 'array', items: { type: 'string' } },
+        sharpness: { type: 'number' },
+        yaw: { type: 'number' },
+        expression: { type: 'string' },
+      },
+      ['identity', 'box', 'accepted', 'reasons', 'sharpness', 'yaw'],
+    ),
+    variant('tag-start', { identity, tag: { type: 'string', minLength: 1 }, reference: identity, distance: { type: 'number', minimum: 0 } }, [
+      'identity',
+      'tag',
+      'reference',
+      'distance',
+    ]),
+    variant(
+      'tag-end',
+      { identity, tag: { type: 'string', minLength: 1 }, reference: identity, startPts: { type: 'number', minimum: 0 }, distance: { type: 'number', minimum: 0 } },
+      ['identity', 'tag', 'reference', 'startPts', 'distance'],
+    ),
+    variant('identity-created', { identity }, ['identity']),
+    variant('identity-merged', { identity, merged: { type: 'array', items: identity, minItems: 1 } }, ['identity', 'merged']),
+    variant('stream-status', { status: { enum: STREAM_STATUSES }, reason: { type: 'string' } }, ['status']),
+  ],
+} as const;

@@ -1,0 +1,29 @@
+import { euclideanDistance } from '../math/vector.js';
+
+/** A custom expression: one reference face's embedding and the tags it stands for. */
+export interface ExpressionReference {
+  readonly id: number;
+  readonly tags: readonly string[];
+  readonly embedding: Float32Array;
+  /** Overrides the default distance threshold for this reference. */
+  readonly threshold?: number;
+}
+
+export interface ReferenceMatch {
+  readonly reference: ExpressionReference;
+  readonly distance: number;
+}
+
+/**
+ * The references within threshold of a pooled embedding, closest first. Distances are Euclidean
+ * between L2-normalised embeddings, as in the paper (0..2; the paper tags within 0.5).
+ */
+export function matchReferences(pooled: Float32Array, references: readonly ExpressionReference[], defaultThreshold: number): ReferenceMatch[] {
+  const matches: ReferenceMatch[] = [];
+  for (const reference of references) {
+    if (reference.embedding.length !== pooled.length) continue;
+    const distance = euclideanDistance(pooled, reference.embedding);
+    if (distance <= (reference.threshold ?? defaultThreshold)) matches.push({ reference, distance });
+  }
+  return matches.sort((a, b) => a.distance - b.distance);
+}
