@@ -2,8 +2,9 @@ import { CliError, type Command } from './command.js';
 import { evalFecCommand } from './commands/eval-fec.js';
 import { facesCommand } from './commands/faces.js';
 import { modelsCommand } from './commands/models.js';
+import { refsCommand } from './commands/refs.js';
 
-const COMMANDS: readonly Command[] = [facesCommand, modelsCommand, evalFecCommand];
+const COMMANDS: readonly Command[] = [facesCommand, refsCommand, modelsCommand, evalFecCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
