@@ -10,7 +10,16 @@ import { l2Normalise } from '../math/vector.js';
  * than how they look (see docs/expression.md). The expression-embedding work replaces this with
  * a trained head.
  */
-export const EXPRESSION_EMBEDDING = { name: 'fer7-probabilities', dimensions: 7 } as const;
+export const EXPRESSION_EMBEDDING = {
+  name: 'fer7-probabilities',
+  dimensions: 7,
+  /**
+   * Default tag distance (Euclidean, L2-normalised vectors; the paper used 0.5 for its 16-d
+   * FEENet). Calibrated by bench/threshold.ts: the best balanced accuracy (0.767) on London smiles
+   * against neutrals of other people. Recalibrate whenever the embedding changes.
+   */
+  defaultThreshold: 0.45,
+} as const;
 
 export function expressionEmbedding(outputs: ExpressionOutputs): Float32Array {
   return l2Normalise(Float32Array.from(outputs.probabilities));

@@ -1,0 +1,82 @@
+/**
+ * Calibrates the default tag threshold of the expression embedding on the fixtures: with each
+ * London person's smiling photo as the reference, other people's smiling photos should fall
+ * within the threshold and their neutral photos outside it. Prints the distance distributions,
+ * the threshold with the best balanced accuracy (Youden's J), and, as a check on video, how much
+ * of each CREMA-D segment a London smile reference tags at that threshold.
+ *
+ *   npx tsx bench/threshold.ts
+ */
+import { readdirSync } from 'node:fs';
+import { FaceCore, type LocatedFace } from '../src/face/analyzer.js';
+import { EXPRESSION_EMBEDDING, expressionEmbedding } from '../src/expression/embedding.js';
+import { MedianPool } from '../src/expression/median-pool.js';
+import type { RgbImage } from '../src/image/rgb-image.js';
+import { readImageFile } from '../src/ingest/image-file.js';
+import { euclideanDistance } from '../src/math/vector.js';
+import { openModels } from '../src/models/index.js';
+import { fixture, videoFrameAt } from '../test/support/fixtures.js';
+
+const models = await openModels({}, { log: () => {} });
+const core = new FaceCore(models);
+
+async function largestFace(image: RgbImage): Promise<LocatedFace | undefined> {
+  const [faces] = await core.detect([image]);
+  const best = faces.sort((a, b) => (b.box[2] - b.box[0]) * (b.box[3] - b.box[1]) - (a.box[2] - a.box[0]) * (a.box[3] - a.box[1]))[0];
+  return best && (await core.locate([{ frame: image, detection: best }]))[0];
+}
+
+async function embed(image: RgbImage): Promise<Float32Array | undefined> {
+  const face = await largestFace(image);
+  return face && expressionEmbedding((await core.expressions([face]))[0]);
+}
+
+const dir = fixture('faces/london');
+const people = [...new Set(readdirSync(dir).filter((f) => /^\d{3}_0[38]\.jpg$/.test(f)).map((f) => f.slice(0, 3)))].sort();
+const smile = new Map<string, Float32Array>(), neutral = new Map<string, Float32Array>();
+for (const p of people) {
+  smile.set(p, (await embed(await readImageFile(`${dir}/${p}_08.jpg`)))!);
+  neutral.set(p, (await embed(await readImageFile(`${dir}/${p}_03.jpg`)))!);
+}
+const positives: number[] = [], negatives: number[] = [];
+for (const ref of people) {
+  for (const other of people) {
+    if (other === ref) continue;
+    positives.push(euclideanDistance(smile.get(ref)!, smile.get(other)!));
+    negatives.push(euclideanDistance(smile.get(ref)!, neutral.get(other)!));
+  }
+}
+const quantiles = (d: number[]) => [0.1, 0.25, 0.5, 0.75, 0.9].map((q) => [...d].sort((a, b) => a - b)[Math.floor(q * d.length)].toFixed(3)).join(' ');
+console.log(`embedding: ${EXPRESSION_EMBEDDING.name} (${EXPRESSION_EMBEDDING.dimensions}-d)`);
+console.log(`smile ref vs other people's smiles   (n=${positives.length}) quantiles 10/25/50/75/90%: ${quantiles(positives)}`);
+console.log(`smile ref vs other people's neutrals (n=${negatives.length}) quantiles 10/25/50/75/90%: ${quantiles(negatives)}`);
+let best = { threshold: 0, j: -1, tpr: 0, tnr: 0 };
+console.log('\nthreshold  tagged smiles  untagged neutrals  balanced');
+for (let t = 0.05; t <= 1.4001; t += 0.05) {
+  const tpr = positives.filter((d) => d <= t).length / positives.length;
+  const tnr = negatives.filter((d) => d > t).length / negatives.length;
+  if (tpr + tnr - 1 > best.j) best = { threshold: t, j: tpr + tnr - 1, tpr, tnr };
+  console.log(`${t.toFixed(2).padStart(9)}  ${(100 * tpr).toFixed(1).padStart(12)}%  ${(100 * tnr).toFixed(1).padStart(16)}%  ${((tpr + tnr) / 2).toFixed(3).padStart(8)}`);
+}
+console.log(`\nbest balanced accuracy ${((best.tpr + best.tnr) / 2).toFixed(3)} at threshold ${best.threshold.toFixed(2)} (smiles tagged ${(100 * best.tpr).toFixed(1)}%, neutrals left ${(100 * best.tnr).toFixed(1)}%)`);
+
+// Video check: one London smile as the reference, CREMA-D 1001's six segments at 10 frames/s, pooled by the 3-frame median.
+const segments = [['neutral', 0, 2.035], ['happy', 2.035, 3.904], ['sad', 3.904, 5.906], ['anger', 5.906, 8.141], ['fear', 8.141, 10.31], ['disgust', 10.31, 12.646]] as const;
+const video = fixture('video/cremad-1001-six-emotions.mp4');
+const reference = smile.get('002')!;
+const pool = new MedianPool(3);
+const tagged = new Map<string, [number, number]>();
+for (let t = 0.05; t < 12.6; t += 0.1) {
+  const e = await embed(videoFrameAt(video, t));
+  if (!e) continue;
+  const segment = segments.find(([, a, b]) => t >= a && t < b)![0];
+  const hit = euclideanDistance(pool.push(1, e), reference) <= best.threshold;
+  const [n, k] = tagged.get(segment) ?? [0, 0];
+  tagged.set(segment, [n + 1, k + (hit ? 1 : 0)]);
+}
+console.log(`\nCREMA-D 1001, reference london/002_08 at threshold ${best.threshold.toFixed(2)}: share of each segment tagged`);
+for (const [name] of segments) {
+  const [n, k] = tagged.get(name) ?? [0, 0];
+  console.log(`  ${name.padEnd(8)} ${k}/${n}`);
+}
+await models.close();
