@@ -84,7 +84,8 @@ const common = {
   pts: { type: 'number', minimum: 0 },
   wallTime: { type: 'string', format: 'date-time' },
 } as const;
-const identity = { type: 'integer', minimum: 1 } as const;
+const identity = { type: 'integer', minimum: 0 } as const;
+const referenceId = { type: 'integer', minimum: 1 } as const;
 
 function variant(kind: EventKind, properties: Record<string, unknown>, required: string[]) {
   return {
@@ -114,7 +115,7 @@ export const EVENT_SCHEMA = {
       },
       ['identity', 'box', 'accepted', 'reasons', 'sharpness', 'yaw'],
     ),
-    variant('tag-start', { identity, tag: { type: 'string', minLength: 1 }, reference: identity, distance: { type: 'number', minimum: 0 } }, [
+    variant('tag-start', { identity, tag: { type: 'string', minLength: 1 }, reference: referenceId, distance: { type: 'number', minimum: 0 } }, [
       'identity',
       'tag',
       'reference',
@@ -122,7 +123,7 @@ export const EVENT_SCHEMA = {
     ]),
     variant(
       'tag-end',
-      { identity, tag: { type: 'string', minLength: 1 }, reference: identity, startPts: { type: 'number', minimum: 0 }, distance: { type: 'number', minimum: 0 } },
+      { identity, tag: { type: 'string', minLength: 1 }, reference: referenceId, startPts: { type: 'number', minimum: 0 }, distance: { type: 'number', minimum: 0 } },
       ['identity', 'tag', 'reference', 'startPts', 'distance'],
     ),
     variant('identity-created', { identity }, ['identity']),

@@ -3,7 +3,7 @@ import { cropResize, warpAffine } from '../image/warp.js';
 import type { DetectionCandidates } from '../models/detector.js';
 import type { ExpressionOutputs } from '../models/expression.js';
 import type { HeadPose } from '../models/pose.js';
-import { alignEyes, alignToArcFace, EYE_CROP_EYES, type AlignedFace } from './align.js';
+import { alignEyes, alignToArcFace, type AlignedFace } from './align.js';
 import { selectFaces, type DetectionOptions, type FaceDetection } from './detect.js';
 import { boxHeight, boxWidth } from './geometry.js';
 import { headPoseFromLandmarks } from './head-pose.js';
@@ -86,7 +86,7 @@ export class FaceCore {
       const landmarks68 = first[i];
       const points = fivePointsFrom68(landmarks68);
       const eyeCrop = alignEyes(frame, points);
-      const sharpness = sharpnessAroundEyes(eyeCrop.image, EYE_CROP_EYES, this.options.sharpness);
+      const sharpness = sharpnessAroundEyes(frame, points.leftEye, points.rightEye, this.options.sharpness);
       const pose = headPoseFromLandmarks(landmarks68, frame.width, frame.height);
       const verdict = judgeQuality(sharpness, pose.yaw, this.options.quality);
       const quality = { ...verdict, sharpness, yaw: pose.yaw, pitch: pose.pitch, roll: pose.roll };

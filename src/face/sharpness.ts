@@ -1,8 +1,10 @@
 import type { RgbImage } from '../image/rgb-image.js';
+import { cropResize } from '../image/warp.js';
+import { EYE_CROP } from './align.js';
 import type { Point } from './geometry.js';
 
 export interface SharpnessOptions {
-  /** Side M of the square patch around each eye, in pixels of the eye-aligned crop. Default 32. */
+  /** Side M of the square patch around each eye, in pixels of the paper's eye-aligned crop (eyes 70 px apart). Default 32. */
   readonly patch?: number;
   /** Standard deviation of the Gaussian blur G, in pixels. Default 1.5. */
   readonly sigma?: number;
@@ -19,19 +21,10 @@ function gaussianKernel(sigma: number): Float64Array {
   return k;
 }
 
-/** Grey (ITU-R 601 luma, 0..255) values of the size x size square centred on `c`, edges clamped. */
-function greyPatch(image: RgbImage, c: Point, size: number): Float64Array {
-  const out = new Float64Array(size * size);
-  const x0 = Math.round(c[0] - size / 2), y0 = Math.round(c[1] - size / 2);
-  const { width, height, data } = image;
-  for (let y = 0; y < size; y++) {
-    const yy = Math.min(Math.max(y0 + y, 0), height - 1);
-    for (let x = 0; x < size; x++) {
-      const xx = Math.min(Math.max(x0 + x, 0), width - 1);
-      const p = (yy * width + xx) * 3;
-      out[y * size + x] = 0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2];
-    }
-  }
+/** Grey (ITU-R 601 luma, 0..255) values of a picture. */
+function grey(image: RgbImage): Float64Array {
+  const out = new Float64Array(image.width * image.height);
+  for (let i = 0, p = 0; i < out.length; i++, p += 3) out[i] = 0.299 * image.data[p] + 0.587 * image.data[p + 1] + 0.114 * image.data[p + 2];
   return out;
 }
 
@@ -61,20 +54,31 @@ function blur(patch: Float64Array, size: number, kernel: Float64Array): Float64A
 /**
  * FaceQA sharpness (the paper's sid): for an M x M patch P around each eye,
  * sid_k = (1/M^2) sum |P - P * G|, averaged over both eyes, on the 0..255 grey scale. A blurred
- * face has little left for the blur to remove, so its sid is low. Measured on the eye-aligned crop,
- * so M means the same part of every face whatever its size in the frame.
+ * face has little left for the blur to remove, so its sid is low.
+ *
+ * M is given at the scale of the paper's eye-aligned crop (eyes 70 px apart), so a patch covers the
+ * same part of every face: a face with its eyes further apart is scaled down to that crop's scale,
+ * as in the paper. A face with its eyes closer is not enlarged: its patches are cut at its own
+ * resolution, M scaled down alike, since enlarging blurs by interpolation and FaceQA would then
+ * reject every face of a wide shot for its size rather than for being out of focus. Patches are
+ * not levelled: the Gaussian is isotropic and the mean absolute difference does not depend on the
+ * patch's rotation, while resampling to level it would smooth it.
  */
-export function sharpnessAroundEyes(alignedCrop: RgbImage, eyes: readonly [Point, Point], options: SharpnessOptions = {}): number {
-  const { patch: size, sigma } = { ...SHARPNESS_DEFAULTS, ...options };
-  if (!Number.isInteger(size) || size < 4) throw new TypeError(`patch must be an integer of at least 4, got ${size}`);
+export function sharpnessAroundEyes(frame: RgbImage, leftEye: Point, rightEye: Point, options: SharpnessOptions = {}): number {
+  const { patch, sigma } = { ...SHARPNESS_DEFAULTS, ...options };
+  if (!Number.isInteger(patch) || patch < 4) throw new TypeError(`patch must be an integer of at least 4, got ${patch}`);
+  const eyeDistance = Math.hypot(rightEye[0] - leftEye[0], rightEye[1] - leftEye[1]);
+  const side = Math.max(4, Math.round((patch * eyeDistance) / EYE_CROP.eyeDistance));
+  const size = Math.min(side, patch);
   const kernel = gaussianKernel(sigma);
   let total = 0;
-  for (const eye of eyes) {
-    const p = greyPatch(alignedCrop, eye, size);
+  for (const [x, y] of [leftEye, rightEye]) {
+    const x0 = Math.round(x - side / 2), y0 = Math.round(y - side / 2);
+    const p = grey(cropResize(frame, x0, y0, side, side, size, size));
     const g = blur(p, size, kernel);
     let sum = 0;
     for (let i = 0; i < p.length; i++) sum += Math.abs(p[i] - g[i]);
     total += sum / p.length;
   }
-  return total / eyes.length;
+  return total / 2;
 }

@@ -3,7 +3,7 @@ import { judgeQuality } from '../../src/face/quality.js';
 import { sharpnessAroundEyes } from '../../src/face/sharpness.js';
 import { createRgbImage } from '../../src/image/rgb-image.js';
 
-const EYES = [[77, 96], [147, 96]] as const;
+const LEFT = [77, 96] as const, RIGHT = [147, 96] as const;
 
 function paint(pixel: (x: number, y: number) => number) {
   const image = createRgbImage(224, 224);
@@ -15,23 +15,30 @@ function paint(pixel: (x: number, y: number) => number) {
 
 describe('sharpnessAroundEyes', () => {
   it('is zero on a flat picture', () => {
-    expect(sharpnessAroundEyes(paint(() => 128), EYES)).toBe(0);
+    expect(sharpnessAroundEyes(paint(() => 128), LEFT, RIGHT)).toBe(0);
   });
 
   it('is high on fine detail and low on a smooth ramp', () => {
-    const checker = sharpnessAroundEyes(paint((x, y) => ((x + y) % 2 ? 200 : 50)), EYES);
-    const ramp = sharpnessAroundEyes(paint((x) => x), EYES);
+    const checker = sharpnessAroundEyes(paint((x, y) => ((x + y) % 2 ? 200 : 50)), LEFT, RIGHT);
+    const ramp = sharpnessAroundEyes(paint((x) => x), LEFT, RIGHT);
     expect(checker).toBeGreaterThan(50);
     expect(ramp).toBeLessThan(0.5);
   });
 
   it('reads only the patches around the eyes', () => {
     const detailElsewhere = paint((x, y) => (y > 150 && (x + y) % 2 ? 255 : 0));
-    expect(sharpnessAroundEyes(detailElsewhere, EYES)).toBe(0);
+    expect(sharpnessAroundEyes(detailElsewhere, LEFT, RIGHT)).toBe(0);
+  });
+
+  it('reads a small face at its own resolution: the same texture scores alike at any eye distance', () => {
+    const checker = paint((x, y) => ((x + y) % 2 ? 200 : 50));
+    const wide = sharpnessAroundEyes(checker, LEFT, RIGHT);
+    const narrow = sharpnessAroundEyes(checker, [90, 96], [110, 96]);
+    expect(Math.abs(narrow - wide) / wide).toBeLessThan(0.1);
   });
 
   it('rejects a patch size that is not a whole number of pixels', () => {
-    expect(() => sharpnessAroundEyes(paint(() => 0), EYES, { patch: 2.5 })).toThrow(TypeError);
+    expect(() => sharpnessAroundEyes(paint(() => 0), LEFT, RIGHT, { patch: 2.5 })).toThrow(TypeError);
   });
 });
 

@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { from, type Observable } from 'rxjs';
 import { createRgbImage, type RgbImage } from '../../src/image/rgb-image.js';
+import type { Frame } from '../../src/ingest/frame.js';
 
 /** ../shared/fixtures beside the checkout (see its README); tests read it, the product never does. */
 export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/', import.meta.url));
@@ -20,4 +22,20 @@ export function videoFrameAt(path: string, seconds: number): RgbImage {
   const out = join(scratchDir(), 'frame.rgb');
   execFileSync('ffmpeg', ['-v', 'error', '-ss', String(seconds), '-i', path, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-y', out]);
   return createRgbImage(width, height, new Uint8Array(readFileSync(out)));
+}
+
+/**
+ * A video's frames at `fps` as a Frame stream, decoded by Debian's ffmpeg (independent of Mien's
+ * own decoder); pts is frame index / fps.
+ */
+export function ffmpegFrames(path: string, fps: number, stream = 'test'): Observable<Frame> {
+  const probe = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', path], { encoding: 'utf8' });
+  const [width, height] = probe.trim().split(',').map(Number);
+  const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-vf', `fps=${fps}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 30 });
+  const size = width * height * 3;
+  const frames: Frame[] = [];
+  for (let i = 0; (i + 1) * size <= raw.length; i++) {
+    frames.push({ stream, index: i, pts: i / fps, width, height, data: new Uint8Array(raw.buffer, raw.byteOffset + i * size, size) });
+  }
+  return from(frames);
 }

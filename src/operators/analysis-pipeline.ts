@@ -1,0 +1,74 @@
+import { bufferTime, filter, pipe, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import type { FaceCore } from '../face/analyzer.js';
+import type { MienEvent } from '../events/events.js';
+import { EXPRESSION_EMBEDDING } from '../expression/embedding.js';
+import { ExpressionTagger } from '../expression/expression-tagger.js';
+import type { ExpressionReference } from '../expression/matching.js';
+import type { Frame } from '../ingest/frame.js';
+import { MOBILEFACENET } from '../models/identity.js';
+import { FaceIdentities } from '../online-cluster/face-identities.js';
+import { IncrementalDbscan } from '../online-cluster/incremental-dbscan.js';
+import { embedExpressions } from './embed-expressions.js';
+import { emitEvents } from './emit-events.js';
+import type { FaceThumbnail } from './frame-analysis.js';
+import { identifyFaces } from './identify-faces.js';
+import { locateFaces } from './locate-faces.js';
+
+export interface AnalysisOptions {
+  /** Frames analysed together (across streams). Default 4. */
+  readonly batchSize?: number;
+  /** Longest wait for a batch to fill, ms. Default 40. */
+  readonly batchWaitMs?: number;
+  /** Online clustering of identity embeddings (cosine distance). Defaults: eps 0.5, minPts 3, 20000 faces. */
+  readonly identity?: { readonly eps?: number; readonly minPts?: number; readonly capacity?: number; readonly refreshSeconds?: number };
+  /** Tag distance for references without their own. Default: the expression embedding's. */
+  readonly threshold?: number;
+  /** Seconds without a match before a tag ends. Default 0.5. */
+  readonly tagGap?: number;
+  readonly scheduler?: SchedulerLike;
+}
+
+export const IDENTITY_DEFAULTS = { eps: 0.5, minPts: 3, capacity: 20_000, refreshSeconds: 1 } as const;
+
+/**
+ * Mien's live analysis, frames in, events out: batch frames with a deadline, detect and locate
+ * faces, FaceQA-gate them, identify people with the online clustering, embed expressions, pool
+ * them per person and match them against the custom expressions. One instance holds the state of
+ * one analysis (identities, open tags, appearance counts) across all the streams it is fed.
+ */
+export class ExpressionAnalysis {
+  readonly identities: FaceIdentities<FaceThumbnail>;
+  readonly tagger: ExpressionTagger;
+
+  constructor(
+    private readonly core: FaceCore,
+    references: () => readonly ExpressionReference[],
+    readonly options: AnalysisOptions = {},
+  ) {
+    const identity = { ...IDENTITY_DEFAULTS, ...options.identity };
+    const clustering = new IncrementalDbscan<FaceThumbnail>({
+      dimension: MOBILEFACENET.dimensions,
+      eps: identity.eps,
+      minPts: identity.minPts,
+      capacity: identity.capacity,
+    });
+    this.identities = new FaceIdentities(clustering, { refreshSeconds: identity.refreshSeconds });
+    this.tagger = new ExpressionTagger(references, {
+      defaultThreshold: options.threshold ?? EXPRESSION_EMBEDDING.defaultThreshold,
+      gap: options.tagGap ?? 0.5,
+    });
+  }
+
+  /** The operator: subscribe once per analysis. */
+  events(): OperatorFunction<Frame, MienEvent> {
+    const { batchSize = 4, batchWaitMs = 40, scheduler } = this.options;
+    return pipe(
+      bufferTime<Frame>(batchWaitMs, null, batchSize, ...(scheduler ? [scheduler] : [])),
+      filter((batch) => batch.length > 0),
+      locateFaces(this.core),
+      identifyFaces(this.core, this.identities),
+      embedExpressions(this.core),
+      emitEvents(this.tagger),
+    );
+  }
+}

@@ -1,0 +1,67 @@
+import { concat, defer, from, mergeMap, type Observable, type OperatorFunction } from 'rxjs';
+import type { MienEvent } from '../events/events.js';
+import type { ExpressionTagger } from '../expression/expression-tagger.js';
+import type { TagTransition } from '../expression/tag-segments.js';
+import { EXPRESSION_LABELS } from '../models/expression.js';
+import type { FrameAnalysis } from './frame-analysis.js';
+
+const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
+
+/**
+ * Turns analysed frames into events: a face event per face, identity events when the clustering
+ * changes, tag-start / tag-end as the custom expressions begin and stop holding for each person.
+ * When the frames end, every open tag segment ends too.
+ */
+export function emitEvents(tagger: ExpressionTagger, now: () => number = Date.now): OperatorFunction<FrameAnalysis[], MienEvent> {
+  const streams = new Set<string>();
+  return (batches: Observable<FrameAnalysis[]>) =>
+    concat(
+      batches.pipe(mergeMap((batch) => from(batch.flatMap((record) => frameEvents(tagger, record, streams))))),
+      defer(() => {
+        const wallTime = new Date(now()).toISOString();
+        return from([...streams].flatMap((stream) => tagger.flush(stream).map((t) => tagEvent(t, stream, wallTime))));
+      }),
+    );
+}
+
+function frameEvents(tagger: ExpressionTagger, record: FrameAnalysis, streams: Set<string>): MienEvent[] {
+  const { stream, pts } = record.frame;
+  streams.add(stream);
+  const wallTime = new Date(record.receivedAt).toISOString();
+  const events: MienEvent[] = [];
+  for (const change of record.clusterEvents) {
+    if (change.type === 'created') events.push({ kind: 'identity-created', stream, pts, wallTime, identity: change.identity });
+    if (change.type === 'split') for (const identity of change.into) events.push({ kind: 'identity-created', stream, pts, wallTime, identity });
+    if (change.type === 'merged') {
+      events.push({ kind: 'identity-merged', stream, pts, wallTime, identity: change.identity, merged: [...change.absorbed] });
+      for (const ended of tagger.merge(change.absorbed, change.identity)) events.push(...ended.transitions.map((t) => tagEvent(t, ended.stream, wallTime)));
+    }
+  }
+  for (const { face, identity, expression, embedding } of record.faces) {
+    const { quality, detection } = face;
+    const top = expression && EXPRESSION_LABELS[expression.probabilities.indexOf(Math.max(...expression.probabilities))];
+    events.push({
+      kind: 'face',
+      stream,
+      pts,
+      wallTime,
+      identity: identity ?? null,
+      box: [round(detection.box[0], 1), round(detection.box[1], 1), round(detection.box[2], 1), round(detection.box[3], 1)],
+      accepted: quality.accepted,
+      reasons: quality.reasons,
+      sharpness: round(quality.sharpness, 2),
+      yaw: round(quality.yaw, 1),
+      ...(top && { expression: top }),
+    });
+    if (identity === undefined) continue;
+    const { transitions } = tagger.observe({ stream, pts, identity, accepted: quality.accepted, embedding });
+    events.push(...transitions.map((t) => tagEvent(t, stream, wallTime)));
+  }
+  events.push(...tagger.advance(stream, pts).map((t) => tagEvent(t, stream, wallTime)));
+  return events;
+}
+
+function tagEvent(t: TagTransition, stream: string, wallTime: string): MienEvent {
+  const common = { stream, pts: t.pts, wallTime, identity: t.identity, tag: t.tag, reference: t.reference, distance: round(t.distance, 4) };
+  return t.kind === 'tag-start' ? { kind: 'tag-start', ...common } : { kind: 'tag-end', ...common, startPts: t.startPts };
+}

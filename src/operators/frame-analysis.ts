@@ -1,0 +1,34 @@
+import type { LocatedFace } from '../face/analyzer.js';
+import type { Box } from '../face/geometry.js';
+import type { Frame } from '../ingest/frame.js';
+import type { ExpressionOutputs } from '../models/expression.js';
+import type { ClusterEvent } from '../online-cluster/types.js';
+
+/** What the clustering keeps to find a face's picture again. */
+export interface FaceThumbnail {
+  readonly stream: string;
+  readonly pts: number;
+  readonly box: Box;
+}
+
+/** One face as it moves through the operators, each adding what it found. */
+export interface AnalysedFace {
+  readonly face: LocatedFace;
+  /** Stream and track id: the same key for the same face in consecutive frames. */
+  readonly track: string;
+  /** The person, once the clustering knows; undefined while the face is noise. */
+  readonly identity?: number;
+  /** FER outputs and expression embedding, for faces FaceQA accepted. */
+  readonly expression?: ExpressionOutputs;
+  readonly embedding?: Float32Array;
+}
+
+/** One frame and its faces. */
+export interface FrameAnalysis {
+  readonly frame: Frame;
+  /** When the frame entered the pipeline (ms since the epoch): events carry it as wallTime. */
+  readonly receivedAt: number;
+  readonly faces: readonly AnalysedFace[];
+  /** Identity changes caused by this frame's faces. */
+  readonly clusterEvents: readonly ClusterEvent[];
+}

@@ -1,0 +1,31 @@
+import { concatMap, type OperatorFunction } from 'rxjs';
+import type { FaceCore } from '../face/analyzer.js';
+import type { FaceIdentities } from '../online-cluster/face-identities.js';
+import type { ClusterEvent } from '../online-cluster/types.js';
+import type { FaceThumbnail, FrameAnalysis } from './frame-analysis.js';
+
+/**
+ * Gives every face its person. Accepted faces whose track is new or stale get an identity
+ * embedding (one batched call) that joins the online clustering; every other face takes its
+ * track's identity. Rejected faces never enter the clustering: blurred and turned faces make poor
+ * identity embeddings.
+ */
+export function identifyFaces(core: FaceCore, identities: FaceIdentities<FaceThumbnail>): OperatorFunction<FrameAnalysis[], FrameAnalysis[]> {
+  return concatMap(async (batch) => {
+    const due = batch.flatMap((record) =>
+      record.faces.filter((f) => f.face.quality.accepted && identities.needsEmbedding(f.track, record.frame.pts)).map((f) => ({ record, f })),
+    );
+    const embeddings = await core.identities(due.map(({ f }) => f.face));
+    const eventsOf = new Map<FrameAnalysis, ClusterEvent[]>();
+    due.forEach(({ record, f }, i) => {
+      const thumbnail = { stream: record.frame.stream, pts: record.frame.pts, box: f.face.detection.box };
+      const events = identities.add(f.track, record.frame.pts, embeddings[i], thumbnail);
+      eventsOf.set(record, [...(eventsOf.get(record) ?? []), ...events]);
+    });
+    return batch.map((record) => ({
+      ...record,
+      faces: record.faces.map((f) => ({ ...f, identity: identities.identityOf(f.track) })),
+      clusterEvents: [...record.clusterEvents, ...(eventsOf.get(record) ?? [])],
+    }));
+  });
+}
