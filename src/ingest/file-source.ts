@@ -1,0 +1,51 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { defer, map, type Observable } from 'rxjs';
+import { VideoFileError } from './errors.js';
+import type { Frame } from './frame.js';
+import { quoted } from './launch-syntax.js';
+import { outputChain, type RateControl } from './output-chain.js';
+import { pipelineFrames } from './pipeline-frames.js';
+
+export interface FileSourceOptions extends RateControl {
+  /** The stream id its frames carry. Default: the path. */
+  readonly stream?: string;
+}
+
+/**
+ * The pipeline for a video file in any container and codec GStreamer decodes. Audio is decoded and
+ * dropped in a sink of its own: a demuxer whose audio pad stays unlinked can stall.
+ */
+export function fileSourceDescription(path: string, rate: RateControl = {}): string {
+  return [
+    `filesrc location=${quoted(path)} ! decodebin name=mien_decode`,
+    `mien_decode. ! video/x-raw ! queue ! ${outputChain(rate, 'all')}`,
+    'mien_decode. ! audio/x-raw ! queue ! fakesink sync=false async=false',
+  ].join('  ');
+}
+
+function checkReadable(path: string): void {
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+    accessSync(path, constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new VideoFileError(`${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? (error as Error).message})`}`);
+  }
+  if (!isFile) throw new VideoFileError(`${path}: not a file`);
+}
+
+/**
+ * The frames of a video file, decoded as fast as the consumer takes them (GStreamer waits while Node
+ * is busy; nothing is dropped but what maxFps asks). Cold: each subscription decodes the file from
+ * the start. Completes at the end of the video; errors with VideoFileError, PipelineError (not a
+ * video GStreamer can decode) or TruncatedVideoError (after the frames that were there).
+ */
+export function fileFrames(path: string, options: FileSourceOptions = {}): Observable<Frame> {
+  const stream = options.stream ?? path;
+  const description = fileSourceDescription(path, options);
+  return defer(() => {
+    checkReadable(path);
+    return pipelineFrames(description, { source: path, checkDuration: true });
+  }).pipe(map(({ width, height, data, pts }, index): Frame => ({ stream, index, pts, width, height, data })));
+}

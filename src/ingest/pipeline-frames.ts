@@ -1,0 +1,128 @@
+import type { AppSink, BusMessage, Pipeline, PullCallback } from 'gstreamer-superficial';
+import { Observable } from 'rxjs';
+import { decodedFrame, type DecodedFrame } from './decoded-frame.js';
+import { PipelineError, PipelineLaunchError, TruncatedVideoError } from './errors.js';
+import { gstreamer } from './gstreamer.js';
+import { RATE_ELEMENT, SINK_ELEMENT } from './output-chain.js';
+import { holdThreads } from './threadpool.js';
+import { isTruncated } from './truncation.js';
+
+/** A decoded frame and the count of frames the appsink dropped so far (newest-frame-wins delivery). */
+export interface PulledFrame extends DecodedFrame {
+  /**
+   * Frames the appsink dropped before this one because Node had not taken the previous frame yet;
+   * exact to within the one frame that may be waiting in the sink.
+   */
+  readonly droppedSoFar: number;
+}
+
+export interface PipelineFramesOptions {
+  /** What the pipeline reads, for messages: a file path, a URL. */
+  readonly source: string;
+  /** Fail with TruncatedVideoError when frames end well before the declared duration (files). */
+  readonly checkDuration?: boolean;
+}
+
+/**
+ * After the appsink's end-of-stream, how long to wait for the pipeline's own end-of-stream message
+ * before completing: an element that fails posts its error before sending end-of-stream, but the
+ * error travels on the bus thread and may arrive after the last frame. The pipeline's message only
+ * comes when every sink ended, so not when the file has no audio for the audio sink.
+ */
+const END_GRACE_MS = 200;
+
+function launch(description: string, source: string): Pipeline {
+  try {
+    return new (gstreamer().Pipeline)(description);
+  } catch (error) {
+    throw new PipelineLaunchError(source, description, (error as Error).message);
+  }
+}
+
+function child(pipeline: Pipeline, name: string, description: string, source: string) {
+  const element = pipeline.findChild(name);
+  if (element === undefined) throw new PipelineLaunchError(source, description, `it has no element named ${name}`);
+  return element;
+}
+
+const counter = (value: unknown): number => Number(value) || 0;
+
+/**
+ * Runs a gst-launch description that ends with outputChain() and emits its frames. Cold: each
+ * subscription builds and plays its own pipeline; it completes at end-of-stream, errors with the
+ * first error GStreamer reports, and unsubscribing stops the pipeline.
+ */
+export function pipelineFrames(description: string, options: PipelineFramesOptions): Observable<PulledFrame> {
+  const { source } = options;
+  return new Observable<PulledFrame>((subscriber) => {
+    const pipeline = launch(description, source);
+    const sink = child(pipeline, SINK_ELEMENT, description, source) as AppSink;
+    const rate = child(pipeline, RATE_ELEMENT, description, source);
+    // Frames at the sink = frames the videorate let through; those not pulled nor waiting were dropped.
+    const dropping = sink.drop === true;
+    const capacity = counter(sink['max-buffers']);
+    const releaseThreads = holdThreads();
+    let running = true;
+    let pulled = 0;
+    let dropped = 0;
+    let framesEnd = 0;
+    // The stream ends when both the appsink and the bus say so; they arrive in either order.
+    let sinkEnded = false;
+    let busEnded = false;
+    let endTimer: NodeJS.Timeout | undefined;
+
+    const stop = (): void => {
+      if (!running) return;
+      running = false;
+      clearTimeout(endTimer);
+      pipeline.stop();
+      releaseThreads();
+    };
+    const complete = (): void => {
+      const declared = options.checkDuration ? pipeline.queryDuration() : -1;
+      stop();
+      if (isTruncated(framesEnd, declared)) subscriber.error(new TruncatedVideoError(source, framesEnd, declared));
+      else subscriber.complete();
+    };
+
+    pipeline.pollBus((message: BusMessage) => {
+      if (!running) return;
+      if (message.type === 'error') {
+        stop();
+        subscriber.error(new PipelineError(source, message.message ?? 'unknown error', message.name ?? message._src_element_name, message.debug ?? ''));
+      } else if (message.type === 'eos') {
+        busEnded = true;
+        if (sinkEnded) complete();
+      }
+    });
+
+    const onSample: PullCallback = (buffer, caps, timing) => {
+      if (!running) return;
+      if (buffer === null) {
+        sinkEnded = true;
+        if (busEnded) complete();
+        else endTimer = setTimeout(complete, END_GRACE_MS);
+        return;
+      }
+      pulled += 1;
+      let frame: DecodedFrame;
+      try {
+        frame = decodedFrame(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length), caps, timing);
+      } catch (error) {
+        stop();
+        subscriber.error(error);
+        return;
+      }
+      framesEnd = frame.pts + (frame.duration ?? 0);
+      if (dropping) dropped = Math.max(dropped, counter(rate.out) - pulled - capacity);
+      subscriber.next({ ...frame, droppedSoFar: dropped });
+      // The subscriber may have unsubscribed (stopping the pipeline) while handling the frame.
+      if (running) sink.pull(onSample);
+    };
+
+    // The appsink only waits for samples once started: pull after play, or the pull returns at once.
+    pipeline.play();
+    sink.pull(onSample);
+    return stop;
+  });
+}
