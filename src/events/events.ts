@@ -30,6 +30,8 @@ export interface FaceEvent extends EventBase {
   yaw: number;
   /** The most probable FER class, when the face was analysed. */
   expression?: string;
+  /** Tags of the custom expressions its person's pooled embedding matched at this frame. */
+  tags?: string[];
 }
 
 /** A tag starts holding for a person: their pooled embedding came within the reference's threshold. */
@@ -112,6 +114,7 @@ export const EVENT_SCHEMA = {
         sharpness: { type: 'number' },
         yaw: { type: 'number' },
         expression: { type: 'string' },
+        tags: { type: 'array', items: { type: 'string' } },
       },
       ['identity', 'box', 'accepted', 'reasons', 'sharpness', 'yaw'],
     ),

@@ -1,5 +1,5 @@
 import { concat, defer, from, mergeMap, type Observable, type OperatorFunction } from 'rxjs';
-import type { MienEvent } from '../events/events.js';
+import type { FaceEvent, MienEvent } from '../events/events.js';
 import type { ExpressionTagger } from '../expression/expression-tagger.js';
 import type { TagTransition } from '../expression/tag-segments.js';
 import { EXPRESSION_LABELS } from '../models/expression.js';
@@ -40,7 +40,7 @@ function frameEvents(tagger: ExpressionTagger, record: FrameAnalysis, streams: S
   for (const { face, identity, expression, embedding } of record.faces) {
     const { quality, detection } = face;
     const top = expression && EXPRESSION_LABELS[expression.probabilities.indexOf(Math.max(...expression.probabilities))];
-    events.push({
+    const event: FaceEvent = {
       kind: 'face',
       stream,
       pts,
@@ -52,9 +52,11 @@ function frameEvents(tagger: ExpressionTagger, record: FrameAnalysis, streams: S
       sharpness: round(quality.sharpness, 2),
       yaw: round(quality.yaw, 1),
       ...(top && { expression: top }),
-    });
+    };
+    events.push(event);
     if (identity === undefined) continue;
-    const { transitions } = tagger.observe({ stream, pts, identity, accepted: quality.accepted, embedding });
+    const { matches, transitions } = tagger.observe({ stream, pts, identity, accepted: quality.accepted, embedding });
+    if (matches.length > 0) event.tags = [...new Set(matches.flatMap((m) => m.reference.tags))];
     events.push(...transitions.map((t) => tagEvent(t, stream, wallTime)));
   }
   events.push(...tagger.advance(stream, pts).map((t) => tagEvent(t, stream, wallTime)));

@@ -1,11 +1,15 @@
 import { openDatabase, type SqliteDatabase } from './database.js';
-import { REFERENCE_MIGRATIONS } from './reference-store.js';
+import { EVENT_SCHEMA } from './event-store.js';
+import { IDENTITY_SCHEMA } from './identity-store.js';
+import { REFERENCE_SCHEMA } from './reference-store.js';
 
 /**
- * Every schema change of Mien's one database, in order; the index is the schema version. Append,
+ * Every schema change of Mien's one database, in order: entry n brings version n to n + 1. Append,
  * never edit: a database created by an older Mien is brought up to date on open.
+ *   1: custom expressions (references and their tags)
+ *   2: events, identities and their tag counts
  */
-const MIGRATIONS: readonly string[] = [...REFERENCE_MIGRATIONS];
+const MIGRATIONS: readonly string[] = [REFERENCE_SCHEMA, `${EVENT_SCHEMA}\n${IDENTITY_SCHEMA}`];
 
 export function openMienDatabase(path: string): SqliteDatabase {
   return openDatabase(path, MIGRATIONS);

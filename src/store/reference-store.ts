@@ -19,8 +19,7 @@ export interface StoredReference {
 
 export type NewReference = Omit<StoredReference, 'id' | 'createdAt'>;
 
-export const REFERENCE_MIGRATIONS = [
-  `CREATE TABLE IF NOT EXISTS reference (
+export const REFERENCE_SCHEMA = `CREATE TABLE IF NOT EXISTS reference (
      id INTEGER PRIMARY KEY AUTOINCREMENT,
      created_at TEXT NOT NULL,
      threshold REAL,
@@ -34,8 +33,7 @@ export const REFERENCE_MIGRATIONS = [
      reference_id INTEGER NOT NULL REFERENCES reference(id) ON DELETE CASCADE,
      tag TEXT NOT NULL,
      PRIMARY KEY (reference_id, tag)
-   );`,
-];
+   );`;
 
 interface ReferenceRow {
   id: number;
