@@ -1,11 +1,13 @@
 import { CliError, type Command } from './command.js';
 import { evalFecCommand } from './commands/eval-fec.js';
 import { facesCommand } from './commands/faces.js';
+import { searchCommand } from './commands/search.js';
+import { summarizeCommand } from './commands/summarize.js';
 import { trainHeadCommand } from './commands/train-head.js';
 import { modelsCommand } from './commands/models.js';
 import { refsCommand } from './commands/refs.js';
 
-const COMMANDS: readonly Command[] = [facesCommand, refsCommand, modelsCommand, evalFecCommand, trainHeadCommand];
+const COMMANDS: readonly Command[] = [facesCommand, refsCommand, modelsCommand, evalFecCommand, trainHeadCommand, searchCommand, summarizeCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,156 @@
+import { spawn, execFileSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { bufferCount, from, lastValueFrom, mergeMap, toArray } from 'rxjs';
+import { FaceCore } from '../../face/analyzer.js';
+import { expressionEmbedding, expressionEmbeddingKind } from '../../expression/embedding.js';
+import type { RgbImage } from '../../image/rgb-image.js';
+import type { Frame } from '../../ingest/frame.js';
+import { readImageFile } from '../../ingest/image-file.js';
+import { euclideanDistance } from '../../math/vector.js';
+import { openModels, type OpenedModels } from '../../models/index.js';
+import { ExpressionAnalysis } from '../../operators/analysis-pipeline.js';
+import { embedExpressions } from '../../operators/embed-expressions.js';
+import { identifyFaces } from '../../operators/identify-faces.js';
+import { locateFaces } from '../../operators/locate-faces.js';
+import { contactSheetPng } from '../../render/contact-sheet.js';
+import { CliError, type Command } from '../command.js';
+import { formatJson } from '../json.js';
+
+/** A FaceQA-accepted face of a video, with what search and summaries need of it. */
+export interface VideoFace {
+  /** Seconds from the start. */
+  readonly pts: number;
+  /** The person, from the online identity clustering (its final word on the face's track). */
+  readonly identity: number | undefined;
+  readonly embedding: Float32Array;
+  /** The eye-aligned crop the expression was read from. */
+  readonly thumbnail: RgbImage;
+}
+
+/**
+ * Frames of a video at `fps`, decoded by ffmpeg. Stands in until src/ingest's GStreamer file source
+ * lands; then `fileFrames(path, { maxFps })` replaces it.
+ */
+async function* ffmpegFrames(path: string, fps: number): AsyncGenerator<Frame> {
+  let probe: string;
+  try {
+    probe = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    throw new CliError(`${path}: not a video ffprobe can read (${((error as { stderr?: string }).stderr ?? '').trim().split('\n')[0]})`);
+  }
+  const [width, height] = probe.trim().split(',').map(Number);
+  const frameBytes = width * height * 3;
+  const ffmpeg = spawn('ffmpeg', ['-v', 'error', '-i', path, '-an', '-vf', `fps=${fps}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let pending = Buffer.alloc(0), index = 0;
+  for await (const chunk of ffmpeg.stdout) {
+    pending = Buffer.concat([pending, chunk as Buffer]);
+    while (pending.length >= frameBytes) {
+      const data = new Uint8Array(pending.subarray(0, frameBytes));
+      pending = pending.subarray(frameBytes);
+      yield { stream: path, index, pts: index / fps, width, height, data };
+      index++;
+    }
+  }
+}
+
+/** Runs the live analysis operators (detection, FaceQA, tracking, identities, expressions) over a video's frames. */
+export async function analyseVideoFaces(models: OpenedModels, path: string, fps: number): Promise<VideoFace[]> {
+  const core = new FaceCore(models);
+  const analysis = new ExpressionAnalysis(core, () => []);
+  const records = await lastValueFrom(
+    from(ffmpegFrames(path, fps)).pipe(
+      bufferCount(4),
+      locateFaces(core),
+      identifyFaces(core, analysis.identities),
+      embedExpressions(core),
+      mergeMap((batch) => batch.flatMap((r) => r.faces.filter((f) => f.embedding).map((f) => ({ pts: r.frame.pts, track: f.track, embedding: f.embedding!, thumbnail: f.face.eyeCrop.image })))),
+      toArray(),
+    ),
+  );
+  // A track's identity settles as the clustering sees more of it: take its last word.
+  return records.map(({ track, ...face }) => ({ ...face, identity: analysis.identities.identityOf(track) }));
+}
+
+/** The largest face of a picture, embedded. */
+async function queryEmbedding(models: OpenedModels, path: string): Promise<{ embedding: Float32Array; thumbnail: RgbImage }> {
+  const image = await readImageFile(path).catch((error: Error) => {
+    throw new CliError(error.message);
+  });
+  const core = new FaceCore(models);
+  const [detections] = await core.detect([image]);
+  if (detections.length === 0) throw new CliError(`${path}: no face found`);
+  const area = (b: readonly number[]): number => (b[2] - b[0]) * (b[3] - b[1]);
+  const largest = detections.reduce((a, b) => (area(b.box) > area(a.box) ? b : a));
+  const [face] = await core.locate([{ frame: image, detection: largest }]);
+  const [outputs] = await core.expressions([face]);
+  return { embedding: expressionEmbedding(outputs), thumbnail: face.eyeCrop.image };
+}
+
+export const timeCode = (seconds: number): string => `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${(seconds % 60).toFixed(2).padStart(5, '0')}`;
+
+export const positiveNumber = (name: string, raw: string | undefined, fallback: number, integer = false): number => {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!(value > 0) || (integer && !Number.isInteger(value))) throw new CliError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"`, 2);
+  return value;
+};
+
+export const searchCommand: Command = {
+  name: 'search',
+  summary: 'the faces of a video whose expression is closest to a query face\'s, as a list and a contact sheet',
+  usage: [
+    'Usage: mien search VIDEO --query FACE.jpg [--top K] [--out SHEET.png] [--fps F] [--json]',
+    '',
+    'Analyses the video as the live pipeline does (FaceQA-accepted faces, identities, expression',
+    'embeddings) and lists the K faces nearest the query face\'s expression: identity, time code and',
+    'distance; draws them, the query first, on a contact sheet.',
+    '',
+    '  --query FACE.jpg  a picture; its largest face is the query',
+    '  --top K           how many faces (default 10)',
+    '  --out SHEET.png   the contact sheet (default search.png)',
+    '  --fps F           frames analysed per second of video (default 10)',
+    '  --json            print {"embedding", "results": [{"rank", "identity", "time", "distance"}]}',
+  ].join('\n'),
+  async run(argv) {
+    const { positionals, values } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { query: { type: 'string' }, top: { type: 'string' }, out: { type: 'string' }, fps: { type: 'string' }, json: { type: 'boolean', default: false } },
+    });
+    if (positionals.length !== 1) throw new CliError(`expected one VIDEO, got ${positionals.length}\n\n${this.usage}`, 2);
+    if (!values.query) throw new CliError(`--query FACE.jpg is required\n\n${this.usage}`, 2);
+    const top = positiveNumber('top', values.top, 10, true);
+    const fps = positiveNumber('fps', values.fps, 10);
+    const out = values.out ?? 'search.png';
+    const models = await openModels();
+    try {
+      const query = await queryEmbedding(models, values.query);
+      const faces = await analyseVideoFaces(models, positionals[0], fps);
+      const results = faces
+        .map((face) => ({ face, distance: euclideanDistance(face.embedding, query.embedding) }))
+        .sort((a, b) => a.distance - b.distance)
+        .slice(0, top);
+      const identity = (id: number | undefined): string => (id === undefined ? '?' : String(id));
+      if (values.json) {
+        console.log(formatJson({
+          embedding: expressionEmbeddingKind().name,
+          facesSearched: faces.length,
+          results: results.map(({ face, distance }, i) => ({ rank: i + 1, identity: face.identity ?? null, time: Number(face.pts.toFixed(3)), distance: Number(distance.toFixed(4)) })),
+        }));
+      } else {
+        console.log(`${results.length} of ${faces.length} faces closest to ${values.query} (${expressionEmbeddingKind().name}):`);
+        results.forEach(({ face, distance }, i) => console.log(`${String(i + 1).padStart(3)}  identity ${identity(face.identity).padEnd(3)}  ${timeCode(face.pts)}  distance ${distance.toFixed(3)}`));
+      }
+      const tiles = [
+        { image: query.thumbnail, caption: ['query'] },
+        ...results.map(({ face, distance }, i) => ({ image: face.thumbnail, caption: [`#${i + 1}  ${timeCode(face.pts)}`, `id ${identity(face.identity)}  d ${distance.toFixed(3)}`] })),
+      ];
+      await writeFile(out, await contactSheetPng(tiles, { title: `search: ${values.query}` }));
+      console.error(`mien: wrote ${out}`);
+      return 0;
+    } finally {
+      await models.close();
+    }
+  },
+};
