@@ -1,11 +1,11 @@
-import { spawn, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { bufferCount, from, lastValueFrom, mergeMap, toArray } from 'rxjs';
+import { bufferCount, lastValueFrom, mergeMap, toArray } from 'rxjs';
 import { FaceCore } from '../../face/analyzer.js';
 import { expressionEmbedding, expressionEmbeddingKind } from '../../expression/embedding.js';
 import type { RgbImage } from '../../image/rgb-image.js';
-import type { Frame } from '../../ingest/frame.js';
+import { fileFrames } from '../../ingest/file-source.js';
 import { readImageFile } from '../../ingest/image-file.js';
 import { euclideanDistance } from '../../math/vector.js';
 import { openModels, type OpenedModels } from '../../models/index.js';
@@ -28,38 +28,13 @@ export interface VideoFace {
   readonly thumbnail: RgbImage;
 }
 
-/**
- * Frames of a video at `fps`, decoded by ffmpeg. Stands in until src/ingest's GStreamer file source
- * lands; then `fileFrames(path, { maxFps })` replaces it.
- */
-async function* ffmpegFrames(path: string, fps: number): AsyncGenerator<Frame> {
-  let probe: string;
-  try {
-    probe = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    throw new CliError(`${path}: not a video ffprobe can read (${((error as { stderr?: string }).stderr ?? '').trim().split('\n')[0]})`);
-  }
-  const [width, height] = probe.trim().split(',').map(Number);
-  const frameBytes = width * height * 3;
-  const ffmpeg = spawn('ffmpeg', ['-v', 'error', '-i', path, '-an', '-vf', `fps=${fps}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let pending = Buffer.alloc(0), index = 0;
-  for await (const chunk of ffmpeg.stdout) {
-    pending = Buffer.concat([pending, chunk as Buffer]);
-    while (pending.length >= frameBytes) {
-      const data = new Uint8Array(pending.subarray(0, frameBytes));
-      pending = pending.subarray(frameBytes);
-      yield { stream: path, index, pts: index / fps, width, height, data };
-      index++;
-    }
-  }
-}
-
 /** Runs the live analysis operators (detection, FaceQA, tracking, identities, expressions) over a video's frames. */
 export async function analyseVideoFaces(models: OpenedModels, path: string, fps: number): Promise<VideoFace[]> {
+  if (!existsSync(path)) throw new CliError(`${path}: no such file`);
   const core = new FaceCore(models);
   const analysis = new ExpressionAnalysis(core, () => []);
   const records = await lastValueFrom(
-    from(ffmpegFrames(path, fps)).pipe(
+    fileFrames(path, { maxFps: fps }).pipe(
       bufferCount(4),
       locateFaces(core),
       identifyFaces(core, analysis.identities),
@@ -109,7 +84,7 @@ export const searchCommand: Command = {
     '  --query FACE.jpg  a picture; its largest face is the query',
     '  --top K           how many faces (default 10)',
     '  --out SHEET.png   the contact sheet (default search.png)',
-    '  --fps F           frames analysed per second of video (default 10)',
+    '  --fps F           at most this many frames analysed per second of video (default 10)',
     '  --json            print {"embedding", "results": [{"rank", "identity", "time", "distance"}]}',
   ].join('\n'),
   async run(argv) {
@@ -121,7 +96,7 @@ export const searchCommand: Command = {
     if (positionals.length !== 1) throw new CliError(`expected one VIDEO, got ${positionals.length}\n\n${this.usage}`, 2);
     if (!values.query) throw new CliError(`--query FACE.jpg is required\n\n${this.usage}`, 2);
     const top = positiveNumber('top', values.top, 10, true);
-    const fps = positiveNumber('fps', values.fps, 10);
+    const fps = positiveNumber('fps', values.fps, 10, true);
     const out = values.out ?? 'search.png';
     const models = await openModels();
     try {

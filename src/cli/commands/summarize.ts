@@ -21,7 +21,7 @@ export const summarizeCommand: Command = {
     '  --out SHEET.png   the contact sheet',
     '  --identity ID     whose expressions (default: the person with the most faces)',
     '  --clusters N      how many clusters (default 10; fewer when there are fewer faces)',
-    '  --fps F           frames analysed per second of video (default 10)',
+    '  --fps F           at most this many frames analysed per second of video (default 10)',
     '  --json            print {"identity", "faces", "clusters": [{"size", "representative", "first", "last"}]}',
   ].join('\n'),
   async run(argv) {
@@ -33,7 +33,7 @@ export const summarizeCommand: Command = {
     if (positionals.length !== 1) throw new CliError(`expected one VIDEO, got ${positionals.length}\n\n${this.usage}`, 2);
     if (!values.out) throw new CliError(`--out SHEET.png is required\n\n${this.usage}`, 2);
     const wanted = values.clusters === undefined ? 10 : positiveNumber('clusters', values.clusters, 10, true);
-    const fps = positiveNumber('fps', values.fps, 10);
+    const fps = positiveNumber('fps', values.fps, 10, true);
     if (values.identity !== undefined && !/^\d+$/.test(values.identity)) throw new CliError(`--identity must be an identity number, got "${values.identity}"`, 2);
     const models = await openModels();
     try {
