@@ -30,7 +30,9 @@ export class PipelineError extends Error {
     /** GStreamer's debug details (source file, function, specifics). */
     readonly debug: string,
   ) {
-    super(`${source}: ${reason} (GStreamer ${element.split('/').pop() ?? element})`);
+    // The debug text's lines after the first (which names the C function) often say what happened.
+    const detail = debug.split('\n').slice(1).join(' ').trim();
+    super(`${source}: ${reason}${detail === '' ? '' : ` ${detail}`} [GStreamer ${element.split('/').pop() ?? element}]`);
   }
 }
 

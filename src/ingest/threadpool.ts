@@ -17,6 +17,11 @@ const poolSize = Number(process.env.UV_THREADPOOL_SIZE) || DEFAULT_POOL_SIZE;
 let running = 0;
 let warned = false;
 
+/** GStreamer pipelines running now, in this process (a figure for metrics and leak checks). */
+export function runningPipelines(): number {
+  return running;
+}
+
 /** Counts a pipeline as running until the returned function is called; warns once when the pool is too small. */
 export function holdThreads(): () => void {
   running += 1;

@@ -1,0 +1,10 @@
+export type { Frame } from './frame.js';
+export { fileFrames, fileSourceDescription, type FileSourceOptions } from './file-source.js';
+export { openRtspSource, redactedUrl, rtspSourceDescription, type RtspSourceOptions } from './rtsp-source.js';
+export { openTestPatternSource, testPatternDescription, type TestPattern, type TestPatternOptions } from './test-pattern-source.js';
+export { LiveSource, type LiveOptions } from './live-source.js';
+export type { SourceState, SourceStatus } from './source-status.js';
+export { DEFAULT_BACKOFF, type Backoff } from './backoff.js';
+export type { Delivery, RateControl } from './output-chain.js';
+export { runningPipelines, threadpoolSizeFor } from './threadpool.js';
+export * from './errors.js';

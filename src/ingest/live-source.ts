@@ -1,0 +1,169 @@
+import {
+  asyncScheduler,
+  BehaviorSubject,
+  concatWith,
+  defer,
+  retry,
+  Subject,
+  throwError,
+  timer,
+  type Observable,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
+import { backoffDelay, resolveBackoff, type Backoff } from './backoff.js';
+import { EndOfStreamError, FrameFormatError, GStreamerUnavailableError, PipelineLaunchError } from './errors.js';
+import type { Frame } from './frame.js';
+import { pipelineFrames, type PulledFrame } from './pipeline-frames.js';
+import type { SourceState, SourceStatus } from './source-status.js';
+import { watchSilence } from './watch-silence.js';
+
+/** How a live source reconnects and when it counts as stalled. */
+export interface LiveOptions {
+  /** The stream id its frames and statuses carry. */
+  readonly stream: string;
+  /** Waits between reconnection attempts. Default: DEFAULT_BACKOFF (0.5 s doubling to 30 s, forever). */
+  readonly backoff?: Backoff;
+  /** No frame for this many milliseconds: status 'stalled'. Default 5000. */
+  readonly stallAfterMs?: number;
+  /** No frame for this many milliseconds: the connection is restarted. Default 15 000. */
+  readonly restartAfterMs?: number;
+  /** For the timers above and the backoff. Default: asyncScheduler. */
+  readonly scheduler?: SchedulerLike;
+}
+
+/** Errors no retry can cure: the pipeline itself cannot be built or its frames cannot be read. */
+const isPermanent = (error: unknown): boolean =>
+  error instanceof PipelineLaunchError || error instanceof GStreamerUnavailableError || error instanceof FrameFormatError;
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
+/**
+ * A live stream (camera, server, test pattern) decoded by GStreamer, from construction until
+ * close(). Frames go to every subscriber of `frames` at the time (newest frame wins: while Node is
+ * busy, GStreamer keeps only the latest and counts the others in droppedFrames). When the stream
+ * fails, ends or goes silent, the pipeline is rebuilt after a bounded exponential backoff; `status`
+ * tells each transition and why.
+ */
+export class LiveSource {
+  readonly #stream: string;
+  readonly #frames = new Subject<Frame>();
+  readonly #status: BehaviorSubject<SourceStatus>;
+  readonly #subscription: Subscription;
+  #index = 0;
+  #droppedInEarlierRuns = 0;
+  #droppedInThisRun = 0;
+  #closed = false;
+
+  /**
+   * @param source what the pipeline reads, for statuses and errors (a URL without its password)
+   * @param description a gst-launch description that ends with outputChain(rate, 'newest')
+   */
+  constructor(source: string, description: string, options: LiveOptions) {
+    const { stream, stallAfterMs = 5000, restartAfterMs = 15_000, scheduler = asyncScheduler } = options;
+    if (!(stallAfterMs > 0 && restartAfterMs >= stallAfterMs)) {
+      throw new TypeError(`need 0 < stallAfterMs <= restartAfterMs, got ${stallAfterMs} and ${restartAfterMs}`);
+    }
+    const backoff = resolveBackoff(options.backoff);
+    this.#stream = stream;
+    this.#status = new BehaviorSubject(this.#statusOf('connecting', `opening ${source}`));
+
+    const run = defer(() => {
+      this.#startRun(source);
+      return pipelineFrames(description, { source });
+    }).pipe(
+      watchSilence<PulledFrame>(
+        {
+          source,
+          stallAfterMs,
+          failAfterMs: restartAfterMs,
+          onStalled: () => this.#enter('stalled', `no frame for ${(stallAfterMs / 1000).toFixed(1)} s`),
+        },
+        scheduler,
+      ),
+      // A live stream has no end: its end is a failure to retry.
+      concatWith(defer(() => throwError(() => new EndOfStreamError(source)))),
+    );
+    this.#subscription = run
+      .pipe(
+        retry({
+          count: backoff.maxRetries,
+          resetOnSuccess: true,
+          delay: (error: unknown, retryCount: number) => {
+            if (isPermanent(error)) return throwError(() => error);
+            const retryInMs = backoffDelay(retryCount, backoff);
+            this.#enter('reconnecting', asError(error).message, { retry: retryCount, retryInMs, error: asError(error) });
+            return timer(retryInMs, scheduler);
+          },
+        }),
+      )
+      .subscribe({
+        next: (frame) => this.#emit(frame),
+        error: (error: unknown) => this.#stop(`gave up: ${asError(error).message}`, asError(error)),
+      });
+  }
+
+  get stream(): string {
+    return this.#stream;
+  }
+
+  /** Frames from now on; errors only when the source gives up, completes when it is closed. */
+  get frames(): Observable<Frame> {
+    return this.#frames.asObservable();
+  }
+
+  /** The current status, then every transition; completes once the source is stopped. */
+  get status(): Observable<SourceStatus> {
+    return this.#status.asObservable();
+  }
+
+  get currentStatus(): SourceStatus {
+    return this.#status.getValue();
+  }
+
+  /** Frames GStreamer dropped because Node had not taken the previous one yet (exact to within one). */
+  get droppedFrames(): number {
+    return this.#droppedInEarlierRuns + this.#droppedInThisRun;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Stops the pipeline and ends `frames` and `status`. Safe to call more than once. */
+  close(): void {
+    this.#stop('closed');
+  }
+
+  #statusOf(state: SourceState, reason: string, details: Partial<SourceStatus> = {}): SourceStatus {
+    return { stream: this.#stream, state, reason, at: Date.now(), ...details };
+  }
+
+  #enter(state: SourceState, reason: string, details: Partial<SourceStatus> = {}): void {
+    if (this.#closed) return;
+    this.#status.next(this.#statusOf(state, reason, details));
+  }
+
+  #startRun(source: string): void {
+    this.#droppedInEarlierRuns += this.#droppedInThisRun;
+    this.#droppedInThisRun = 0;
+    if (this.currentStatus.state !== 'connecting') this.#enter('connecting', `opening ${source}`);
+  }
+
+  #emit({ pts, width, height, data, droppedSoFar }: PulledFrame): void {
+    this.#droppedInThisRun = droppedSoFar;
+    const { state } = this.currentStatus;
+    if (state !== 'playing') this.#enter('playing', `frames flow at ${width}x${height}${state === 'stalled' ? ' again' : ''}`);
+    this.#frames.next({ stream: this.#stream, index: this.#index++, pts, width, height, data });
+  }
+
+  #stop(reason: string, error?: Error): void {
+    if (this.#closed) return;
+    this.#status.next(this.#statusOf('stopped', reason, error ? { error } : {}));
+    this.#closed = true;
+    this.#subscription?.unsubscribe();
+    if (error) this.#frames.error(error);
+    else this.#frames.complete();
+    this.#status.complete();
+  }
+}

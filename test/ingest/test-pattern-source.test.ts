@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { firstValueFrom, lastValueFrom, take, timeout, toArray } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PipelineLaunchError } from '../../src/ingest/errors.js';
+import type { LiveSource } from '../../src/ingest/live-source.js';
+import { openTestPatternSource, type TestPattern } from '../../src/ingest/test-pattern-source.js';
+import { runningPipelines } from '../../src/ingest/threadpool.js';
+import { nextStatus, recordStatuses, stateSequence } from './live-statuses.js';
+
+const opened: LiveSource[] = [];
+const open = (options: Parameters<typeof openTestPatternSource>[0]): LiveSource => {
+  const source = openTestPatternSource(options);
+  opened.push(source);
+  return source;
+};
+afterEach(() => opened.splice(0).forEach((source) => source.close()));
+
+const busyFor = (ms: number): void => {
+  const end = Date.now() + ms;
+  while (Date.now() < end);
+};
+
+describe('a live test pattern', () => {
+  it('connects, plays, and delivers frames of its size at its rate, in real time', async () => {
+    const source = open({ stream: 'pattern', width: 320, height: 240, fps: 30 });
+    const statuses = recordStatuses(source);
+    const started = Date.now();
+    const frames = await firstValueFrom(source.frames.pipe(take(30), toArray(), timeout(5000)));
+
+    expect(stateSequence(statuses)).toEqual(['connecting', 'playing']);
+    expect(statuses[1].reason).toBe('frames flow at 320x240');
+    expect(frames.map((f) => [f.stream, f.index, f.width, f.height, f.data.length])).toEqual(
+      frames.map((_, i) => ['pattern', i, 320, 240, 320 * 240 * 3]),
+    );
+    const gaps = frames.slice(1).map((f, i) => f.pts - frames[i].pts);
+    for (const gap of gaps) expect(gap).toBeCloseTo(1 / 30, 3);
+    expect(Date.now() - started).toBeGreaterThan(800);
+  });
+
+  it('caps the rate and the size inside GStreamer', async () => {
+    const source = open({ stream: 'pattern', width: 640, height: 480, fps: 30, maxFps: 10, maxWidth: 200 });
+    const frames = await firstValueFrom(source.frames.pipe(take(6), toArray(), timeout(5000)));
+    expect([frames[0].width, frames[0].height]).toEqual([200, 150]);
+    for (const [i, frame] of frames.slice(1).entries()) expect(frame.pts - frames[i].pts).toBeCloseTo(0.1, 2);
+  });
+
+  it('keeps only the newest frame while Node is busy, and counts the frames it dropped', async () => {
+    const source = open({ stream: 'pattern', width: 160, height: 120, fps: 30 });
+    const frames = await firstValueFrom(source.frames.pipe(take(3), toArray(), timeout(5000)));
+    busyFor(1000);
+    const [handedOver, newest] = await firstValueFrom(source.frames.pipe(take(2), toArray(), timeout(5000)));
+    // About 30 frames were made in that second. The first frame after it was already on its way to
+    // Node; the next is the newest one GStreamer kept, and most of those in between were dropped.
+    expect(handedOver.pts - frames[2].pts).toBeLessThan(0.1);
+    expect(newest.pts - frames[2].pts).toBeGreaterThan(0.9);
+    expect([handedOver.index, newest.index]).toEqual([3, 4]);
+    expect(source.droppedFrames).toBeGreaterThanOrEqual(15);
+    expect(source.droppedFrames).toBeLessThanOrEqual(35);
+  });
+
+  it('reconnects after its stream ends, with statuses that say why and how long it waits, numbering frames on', async () => {
+    const source = open({ stream: 'pattern', width: 160, height: 120, fps: 30, framesPerRun: 10, backoff: { initialDelayMs: 100 } });
+    const statuses = recordStatuses(source);
+    const frames = await firstValueFrom(source.frames.pipe(take(25), toArray(), timeout(10_000)));
+
+    expect(stateSequence(statuses).slice(0, 8)).toEqual(['connecting', 'playing', 'reconnecting', 'connecting', 'playing', 'reconnecting', 'connecting', 'playing']);
+    const reconnecting = statuses.filter((s) => s.state === 'reconnecting');
+    // Frames flowed between the two ends, so each retry is a first retry again.
+    expect(reconnecting.map((s) => [s.reason, s.retry, s.retryInMs])).toEqual(
+      reconnecting.map(() => ['test pattern ball: the stream ended', 1, 100]),
+    );
+    expect(frames.map((f) => f.index)).toEqual(frames.map((_, i) => i));
+  });
+
+  it('stops when closed: frames and statuses complete, the pipeline is gone, and closing again does nothing', async () => {
+    const source = open({ stream: 'pattern', width: 160, height: 120 });
+    const statuses = recordStatuses(source);
+    const allFrames = lastValueFrom(source.frames.pipe(toArray()));
+    await nextStatus(source, (s) => s.state === 'playing');
+    expect(runningPipelines()).toBe(1);
+
+    source.close();
+    source.close();
+    expect((await allFrames).length).toBeGreaterThan(0);
+    expect(statuses.at(-1)).toMatchObject({ state: 'stopped', reason: 'closed' });
+    expect(statuses.filter((s) => s.state === 'stopped')).toHaveLength(1);
+    expect(source.closed).toBe(true);
+    expect(runningPipelines()).toBe(0);
+  });
+
+  it('gives up at once, saying why, when its pipeline cannot be built', async () => {
+    const source = open({ stream: 'pattern', pattern: 'no-such-pattern' as TestPattern });
+    const error = await lastValueFrom(source.frames).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PipelineLaunchError);
+    expect(source.currentStatus.state).toBe('stopped');
+    expect(source.currentStatus.reason).toMatch(/^gave up: test pattern no-such-pattern: GStreamer cannot build the pipeline: .*pattern/);
+  });
+
+  it('leaves nothing running: a process that opens, reads and closes one exits by itself', async () => {
+    const program = new URL('./programs/close-live-source.ts', import.meta.url).pathname;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', program], { timeout: 20_000 });
+    expect(stdout.trim()).toBe('took 5 frames, then stopped');
+  });
+});
