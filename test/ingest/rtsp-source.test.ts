@@ -1,12 +1,12 @@
 import { lastValueFrom, firstValueFrom, take, timeout, toArray } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PipelineError } from '../../src/ingest/errors.js';
-import { fileFrames } from '../../src/ingest/file-source.js';
 import type { Frame } from '../../src/ingest/frame.js';
 import type { LiveSource } from '../../src/ingest/live-source.js';
 import { openRtspSource, type RtspSourceOptions } from '../../src/ingest/rtsp-source.js';
 import { runningPipelines } from '../../src/ingest/threadpool.js';
 import { fixture } from '../support/fixtures.js';
+import { clipMatcher } from './clip-match.js';
 import { nextStatus, recordStatuses, stateSequence } from './live-statuses.js';
 import { freePort, RtspServer } from './rtsp-server.js';
 
@@ -31,21 +31,10 @@ afterEach(() => {
   servers.splice(0).forEach((server) => server.kill());
 });
 
-let clipFrames: Frame[];
+let distanceToClip: (frame: Frame) => number;
 beforeAll(async () => {
-  clipFrames = await lastValueFrom(fileFrames(CLIP).pipe(toArray()));
+  distanceToClip = await clipMatcher(CLIP);
 });
-
-/** How far a frame is from the nearest frame of the clip, decoded from the file: about 1.5 for the same picture. */
-function distanceToClip(frame: Frame): number {
-  let best = Infinity;
-  for (const candidate of clipFrames) {
-    let sum = 0;
-    for (let i = 0; i < frame.data.length; i += 7) sum += Math.abs(frame.data[i] - candidate.data[i]);
-    best = Math.min(best, sum / Math.ceil(frame.data.length / 7));
-  }
-  return best;
-}
 
 const takeFrames = (source: LiveSource, count: number, withinMs = 10_000): Promise<Frame[]> =>
   firstValueFrom(source.frames.pipe(take(count), toArray(), timeout(withinMs)));
