@@ -78,3 +78,8 @@ export class EndOfStreamError extends Error {
     super(`${source}: the stream ended`);
   }
 }
+
+/** An SDP that does not describe a video stream Mien can receive. */
+export class SdpError extends Error {
+  override name = 'SdpError';
+}

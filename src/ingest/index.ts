@@ -2,7 +2,7 @@ export type { Frame } from './frame.js';
 export { fileFrames, fileSourceDescription, type FileSourceOptions } from './file-source.js';
 export { openRtspSource, redactedUrl, rtspSourceDescription, type RtspSourceOptions } from './rtsp-source.js';
 export { openRtpSource, rtpCaps, rtpSourceDescription, type RtpSourceOptions } from './rtp-source.js';
-export { SdpError, sdpVideo, type SdpVideo } from './sdp-video.js';
+export { sdpVideo, type SdpVideo } from './sdp-video.js';
 export { openTestPatternSource, testPatternDescription, type TestPattern, type TestPatternOptions } from './test-pattern-source.js';
 export { LiveSource, type LiveOptions } from './live-source.js';
 export type { SourceState, SourceStatus } from './source-status.js';

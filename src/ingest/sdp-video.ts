@@ -1,7 +1,4 @@
-/** The SDP does not describe a video stream Mien can receive. */
-export class SdpError extends Error {
-  override name = 'SdpError';
-}
+import { SdpError } from './errors.js';
 
 /** The first video stream of an SDP description, as a receiver needs it. */
 export interface SdpVideo {

@@ -1,9 +1,9 @@
 import { firstValueFrom, take, timeout, toArray } from 'rxjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SdpError } from '../../src/ingest/errors.js';
 import type { Frame } from '../../src/ingest/frame.js';
 import type { LiveSource } from '../../src/ingest/live-source.js';
 import { openRtpSource, type RtpSourceOptions } from '../../src/ingest/rtp-source.js';
-import { SdpError } from '../../src/ingest/sdp-video.js';
 import { runningPipelines } from '../../src/ingest/threadpool.js';
 import { fixture } from '../support/fixtures.js';
 import { clipMatcher } from './clip-match.js';
