@@ -1,0 +1,257 @@
+/**
+ * Candidate expression embeddings side by side on the fixture triplets (scripts/fixture-triplets.ts),
+ * scored on validation people only: London people no head was trained on, and the CREMA-D man.
+ *
+ *   npx tsx bench/expression.ts            (features are cached in .cache/expression-bench)
+ *
+ * Prints one row per candidate: triplet accuracy on the London validation people (11 people no head
+ * was trained on; 220 triplets) and on the CREMA-D man's video frames (against those people, and his
+ * own smiles against his own neutral face; 120 triplets). Ends with the trained head's margin over
+ * an untrained one.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FaceCore, type LocatedFace } from '../src/face/analyzer.js';
+import { EYE_CROP, mapPoint, similarityTransform } from '../src/face/align.js';
+import { cropResize, warpAffine } from '../src/image/warp.js';
+import { parseFecCsv, type FecTriplet } from '../src/expression/fec.js';
+import { describeFacesInBoxes, findFecFaces, scoreFecFaces, type FecFaces } from '../src/expression/fec-evaluation.js';
+import { headEmbedding } from '../src/expression/head.js';
+import { trainHead, type HeadTrainingOptions, type TrainingTriplet } from '../src/expression/head-training.js';
+import { jitteredEyeCrop, mirrored, TRAINING_JITTERS } from '../src/expression/views.js';
+import { readImageFile } from '../src/ingest/image-file.js';
+import { l2Normalise, softmax } from '../src/math/vector.js';
+import { openModels } from '../src/models/index.js';
+import { fileFrames } from '../src/ingest/file-source.js';
+import { lastValueFrom, toArray } from 'rxjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TRIPLETS = join(ROOT, '.cache/fixture-triplets');
+const CACHE = join(ROOT, '.cache/expression-bench/features-v2.json');
+
+/** Everything a candidate may be built from, per face. */
+interface FaceFeatures {
+  readonly picture: string;
+  readonly person: string;
+  readonly eyePooled: Float32Array;
+  readonly eyeLogits: Float32Array;
+  readonly mirrorPooled: Float32Array;
+  readonly mirrorLogits: Float32Array;
+  /** Pooled features of the training jitters, then of their mirrors. */
+  readonly jitterPooled: Float32Array[];
+  readonly boxPooled: Float32Array;
+  readonly boxLogits: Float32Array;
+  /** The lower face (nose to chin), eyes 120 px apart just above the crop. */
+  readonly mouthPooled: Float32Array;
+  readonly mouthLogits: Float32Array;
+  /** A tight face crop, eyes 100 px apart. */
+  readonly tightPooled: Float32Array;
+  readonly tightLogits: Float32Array;
+  /** 68 landmarks in eye-crop pixels (eyes level, 70 px apart), divided by the eye distance. */
+  readonly shape: Float32Array;
+  readonly identity: Float32Array;
+}
+
+/** London NNN_0E.jpg is person NNN; video frames are the CREMA-D man. */
+const personOf = (path: string): string => (/london\/(\d{3})_/.exec(path)?.[1] ?? (path.includes('cremad-1001') ? 'cremad-1001' : basename(path)));
+
+/** The 68 landmarks in the eye-aligned crop, in eye distances: position, turn and scale taken out. */
+function eyeFrameShape(face: LocatedFace): Float32Array {
+  const shape = new Float32Array(136);
+  for (let i = 0; i < 68; i++) {
+    const [x, y] = mapPoint(face.eyeCrop.transform, [face.landmarks68[2 * i], face.landmarks68[2 * i + 1]]);
+    shape[2 * i] = x / EYE_CROP.eyeDistance;
+    shape[2 * i + 1] = y / EYE_CROP.eyeDistance;
+  }
+  return shape;
+}
+
+type Cached = Record<string, Record<string, number[] | number[][] | string>>;
+
+async function extract(sets: Record<string, FecTriplet[]>): Promise<{ found: Record<string, FecFaces<FaceFeatures>>; videoMedian: { pooled: Float32Array; logits: Float32Array; shape: Float32Array } }> {
+  const cache: Cached = existsSync(CACHE) ? JSON.parse(readFileSync(CACHE, 'utf8')) : {};
+  const models = await openModels({}, { log: () => {} });
+  const core = new FaceCore(models);
+  const describeFaces = async (faces: LocatedFace[]): Promise<FaceFeatures[]> => {
+    const out: FaceFeatures[] = [];
+    for (const face of faces) {
+      const jitters = TRAINING_JITTERS.map((j) => jitteredEyeCrop(face, j));
+      const [box] = [face.detection.box];
+      const side = 1.2 * Math.max(box[2] - box[0], box[3] - box[1]);
+      const cx = (box[0] + box[2]) / 2, cy = (box[1] + box[3]) / 2;
+      const boxCrop = cropResize(face.frame, cx - side / 2, cy - side / 2, side, side, 224, 224);
+      const eyes = [face.points.leftEye, face.points.rightEye];
+      const mouthCrop = warpAffine(face.frame, similarityTransform(eyes, [[52, -10], [172, -10]]), 224, 224);
+      const tightCrop = warpAffine(face.frame, similarityTransform(eyes, [[62, 80], [162, 80]]), 224, 224);
+      const crops = [face.eyeCrop.image, mirrored(face.eyeCrop.image), boxCrop, ...jitters, ...jitters.map(mirrored), mouthCrop, tightCrop];
+      const outputs = await models.expression.analyse(crops);
+      const [identity] = await core.identities([face]);
+      const shape = eyeFrameShape(face);
+      out.push({
+        picture: '',
+        person: '',
+        eyePooled: outputs[0].pooled, eyeLogits: outputs[0].logits,
+        mirrorPooled: outputs[1].pooled, mirrorLogits: outputs[1].logits,
+        boxPooled: outputs[2].pooled, boxLogits: outputs[2].logits,
+        jitterPooled: outputs.slice(3, 3 + 2 * jitters.length).map((o) => o.pooled),
+        mouthPooled: outputs[3 + 2 * jitters.length].pooled, mouthLogits: outputs[3 + 2 * jitters.length].logits,
+        tightPooled: outputs[4 + 2 * jitters.length].pooled, tightLogits: outputs[4 + 2 * jitters.length].logits,
+        shape, identity,
+      });
+    }
+    return out;
+  };
+  const describe = describeFacesInBoxes(core, readImageFile, describeFaces);
+  const found: Record<string, FecFaces<FaceFeatures>> = {};
+  for (const [name, triplets] of Object.entries(sets)) {
+    found[name] = await findFecFaces(triplets, TRIPLETS, async (path, boxes) => {
+      const key = `${path}#${boxes.map((b) => [b.left, b.right, b.top, b.bottom].join(',')).join(';')}`;
+      if (!cache[key]) {
+        const described = await describe(path, boxes);
+        const [f] = described;
+        if (!f) throw new Error(`no face in ${path}`);
+        const fields = Object.entries(f) as [string, string | Float32Array | Float32Array[]][];
+        cache[key] = Object.fromEntries(fields.map(([k, v]) => [k, typeof v === 'string' ? v : Array.isArray(v) ? v.map((a) => Array.from(a)) : Array.from(v)]));
+      }
+      const c = cache[key];
+      const f32 = (k: string): Float32Array => Float32Array.from(c[k] as number[]);
+      return [{
+        picture: path,
+        person: personOf(path),
+        eyePooled: f32('eyePooled'), eyeLogits: f32('eyeLogits'), mirrorPooled: f32('mirrorPooled'), mirrorLogits: f32('mirrorLogits'),
+        boxPooled: f32('boxPooled'), boxLogits: f32('boxLogits'), shape: f32('shape'), identity: f32('identity'),
+        mouthPooled: f32('mouthPooled'), mouthLogits: f32('mouthLogits'), tightPooled: f32('tightPooled'), tightLogits: f32('tightLogits'),
+        jitterPooled: (c.jitterPooled as number[][]).map((a) => Float32Array.from(a)),
+      }];
+    });
+  }
+  if (!cache[VIDEO_MEDIAN]) cache[VIDEO_MEDIAN] = await videoMedian(core);
+  await models.close();
+  mkdirSync(join(ROOT, '.cache/expression-bench'), { recursive: true });
+  writeFileSync(CACHE, JSON.stringify(cache));
+  const median = cache[VIDEO_MEDIAN];
+  const column = (k: string): Float32Array => Float32Array.from(median[k] as number[]);
+  return { found, videoMedian: { pooled: column('pooled'), logits: column('logits'), shape: column('shape') } };
+}
+
+const VIDEO = join(ROOT, '../shared/fixtures/video/cremad-1001-six-emotions.mp4');
+const VIDEO_MEDIAN = 'median of the CREMA-D man over his whole video';
+
+/**
+ * The per-identity reference a live pipeline would hold for the CREMA-D man: the coordinate-wise
+ * median of his pooled features, logits and landmark shape over every frame (10 per second) of his
+ * six-emotion video.
+ */
+async function videoMedian(core: FaceCore): Promise<Record<string, number[]>> {
+  const frames = await lastValueFrom(fileFrames(VIDEO, { maxFps: 10 }).pipe(toArray()));
+  const pooled: Float32Array[] = [], logits: Float32Array[] = [], shapes: Float32Array[] = [];
+  for (const frame of frames) {
+    const [detections] = await core.detect([frame]);
+    if (detections.length === 0) continue;
+    const [face] = await core.locate([{ frame, detection: detections[0] }]);
+    const [outputs] = await core.expressions([face]);
+    pooled.push(outputs.pooled);
+    logits.push(outputs.logits);
+    shapes.push(eyeFrameShape(face));
+  }
+  const median = (rows: Float32Array[]): number[] =>
+    Array.from(rows[0], (_, i) => {
+      const column = rows.map((r) => r[i]).sort((a, b) => a - b);
+      return column[Math.floor(column.length / 2)];
+    });
+  return { pooled: median(pooled), logits: median(logits), shape: median(shapes) };
+}
+
+if (!existsSync(join(TRIPLETS, 'validation.csv'))) execFileSync('npx', ['tsx', join(ROOT, 'scripts/fixture-triplets.ts')], { stdio: 'inherit' });
+const read = (name: string): FecTriplet[] => parseFecCsv(readFileSync(join(TRIPLETS, name), 'utf8')).triplets;
+const { found: sets, videoMedian: manMedian } = await extract({ train: read('train.csv'), validation: read('validation.csv'), video: read('validation-video.csv') });
+
+const mean = (a: ArrayLike<number>, b: ArrayLike<number>): Float32Array => Float32Array.from(a, (v, i) => (v + b[i]) / 2);
+const unit = (v: ArrayLike<number>): Float32Array => l2Normalise(Float32Array.from(v));
+const probabilities = (logits: Float32Array): Float32Array => softmax(logits);
+
+/**
+ * Per-identity centring, as a live pipeline could do it: each person's own reference subtracted.
+ * The CREMA-D man's reference is his median over his whole video (all six emotions); a London
+ * person has two photos only, so theirs is the mean of the very neutral/smiling pair the triplets
+ * compare, which flatters this candidate on the London column.
+ */
+function centredOnPerson(feature: (f: FaceFeatures) => Float32Array, manReference: Float32Array): (f: FaceFeatures) => Float32Array {
+  const pictures = new Map<string, Map<string, Float32Array>>();
+  for (const set of Object.values(sets)) {
+    for (const { faces } of set.triplets) for (const f of faces) pictures.set(f.person, (pictures.get(f.person) ?? new Map<string, Float32Array>()).set(f.picture, feature(f)));
+  }
+  const reference = new Map<string, Float32Array>([...pictures].map(([person, byPicture]): [string, Float32Array] => {
+    const all = [...byPicture.values()];
+    return [person, Float32Array.from(all[0], (_, i) => all.reduce((s, v) => s + v[i], 0) / all.length)];
+  }));
+  reference.set('cremad-1001', manReference);
+  return (f) => {
+    const r = reference.get(f.person)!;
+    return Float32Array.from(feature(f), (v, i) => v - r[i]);
+  };
+}
+
+/** The distinct faces of the training triplets (by picture) with their views, and the triplets over them. */
+function trainingData(views: (f: FaceFeatures) => Float32Array[]): { faces: Float32Array[][]; triplets: TrainingTriplet[] } {
+  const index = new Map<string, number>();
+  const faces: Float32Array[][] = [];
+  const id = (f: FaceFeatures): number => {
+    if (!index.has(f.picture)) index.set(f.picture, faces.push(views(f)) - 1);
+    return index.get(f.picture)!;
+  };
+  const triplets = sets.train.triplets.map(({ faces: fs, odd }) => ({
+    alike: [0, 1, 2].filter((k) => k !== odd).map((k) => id(fs[k])) as [number, number],
+    odd: id(fs[odd]),
+    margin: 0.2,
+  }));
+  return { faces, triplets };
+}
+
+const scores = new Map<string, number>();
+function report(name: string, embed: (f: FaceFeatures) => ArrayLike<number>): void {
+  const london = scoreFecFaces(sets.validation.triplets, embed).accuracy;
+  const video = scoreFecFaces(sets.video.triplets, embed).accuracy;
+  scores.set(name, london);
+  console.log(`| ${name.padEnd(78)} | ${london.toFixed(3)} | ${video.toFixed(3)} |`);
+}
+
+console.log(`validation: ${sets.validation.triplets.length} London triplets (11 people), ${sets.video.triplets.length} CREMA-D video triplets; training: ${sets.train.triplets.length} triplets (23 people)\n`);
+console.log(`| ${'candidate'.padEnd(78)} | London | video |`);
+console.log(`|${'-'.repeat(80)}|--------|-------|`);
+report('identity embedding (control: who, not how)', (f) => f.identity);
+report('DenseNet pooled 1024-d, eye-aligned crop (eyes 70 px apart)', (f) => unit(f.eyePooled));
+report('DenseNet pooled 1024-d, box crop 1.2x', (f) => unit(f.boxPooled));
+report('DenseNet pooled 1024-d, eye crop and its mirror averaged', (f) => unit(mean(f.eyePooled, f.mirrorPooled)));
+report('7 logits, eye crop', (f) => f.eyeLogits);
+report('7 logits, box crop', (f) => f.boxLogits);
+report('7 probabilities, eye crop (the default)', (f) => unit(probabilities(f.eyeLogits)));
+report('7 probabilities, box crop', (f) => unit(probabilities(f.boxLogits)));
+report('7 probabilities, tight crop (eyes 100 px apart)', (f) => unit(probabilities(f.tightLogits)));
+report('7 probabilities, lower-face crop', (f) => unit(probabilities(f.mouthLogits)));
+report('7 probabilities, eye crop and its mirror averaged (mirror TTA)', (f) => unit(mean(probabilities(f.eyeLogits), probabilities(f.mirrorLogits))));
+report('68-landmark shape in the eye-aligned frame', (f) => f.shape);
+
+const HEAD: HeadTrainingOptions = { epochs: 40, seed: 1 };
+/** What mien train-head trains on: the eye crop and its mirror. */
+const asTrainHead = trainingData((f) => [f.eyePooled, f.mirrorPooled]);
+const randomHead = trainHead(asTrainHead.faces, asTrainHead.triplets, { ...HEAD, epochs: 0 });
+report('random 1024-128-16 head (untrained)', (f) => headEmbedding(randomHead, f.eyePooled));
+const head = trainHead(asTrainHead.faces, asTrainHead.triplets, HEAD);
+report('trained 1024-128-16 head (as mien train-head: eye crop + mirror views)', (f) => headEmbedding(head, f.eyePooled));
+report('trained head, mirror TTA', (f) => headEmbedding(head, mean(f.eyePooled, f.mirrorPooled)));
+const jittered = trainingData((f) => [f.eyePooled, f.mirrorPooled, ...f.jitterPooled]);
+const jitterHead = trainHead(jittered.faces, jittered.triplets, HEAD);
+report('trained head, + 4 jittered crops and their mirrors as views', (f) => headEmbedding(jitterHead, f.eyePooled));
+report('fusion: trained head + 7 probabilities (concatenated unit vectors)', (f) => unit([...headEmbedding(head, f.eyePooled), ...unit(probabilities(f.eyeLogits))]));
+
+report('per identity: 68-landmark shape minus the person\'s own reference', centredOnPerson((f) => f.shape, manMedian.shape));
+const centredPooled = centredOnPerson((f) => f.eyePooled, manMedian.pooled);
+report('per identity: pooled minus the person\'s own reference', (f) => unit(centredPooled(f)));
+const centredLogits = centredOnPerson((f) => f.eyeLogits, manMedian.logits);
+report('per identity: 7 logits minus the person\'s own reference', centredLogits);
+
+const margin = scores.get('trained 1024-128-16 head (as mien train-head: eye crop + mirror views)')! - scores.get('random 1024-128-16 head (untrained)')!;
+console.log(`\ntrained head over random head on London validation people: +${margin.toFixed(3)}`);
