@@ -1,0 +1,32 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+/** ../shared/fixtures/video beside the checkout: benchmarks read it, the product never does. */
+export const VIDEOS = fileURLToPath(new URL('../../../shared/fixtures/video/', import.meta.url));
+
+/** Clips the fixtures lack, made with Debian's ffmpeg in a scratch directory. */
+export function makeClips(): { hd: string; mpegPs: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'mien-bench-ingest-'));
+  const hd = join(dir, 'cremad-720p-38s.mp4');
+  const mpegPs = join(dir, 'grid-mpeg1-mp2.mpg');
+  // 720p H.264 + AAC, the six-emotions clip three times over (38 s): a camera-like load.
+  execFileSync('ffmpeg', ['-v', 'error', '-stream_loop', '2', '-i', join(VIDEOS, 'cremad-1001-six-emotions.mp4'), '-vf', 'scale=1280:720', '-c:v', 'libx264', '-preset', 'veryfast', '-g', '60', '-c:a', 'aac', hd]);
+  execFileSync('ffmpeg', ['-v', 'error', '-i', join(VIDEOS, 'grid/bbaf2n.mp4'), '-c:v', 'mpeg1video', '-q:v', '4', '-c:a', 'mp2', '-f', 'mpeg', mpegPs]);
+  return { hd, mpegPs };
+}
+
+/** Seconds GStreamer's own gst-launch takes to run a description ("Execution ended after ..."). */
+export function gstLaunchSeconds(description: string): number {
+  const out = execFileSync('sh', ['-c', `gst-launch-1.0 ${description}`], { encoding: 'utf8' });
+  const match = /Execution ended after (\d+):(\d+):(\d+\.\d+)/.exec(out);
+  if (!match) throw new Error(`gst-launch did not say how long it ran:\n${out}`);
+  return Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]);
+}
+
+export function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+}

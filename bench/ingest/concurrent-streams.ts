@@ -1,0 +1,78 @@
+/**
+ * How many 720p H.264 RTSP streams at a 5 fps analysis rate one Node process sustains: N sources
+ * (maxFps 5, maxWidth 640) read the same real gst-rtsp-server on loopback, each decoding all 30 fps
+ * in GStreamer; N is sustained when every stream delivers at least 90 % of its 5 fps over the
+ * window without a stall. Beside it: how many times faster than real time gst-launch alone runs the
+ * same work on the same clip (decode all, keep 5 fps, scale, convert, into a fakesink), i.e. how
+ * many real-time streams GStreamer by itself would allow on this machine.
+ *
+ *   UV_THREADPOOL_SIZE=64 npx tsx bench/ingest/concurrent-streams.ts [--streams 1,2,4,6,8] [--window 8]
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { filter, firstValueFrom, timeout } from 'rxjs';
+import { fileSourceDescription } from '../../src/ingest/file-source.js';
+import type { LiveSource } from '../../src/ingest/live-source.js';
+import { openRtspSource } from '../../src/ingest/rtsp-source.js';
+import { gstLaunchSeconds, makeClips, printTable } from './clips.js';
+
+const { values } = parseArgs({ options: { streams: { type: 'string', default: '1,2,3,4,6,8' }, window: { type: 'string', default: '8' } } });
+const counts = values.streams.split(',').map(Number);
+const windowSeconds = Number(values.window);
+const FPS = 5;
+const PORT = 18_000 + Math.floor(Math.random() * 1000);
+const CLIP_SECONDS = 37.9;
+
+const { hd } = makeClips();
+const server = spawn('/usr/bin/python3', [fileURLToPath(new URL('../../test/ingest/programs/rtsp-server.py', import.meta.url)), String(PORT), hd], { stdio: ['ignore', 'pipe', 'inherit'] });
+await new Promise((resolve) => server.stdout.once('data', resolve));
+
+// The streams' own work (decode every frame, keep 5 fps, scale, convert) with a fakesink for Node.
+const RATE = { maxFps: FPS, maxWidth: 640 };
+const gstOnly = fileSourceDescription(hd, RATE).replace(/appsink name=mien_frames [^ ]+ [^ ]+ [^ ]+/, 'fakesink sync=false');
+const gstRealTimeStreams = CLIP_SECONDS / gstLaunchSeconds(gstOnly);
+
+interface Run {
+  sustained: boolean;
+  minFps: number;
+  maxFps: number;
+  cpu: number;
+}
+
+async function run(streams: number): Promise<Run> {
+  const sources: LiveSource[] = Array.from({ length: streams }, (_, i) =>
+    openRtspSource({ stream: `cam-${i}`, url: `rtsp://127.0.0.1:${PORT}/clip`, ...RATE, stallAfterMs: 2000 }),
+  );
+  try {
+    await Promise.all(sources.map((s) => firstValueFrom(s.status.pipe(filter((st) => st.state === 'playing'), timeout(20_000)))));
+    const counts = sources.map(() => 0);
+    let troubled = false;
+    const subscriptions = sources.flatMap((s, i) => [
+      s.frames.subscribe(() => counts[i]++),
+      s.status.subscribe((st) => (troubled ||= st.state !== 'playing')),
+    ]);
+    const cpuBefore = process.cpuUsage();
+    await new Promise((resolve) => setTimeout(resolve, windowSeconds * 1000));
+    const cpu = process.cpuUsage(cpuBefore);
+    subscriptions.forEach((s) => s.unsubscribe());
+    const fps = counts.map((c) => c / windowSeconds);
+    return {
+      sustained: !troubled && Math.min(...fps) >= 0.9 * FPS,
+      minFps: Math.min(...fps),
+      maxFps: Math.max(...fps),
+      cpu: (cpu.user + cpu.system) / 1e6 / windowSeconds,
+    };
+  } finally {
+    sources.forEach((s) => s.close());
+  }
+}
+
+const rows = [['720p streams', 'sustained', 'fps per stream (min-max)', 'CPU cores used', 'gst-launch real-time streams']];
+for (const streams of counts) {
+  const result = await run(streams);
+  rows.push([String(streams), result.sustained ? 'yes' : 'no', `${result.minFps.toFixed(1)}-${result.maxFps.toFixed(1)}`, result.cpu.toFixed(2), gstRealTimeStreams.toFixed(1)]);
+}
+server.kill();
+printTable(rows);
+console.log(`\n${windowSeconds} s window per row, analysis at ${FPS} fps, RTSP over TCP on loopback; ${new Date().toISOString()}`);
