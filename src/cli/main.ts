@@ -1,4 +1,5 @@
 import { CliError, type Command } from './command.js';
+import { analyzeCommand } from './commands/analyze.js';
 import { evalFecCommand } from './commands/eval-fec.js';
 import { facesCommand } from './commands/faces.js';
 import { searchCommand } from './commands/search.js';
@@ -7,7 +8,7 @@ import { trainHeadCommand } from './commands/train-head.js';
 import { modelsCommand } from './commands/models.js';
 import { refsCommand } from './commands/refs.js';
 
-const COMMANDS: readonly Command[] = [facesCommand, refsCommand, modelsCommand, evalFecCommand, trainHeadCommand, searchCommand, summarizeCommand];
+const COMMANDS: readonly Command[] = [analyzeCommand, facesCommand, refsCommand, modelsCommand, evalFecCommand, trainHeadCommand, searchCommand, summarizeCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -5,6 +5,15 @@ export interface AppearanceCounts {
   tagged: Map<string, number>;
 }
 
+/** One person's row of the appearance table. */
+export interface AppearanceRow {
+  readonly id: number;
+  readonly faces: number;
+  readonly accepted: number;
+  /** Tag -> tagged faces / accepted faces. */
+  readonly appearance: Record<string, number>;
+}
+
 /**
  * The paper's appearance rate of each tag per person: tagged faces / accepted faces of that
  * person (rejected faces were never compared with the references, so they do not count).
@@ -40,7 +49,7 @@ export class AppearanceTally {
   }
 
   /** Rows sorted by identity, with each tag's rate = tagged / accepted (0 when none accepted). */
-  summary(): { id: number; faces: number; accepted: number; appearance: Record<string, number> }[] {
+  summary(): AppearanceRow[] {
     return [...this.counts]
       .sort(([a], [b]) => a - b)
       .map(([id, c]) => ({

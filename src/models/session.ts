@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import ort from 'onnxruntime-node';
 
@@ -24,6 +24,16 @@ export interface InferenceOptions {
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   /** Where the one-line provider notice goes. Default: stderr. */
   readonly log?: (line: string) => void;
+  /** Called after every run with its duration and batch size (metrics). */
+  readonly onInference?: (run: InferenceRun) => void;
+}
+
+export interface InferenceRun {
+  /** The model file's name, e.g. fr_detect.onnx. */
+  readonly model: string;
+  readonly provider: ExecutionProvider;
+  readonly seconds: number;
+  readonly batch: number;
 }
 
 export class ModelLoadError extends Error {
@@ -95,7 +105,7 @@ export async function openModelSession(
   if (wanted !== 'cpu') {
     if (cudaInstalled()) {
       try {
-        return wrap(path, 'cuda', await create(path, sessionOptions(options, 'cuda')));
+        return wrap(path, 'cuda', await create(path, sessionOptions(options, 'cuda')), options.onInference);
       } catch (error) {
         fallbackReason = `CUDA provider failed to load (${(error as Error).message.split('\n')[0]})`;
       }
@@ -114,15 +124,22 @@ export async function openModelSession(
     providerNoticeShown = true;
     log(`mien: inference on CPU: ${fallbackReason} (docs/gpu.md)`);
   }
-  return wrap(path, 'cpu', session);
+  return wrap(path, 'cpu', session, options.onInference);
 }
 
-function wrap(path: string, provider: ExecutionProvider, session: ort.InferenceSession): ModelSession {
+function wrap(path: string, provider: ExecutionProvider, session: ort.InferenceSession, onInference?: (run: InferenceRun) => void): ModelSession {
   let closed = false;
+  const model = basename(path);
   return {
     path,
     provider,
-    run: async (feeds, outputs) => (outputs ? session.run(feeds, outputs as string[]) : session.run(feeds)) as Promise<Record<string, ort.Tensor>>,
+    run: async (feeds, outputs) => {
+      const started = performance.now();
+      const result = (await (outputs ? session.run(feeds, outputs as string[]) : session.run(feeds))) as Record<string, ort.Tensor>;
+      const batch = Object.values(feeds)[0]?.dims[0] ?? 1;
+      onInference?.({ model, provider, seconds: (performance.now() - started) / 1000, batch });
+      return result;
+    },
     close: async () => {
       if (closed) return;
       closed = true;

@@ -1,4 +1,4 @@
-import { bufferTime, filter, pipe, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { bufferTime, concatMap, concatWith, defer, filter, from, pipe, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import type { FaceCore } from '../face/analyzer.js';
 import type { MienEvent } from '../events/events.js';
 import { EXPRESSION_EMBEDDING } from '../expression/embedding.js';
@@ -8,11 +8,12 @@ import type { Frame } from '../ingest/frame.js';
 import { MOBILEFACENET } from '../models/identity.js';
 import { FaceIdentities } from '../online-cluster/face-identities.js';
 import { IncrementalDbscan } from '../online-cluster/incremental-dbscan.js';
-import { embedExpressions } from './embed-expressions.js';
-import { emitEvents } from './emit-events.js';
-import type { FaceThumbnail } from './frame-analysis.js';
-import { identifyFaces } from './identify-faces.js';
-import { locateFaces } from './locate-faces.js';
+import { analyseNewest } from './analyse-newest.js';
+import { expressionEmbedder } from './embed-expressions.js';
+import { AnalysisEvents } from './emit-events.js';
+import type { FaceThumbnail, FrameAnalysis } from './frame-analysis.js';
+import { faceIdentifier } from './identify-faces.js';
+import { faceLocator } from './locate-faces.js';
 
 export interface AnalysisOptions {
   /** Frames analysed together (across streams). Default 4. */
@@ -26,6 +27,8 @@ export interface AnalysisOptions {
   /** Seconds without a match before a tag ends. Default 0.5. */
   readonly tagGap?: number;
   readonly scheduler?: SchedulerLike;
+  /** Sees every analysed frame with its events, after they are emitted (previews, thumbnails, metrics). */
+  readonly onAnalysed?: (record: FrameAnalysis, events: readonly MienEvent[]) => void;
 }
 
 export const IDENTITY_DEFAULTS = { eps: 0.5, minPts: 3, capacity: 20_000, refreshSeconds: 1 } as const;
@@ -39,9 +42,13 @@ export const IDENTITY_DEFAULTS = { eps: 0.5, minPts: 3, capacity: 20_000, refres
 export class ExpressionAnalysis {
   readonly identities: FaceIdentities<FaceThumbnail>;
   readonly tagger: ExpressionTagger;
+  private readonly locate;
+  private readonly identify;
+  private readonly embed;
+  private readonly composer: AnalysisEvents;
 
   constructor(
-    private readonly core: FaceCore,
+    core: FaceCore,
     references: () => readonly ExpressionReference[],
     readonly options: AnalysisOptions = {},
   ) {
@@ -57,18 +64,46 @@ export class ExpressionAnalysis {
       defaultThreshold: options.threshold ?? EXPRESSION_EMBEDDING.defaultThreshold,
       gap: options.tagGap ?? 0.5,
     });
+    this.locate = faceLocator(core);
+    this.identify = faceIdentifier(core, this.identities);
+    this.embed = expressionEmbedder(core);
+    this.composer = new AnalysisEvents(this.tagger);
   }
 
-  /** The operator: subscribe once per analysis. */
+  /** Analyses one batch of frames (any streams) and returns their events in order. */
+  async analyse(frames: readonly Frame[]): Promise<MienEvent[]> {
+    const records = await this.embed(await this.identify(await this.locate(frames)));
+    return records.flatMap((record) => {
+      const events = this.composer.of(record);
+      this.options.onAnalysed?.(record, events);
+      return events;
+    });
+  }
+
+  /**
+   * For files and other sources that wait for the consumer: every frame is analysed, in batches
+   * of up to `batchSize` collected for at most `batchWaitMs`.
+   */
   events(): OperatorFunction<Frame, MienEvent> {
     const { batchSize = 4, batchWaitMs = 40, scheduler } = this.options;
     return pipe(
       bufferTime<Frame>(batchWaitMs, null, batchSize, ...(scheduler ? [scheduler] : [])),
       filter((batch) => batch.length > 0),
-      locateFaces(this.core),
-      identifyFaces(this.core, this.identities),
-      embedExpressions(this.core),
-      emitEvents(this.tagger),
+      concatMap((batch) => this.analyse(batch)),
+      concatMap((events) => from(events)),
+      concatWith(defer(() => from(this.composer.closing()))),
+    );
+  }
+
+  /**
+   * For live sources: while a batch is analysed, each stream keeps only its newest frame; the
+   * frames replaced unanalysed go to `onDrop`.
+   */
+  liveEvents(onDrop?: (frame: Frame) => void): OperatorFunction<Frame, MienEvent> {
+    return pipe(
+      analyseNewest((batch) => this.analyse(batch), this.options.batchSize ?? 4, onDrop),
+      concatMap((events) => from(events)),
+      concatWith(defer(() => from(this.composer.closing()))),
     );
   }
 }

@@ -1,11 +1,10 @@
-import { concatMap, type OperatorFunction } from 'rxjs';
 import type { FaceCore } from '../face/analyzer.js';
 import { expressionEmbedding } from '../expression/embedding.js';
 import type { FrameAnalysis } from './frame-analysis.js';
 
-/** Runs the expression model on every accepted face of a batch (one batched call) and embeds it. */
-export function embedExpressions(core: FaceCore): OperatorFunction<FrameAnalysis[], FrameAnalysis[]> {
-  return concatMap(async (batch) => {
+/** The expression step: runs the expression model on every accepted face of a batch (one batched call) and embeds it. */
+export function expressionEmbedder(core: FaceCore): (batch: readonly FrameAnalysis[]) => Promise<FrameAnalysis[]> {
+  return async (batch) => {
     const accepted = batch.flatMap((r) => r.faces.filter((f) => f.face.quality.accepted));
     const outputs = await core.expressions(accepted.map((f) => f.face));
     const byFace = new Map(accepted.map((f, i) => [f, outputs[i]]));
@@ -16,5 +15,5 @@ export function embedExpressions(core: FaceCore): OperatorFunction<FrameAnalysis
         return expression ? { ...f, expression, embedding: expressionEmbedding(expression) } : f;
       }),
     }));
-  });
+  };
 }

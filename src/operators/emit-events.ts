@@ -1,4 +1,3 @@
-import { concat, defer, from, mergeMap, type Observable, type OperatorFunction } from 'rxjs';
 import type { FaceEvent, MienEvent } from '../events/events.js';
 import type { ExpressionTagger } from '../expression/expression-tagger.js';
 import type { TagTransition } from '../expression/tag-segments.js';
@@ -10,23 +9,29 @@ const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
 /**
  * Turns analysed frames into events: a face event per face, identity events when the clustering
  * changes, tag-start / tag-end as the custom expressions begin and stop holding for each person.
- * When the frames end, every open tag segment ends too.
+ * `closing()` ends every open tag segment, when the frames end.
  */
-export function emitEvents(tagger: ExpressionTagger, now: () => number = Date.now): OperatorFunction<FrameAnalysis[], MienEvent> {
-  const streams = new Set<string>();
-  return (batches: Observable<FrameAnalysis[]>) =>
-    concat(
-      batches.pipe(mergeMap((batch) => from(batch.flatMap((record) => frameEvents(tagger, record, streams))))),
-      defer(() => {
-        const wallTime = new Date(now()).toISOString();
-        return from([...streams].flatMap((stream) => tagger.flush(stream).map((t) => tagEvent(t, stream, wallTime))));
-      }),
-    );
+export class AnalysisEvents {
+  private readonly streams = new Set<string>();
+
+  constructor(
+    private readonly tagger: ExpressionTagger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  of(record: FrameAnalysis): MienEvent[] {
+    this.streams.add(record.frame.stream);
+    return frameEvents(this.tagger, record);
+  }
+
+  closing(): MienEvent[] {
+    const wallTime = new Date(this.now()).toISOString();
+    return [...this.streams].flatMap((stream) => this.tagger.flush(stream).map((t) => tagEvent(t, stream, wallTime)));
+  }
 }
 
-function frameEvents(tagger: ExpressionTagger, record: FrameAnalysis, streams: Set<string>): MienEvent[] {
+function frameEvents(tagger: ExpressionTagger, record: FrameAnalysis): MienEvent[] {
   const { stream, pts } = record.frame;
-  streams.add(stream);
   const wallTime = new Date(record.receivedAt).toISOString();
   const events: MienEvent[] = [];
   for (const change of record.clusterEvents) {

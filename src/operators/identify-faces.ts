@@ -1,17 +1,16 @@
-import { concatMap, type OperatorFunction } from 'rxjs';
 import type { FaceCore } from '../face/analyzer.js';
 import type { FaceIdentities } from '../online-cluster/face-identities.js';
 import type { ClusterEvent } from '../online-cluster/types.js';
 import type { FaceThumbnail, FrameAnalysis } from './frame-analysis.js';
 
 /**
- * Gives every face its person. Accepted faces whose track is new or stale get an identity
+ * The identity step: gives every face its person. Accepted faces whose track is new or stale get an identity
  * embedding (one batched call) that joins the online clustering; every other face takes its
  * track's identity. Rejected faces never enter the clustering: blurred and turned faces make poor
  * identity embeddings.
  */
-export function identifyFaces(core: FaceCore, identities: FaceIdentities<FaceThumbnail>): OperatorFunction<FrameAnalysis[], FrameAnalysis[]> {
-  return concatMap(async (batch) => {
+export function faceIdentifier(core: FaceCore, identities: FaceIdentities<FaceThumbnail>): (batch: readonly FrameAnalysis[]) => Promise<FrameAnalysis[]> {
+  return async (batch) => {
     const due = batch.flatMap((record) =>
       record.faces.filter((f) => f.face.quality.accepted && identities.needsEmbedding(f.track, record.frame.pts)).map((f) => ({ record, f })),
     );
@@ -27,5 +26,5 @@ export function identifyFaces(core: FaceCore, identities: FaceIdentities<FaceThu
       faces: record.faces.map((f) => ({ ...f, identity: identities.identityOf(f.track) })),
       clusterEvents: [...record.clusterEvents, ...(eventsOf.get(record) ?? [])],
     }));
-  });
+  };
 }

@@ -1,19 +1,16 @@
-import { concatMap, type OperatorFunction } from 'rxjs';
 import type { FaceCore } from '../face/analyzer.js';
 import { FaceTracker, type FaceTrackerOptions } from '../face/face-tracker.js';
 import type { Frame } from '../ingest/frame.js';
 import type { FrameAnalysis } from './frame-analysis.js';
 
 /**
- * Detects the faces of a batch of frames (one detector call for the batch, across streams),
- * locates their landmarks and FaceQA verdicts (one landmark call), and follows each face from frame
- * to frame of its stream.
- *
- * @example frames$.pipe(bufferCount(8), locateFaces(core))
+ * The first analysis step: detects the faces of a batch of frames (one detector call for the
+ * batch, across streams), locates their landmarks and FaceQA verdicts (one landmark call), and
+ * follows each face from frame to frame of its stream.
  */
-export function locateFaces(core: FaceCore, tracking: FaceTrackerOptions = {}, now: () => number = Date.now): OperatorFunction<readonly Frame[], FrameAnalysis[]> {
+export function faceLocator(core: FaceCore, tracking: FaceTrackerOptions = {}, now: () => number = Date.now): (frames: readonly Frame[]) => Promise<FrameAnalysis[]> {
   const trackers = new Map<string, FaceTracker>();
-  return concatMap(async (frames) => {
+  return async (frames) => {
     const receivedAt = now();
     const detections = await core.detect(frames);
     const refs = frames.flatMap((frame, i) => detections[i].map((detection) => ({ frame, detection })));
@@ -26,5 +23,5 @@ export function locateFaces(core: FaceCore, tracking: FaceTrackerOptions = {}, n
       const tracks = tracker.update(frame.pts, faces.map((f) => f.detection.box));
       return { frame, receivedAt, faces: faces.map((face, k) => ({ face, track: `${frame.stream}#${tracks[k]}` })), clusterEvents: [] };
     });
-  });
+  };
 }

@@ -1,0 +1,130 @@
+import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { lastValueFrom, tap } from 'rxjs';
+import type { MienEvent } from '../../events/events.js';
+import type { AppearanceRow } from '../../expression/appearance.js';
+import { FaceCore } from '../../face/analyzer.js';
+import type { ExpressionReference } from '../../expression/matching.js';
+import { openSource, parseSource, SourceSpecError } from '../../ingest/source-spec.js';
+import { openModels } from '../../models/index.js';
+import { ExpressionAnalysis } from '../../operators/analysis-pipeline.js';
+import { databasePath, defaultDataDir } from '../../store/database.js';
+import { openMienDatabase } from '../../store/mien-database.js';
+import { ReferenceStore } from '../../store/reference-store.js';
+import { CliError, type Command } from '../command.js';
+
+const USAGE = [
+  'Usage: mien analyze SOURCE [--refs DB] [--fps N] [--out events.jsonl] [--summary-json FILE]',
+  '',
+  'SOURCE: a video file, rtsp://... , a .sdp file describing incoming RTP, or test:PATTERN.',
+  'Finds every face, drops those FaceQA rejects, groups faces into people, and tags people whose',
+  'expression comes within a custom expression\'s threshold (mien refs add). A file is analysed to',
+  'its end; a live source until Ctrl-C. Then a table per person: faces seen, faces accepted, and',
+  'each tag\'s appearance rate (tagged faces / accepted faces).',
+  '',
+  '  --refs DB             custom expressions (default: $MIEN_DATA_DIR/mien.db, else ./mien-data/mien.db)',
+  '  --fps N               frames analysed per second of video (default 5)',
+  '  --out FILE            write every event as a JSON line (default for live sources: stdout)',
+  '  --summary-json FILE   write the end table as JSON',
+].join('\n');
+
+export const analyzeCommand: Command = {
+  name: 'analyze',
+  summary: 'analyse a video file or live stream: people, FaceQA, expression tags',
+  usage: USAGE,
+  async run(argv) {
+    const { positionals, values } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { refs: { type: 'string' }, fps: { type: 'string', default: '5' }, out: { type: 'string' }, 'summary-json': { type: 'string' } },
+    });
+    if (positionals.length !== 1) throw new CliError(`expected one SOURCE\n\n${USAGE}`, 2);
+    const fps = Number(values.fps);
+    if (!Number.isInteger(fps) || fps < 1 || fps > 60) throw new CliError(`--fps must be an integer from 1 to 60, got "${values.fps}"`, 2);
+    let spec;
+    try {
+      spec = parseSource(positionals[0]);
+    } catch (error) {
+      if (error instanceof SourceSpecError) throw new CliError(error.message);
+      throw error;
+    }
+    const references = loadReferences(values.refs ?? databasePath(defaultDataDir()));
+    const models = await openModels();
+    const source = openSource('main', spec, { maxFps: fps });
+    const out: WriteStream | undefined = values.out ? createWriteStream(values.out) : undefined;
+    const counts = { received: 0, analysed: 0, dropped: 0 };
+    const analysis = new ExpressionAnalysis(new FaceCore(models), () => references, { onAnalysed: () => counts.analysed++ });
+    const progress = new Progress(source.live);
+    const stop = () => source.close();
+    process.once('SIGINT', stop);
+    try {
+      const frames = source.frames.pipe(tap(() => counts.received++));
+      const events = frames.pipe(source.live ? analysis.liveEvents(() => counts.dropped++) : analysis.events());
+      await lastValueFrom(
+        events.pipe(
+          tap((event: MienEvent) => {
+            const line = JSON.stringify(event);
+            if (out) out.write(`${line}\n`);
+            else if (source.live) console.log(line);
+            if (event.kind === 'face') progress.update(event.pts, analysis);
+          }),
+        ),
+        { defaultValue: undefined },
+      ).catch((error: Error) => {
+        throw new CliError(`${positionals[0]}: ${error.message}`);
+      });
+    } finally {
+      process.off('SIGINT', stop);
+      progress.done();
+      source.close();
+      await new Promise<void>((resolve) => (out ? out.end(resolve) : resolve()));
+      await models.close();
+    }
+    counts.dropped += source.droppedFrames();
+    const identities = analysis.tagger.appearance.summary();
+    // Live sources print events on stdout, so their table goes to stderr.
+    printTable(identities, counts, source.live && !out ? console.error : console.log);
+    if (values['summary-json']) {
+      writeFileSync(values['summary-json'], `${JSON.stringify({ identities, framesAnalysed: counts.analysed, framesDropped: counts.dropped }, null, 2)}\n`);
+    }
+    return 0;
+  },
+};
+
+function loadReferences(path: string): ExpressionReference[] {
+  const db = openMienDatabase(path);
+  try {
+    return new ReferenceStore(db).list().map(({ id, tags, embedding, threshold }) => ({ id, tags, embedding, ...(threshold !== undefined && { threshold }) }));
+  } finally {
+    db.close();
+  }
+}
+
+/** One status line on a terminal: video time reached and people so far. */
+class Progress {
+  private shown = false;
+  private last = 0;
+
+  constructor(private readonly live: boolean) {}
+
+  update(pts: number, analysis: ExpressionAnalysis): void {
+    if (!process.stderr.isTTY || this.live || Date.now() - this.last < 200) return;
+    this.last = Date.now();
+    this.shown = true;
+    process.stderr.write(`\ranalysing: ${pts.toFixed(1)} s of video, ${analysis.tagger.appearance.summary().length} people   `);
+  }
+
+  done(): void {
+    if (this.shown) process.stderr.write('\n');
+  }
+}
+
+function printTable(rows: readonly AppearanceRow[], counts: { analysed: number; dropped: number }, print: (text: string) => void): void {
+  const tags = [...new Set(rows.flatMap((r) => Object.keys(r.appearance)))].sort();
+  const header = ['identity', 'faces', 'accepted', ...tags.map((t) => `${t} %`)];
+  const lines = rows.map((r) => [String(r.id), String(r.faces), String(r.accepted), ...tags.map((t) => ((r.appearance[t] ?? 0) * 100).toFixed(1))]);
+  const widths = header.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c].length)));
+  const format = (cells: string[]) => cells.map((cell, c) => cell.padStart(widths[c])).join('  ');
+  print([format(header), ...lines.map(format), '', `frames analysed: ${counts.analysed}, dropped: ${counts.dropped}`].join('\n'));
+}
+

@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { NEVER, type Observable } from 'rxjs';
+import { fileFrames } from './file-source.js';
+import type { Frame } from './frame.js';
+import type { LiveSource } from './live-source.js';
+import type { RateControl } from './output-chain.js';
+import { openRtpSource } from './rtp-source.js';
+import { openRtspSource } from './rtsp-source.js';
+import type { SourceStatus } from './source-status.js';
+import { openTestPatternSource, type TestPattern } from './test-pattern-source.js';
+
+/** Every kind of source Mien can analyse, told apart by `kind`. */
+export type SourceSpec =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'rtsp'; readonly url: string; readonly transport?: 'tcp' | 'udp'; readonly latencyMs?: number }
+  | { readonly kind: 'rtp'; readonly sdp: string }
+  | { readonly kind: 'test'; readonly pattern?: TestPattern };
+
+/** An opened source: its frames, whether it is live, its health, and how to stop it. */
+export interface OpenedSource {
+  readonly stream: string;
+  readonly spec: SourceSpec;
+  /** Live sources run until closed and drop frames while analysis is busy; files wait for it. */
+  readonly live: boolean;
+  readonly frames: Observable<Frame>;
+  /** Status transitions of a live source; a file has none. */
+  readonly status: Observable<SourceStatus>;
+  /** Frames dropped in GStreamer so far (live sources). */
+  readonly droppedFrames: () => number;
+  close(): void;
+}
+
+export class SourceSpecError extends Error {
+  override name = 'SourceSpecError';
+}
+
+/**
+ * Reads a source as a user types it: rtsp:// or rtsps:// URLs, `test:PATTERN` (videotestsrc), a
+ * `.sdp` file describing incoming RTP, else a video file path.
+ */
+export function parseSource(text: string): SourceSpec {
+  if (/^rtsps?:\/\//i.test(text)) return { kind: 'rtsp', url: text };
+  if (text.startsWith('test:')) return { kind: 'test', pattern: (text.slice(5) || 'ball') as TestPattern };
+  if (text.toLowerCase().endsWith('.sdp')) {
+    try {
+      return { kind: 'rtp', sdp: readFileSync(text, 'utf8') };
+    } catch (error) {
+      throw new SourceSpecError(`${text}: cannot read the SDP file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
+  return { kind: 'file', path: text };
+}
+
+export function openSource(stream: string, spec: SourceSpec, rate: RateControl = {}): OpenedSource {
+  if (spec.kind === 'file') {
+    return { stream, spec, live: false, frames: fileFrames(spec.path, { ...rate, stream }), status: NEVER, droppedFrames: () => 0, close: () => {} };
+  }
+  const live: LiveSource =
+    spec.kind === 'rtsp'
+      ? openRtspSource({ ...rate, stream, url: spec.url, transport: spec.transport, latencyMs: spec.latencyMs })
+      : spec.kind === 'rtp'
+        ? openRtpSource({ ...rate, stream, sdp: spec.sdp })
+        : openTestPatternSource({ ...rate, stream, pattern: spec.pattern });
+  return {
+    stream,
+    spec,
+    live: true,
+    frames: live.frames,
+    status: live.status,
+    droppedFrames: () => live.droppedFrames,
+    close: () => live.close(),
+  };
+}
