@@ -14,7 +14,7 @@
  * Usage: npx tsx scripts/fixture-triplets.ts [--fixtures DIR] [--out DIR]   (default OUT: .cache/fixture-triplets)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -80,7 +80,7 @@ const wanted = [...manNeutral, ...manSmiling];
 const select = wanted.map((n) => `eq(n\\,${n})`).join('+');
 execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', video, '-vf', `select='${select}'`, '-vsync', '0', join(out, 'frames', 'tmp-%02d.png')]);
 // ffmpeg numbers the selected frames in stream order.
-[...wanted].sort((a, b) => a - b).forEach((n, k) => execFileSync('mv', [join(out, 'frames', `tmp-${String(k + 1).padStart(2, '0')}.png`), frameFile(n)]));
+[...wanted].sort((a, b) => a - b).forEach((n, k) => renameSync(join(out, 'frames', `tmp-${String(k + 1).padStart(2, '0')}.png`), frameFile(n)));
 
 const videoRows: string[] = [];
 for (const b of validationPeople) {

@@ -6,8 +6,8 @@ import { warpAffine } from '../image/warp.js';
 
 /**
  * Other views of a located face for the expression backbone: its mirror image (an expression reads
- * the same mirrored; averaging both views cancels some of the crop's asymmetry), and slightly
- * moved, turned and scaled eye crops, the augmentation the head is trained with.
+ * the same mirrored: `mien train-head` trains on both views), and slightly moved, turned and scaled
+ * eye crops (tried as further training views in bench/expression.ts; they did not help).
  */
 export function mirrored(image: RgbImage): RgbImage {
   const out = createRgbImage(image.width, image.height);

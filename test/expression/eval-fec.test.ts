@@ -38,5 +38,5 @@ describe('mien eval-fec', () => {
     const text = mien('eval-fec', csv, '--images', FIXTURES);
     expect(text.stdout).toMatch(/triplet accuracy 0\.667 on 3 triplets/);
     expect(text.stdout).toMatch(/skipped 1: 1 with a missing picture/);
-  });
+  }, 180_000);
 });

@@ -6,6 +6,8 @@ import { mien } from '../support/cli.js';
 import { fixture, scratchDir } from '../support/fixtures.js';
 
 const VIDEO = fixture('video/cremad-1001-six-emotions.mp4');
+// Each run analyses the whole video on the CPU: tens of seconds on a busy 2-core machine.
+
 /** The happy clip's time span, from the video's segments CSV. */
 const [happyStart, happyEnd] = readFileSync(fixture('video/cremad-1001-six-emotions.segments.csv'), 'utf8')
   .split('\n')
@@ -30,7 +32,7 @@ describe('mien search', () => {
     const drawn = await readImageFile(sheet);
     expect(drawn.width).toBeGreaterThanOrEqual(5 * 160);
     expect(drawn.height).toBeGreaterThanOrEqual(3 * 160);
-  });
+  }, 300_000);
 });
 
 describe('mien summarize', () => {
@@ -49,5 +51,5 @@ describe('mien summarize', () => {
     const unknown = mien('summarize', VIDEO, '--identity', '99', '--fps', '2', '--out', sheet);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toMatch(/no identity 99/);
-  });
+  }, 300_000);
 });

@@ -46,5 +46,5 @@ describe('mien train-head', () => {
     } finally {
       delete process.env.MIEN_EXPRESSION_HEAD;
     }
-  });
+  }, 300_000);
 });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { bufferCount, lastValueFrom, mergeMap, toArray } from 'rxjs';
+import { ignoreElements, lastValueFrom } from 'rxjs';
 import { FaceCore } from '../../face/analyzer.js';
 import { expressionEmbedding, expressionEmbeddingKind } from '../../expression/embedding.js';
 import type { RgbImage } from '../../image/rgb-image.js';
@@ -10,9 +10,6 @@ import { readImageFile } from '../../ingest/image-file.js';
 import { euclideanDistance } from '../../math/vector.js';
 import { openModels, type OpenedModels } from '../../models/index.js';
 import { ExpressionAnalysis } from '../../operators/analysis-pipeline.js';
-import { embedExpressions } from '../../operators/embed-expressions.js';
-import { identifyFaces } from '../../operators/identify-faces.js';
-import { locateFaces } from '../../operators/locate-faces.js';
 import { contactSheetPng } from '../../render/contact-sheet.js';
 import { CliError, type Command } from '../command.js';
 import { formatJson } from '../json.js';
@@ -28,23 +25,18 @@ export interface VideoFace {
   readonly thumbnail: RgbImage;
 }
 
-/** Runs the live analysis operators (detection, FaceQA, tracking, identities, expressions) over a video's frames. */
+/** Runs Mien's live analysis (detection, FaceQA, tracking, identities, expressions) over a video's frames. */
 export async function analyseVideoFaces(models: OpenedModels, path: string, fps: number): Promise<VideoFace[]> {
   if (!existsSync(path)) throw new CliError(`${path}: no such file`);
-  const core = new FaceCore(models);
-  const analysis = new ExpressionAnalysis(core, () => []);
-  const records = await lastValueFrom(
-    fileFrames(path, { maxFps: fps }).pipe(
-      bufferCount(4),
-      locateFaces(core),
-      identifyFaces(core, analysis.identities),
-      embedExpressions(core),
-      mergeMap((batch) => batch.flatMap((r) => r.faces.filter((f) => f.embedding).map((f) => ({ pts: r.frame.pts, track: f.track, embedding: f.embedding!, thumbnail: f.face.eyeCrop.image })))),
-      toArray(),
-    ),
-  );
+  const seen: (Omit<VideoFace, 'identity'> & { track: string })[] = [];
+  const analysis = new ExpressionAnalysis(new FaceCore(models), () => [], {
+    onAnalysed: (record) => {
+      for (const f of record.faces) if (f.embedding) seen.push({ pts: record.frame.pts, track: f.track, embedding: f.embedding, thumbnail: f.face.eyeCrop.image });
+    },
+  });
+  await lastValueFrom(fileFrames(path, { maxFps: fps }).pipe(analysis.events(), ignoreElements()), { defaultValue: undefined });
   // A track's identity settles as the clustering sees more of it: take its last word.
-  return records.map(({ track, ...face }) => ({ ...face, identity: analysis.identities.identityOf(track) }));
+  return seen.map(({ track, ...face }) => ({ ...face, identity: analysis.identities.identityOf(track) }));
 }
 
 /** The largest face of a picture, embedded. */

@@ -12,13 +12,7 @@ import { HEAD_TRAINING_DEFAULTS, trainHead } from '../../expression/head-trainin
 import { readImageFile } from '../../ingest/image-file.js';
 import { openModels } from '../../models/index.js';
 import { CliError, type Command } from '../command.js';
-
-const positiveInteger = (name: string, raw: string | undefined, fallback: number): number => {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new CliError(`--${name} must be a positive integer, got "${raw}"`, 2);
-  return value;
-};
+import { positiveNumber } from './search.js';
 
 export const trainHeadCommand: Command = {
   name: 'train-head',
@@ -57,8 +51,8 @@ export const trainHeadCommand: Command = {
     });
     if (positionals.length !== 1) throw new CliError(`expected one CSV, got ${positionals.length}\n\n${this.usage}`, 2);
     if (!values.out) throw new CliError(`--out HEAD.onnx is required\n\n${this.usage}`, 2);
-    const epochs = positiveInteger('epochs', values.epochs, HEAD_TRAINING_DEFAULTS.epochs);
-    const seed = positiveInteger('seed', values.seed, HEAD_TRAINING_DEFAULTS.seed);
+    const epochs = positiveNumber('epochs', values.epochs, HEAD_TRAINING_DEFAULTS.epochs, true);
+    const seed = positiveNumber('seed', values.seed, HEAD_TRAINING_DEFAULTS.seed, true);
     const imagesDir = values.images ?? dirname(positionals[0]);
     const models = await openModels();
     try {
