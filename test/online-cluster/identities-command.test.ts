@@ -1,0 +1,37 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { identitiesCommand } from '../../src/cli/commands/identities.js';
+import { fixture } from '../support/fixtures.js';
+
+interface Output {
+  assignments: { file: string; face: number; identity: number | null }[];
+  identities: number;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('mien identities', () => {
+  it('groups the mugshots of two people into two identities and leaves a lone picture as noise', async () => {
+    const meds = fixture('faces/meds');
+    const files = readdirSync(meds)
+      .filter((f) => /^S00[128]-/.test(f))
+      .map((f) => join(meds, f));
+    const printed: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((text: string) => printed.push(text));
+    expect(await identitiesCommand.run(files)).toBe(0);
+    const { assignments, identities } = JSON.parse(printed.join('\n')) as Output;
+    expect(assignments.map((a) => a.file)).toEqual(files);
+    const identitiesOf = (subject: string) => new Set(assignments.filter((a) => a.file.includes(`/${subject}-`) && a.identity !== null).map((a) => a.identity));
+    const [s001, s008] = [identitiesOf('S001'), identitiesOf('S008')];
+    expect(s001.size).toBe(1);
+    expect(s008.size).toBe(1);
+    expect(s001).not.toEqual(s008);
+    expect(identitiesOf('S002').size).toBe(0);
+    expect(identities).toBe(2);
+  });
+
+  it('asks for a PATH', async () => {
+    await expect(identitiesCommand.run([])).rejects.toMatchObject({ exitCode: 2 });
+  });
+});
