@@ -7,8 +7,9 @@ import { summarizeCommand } from './commands/summarize.js';
 import { trainHeadCommand } from './commands/train-head.js';
 import { modelsCommand } from './commands/models.js';
 import { refsCommand } from './commands/refs.js';
+import { serveCommand } from './commands/serve.js';
 
-const COMMANDS: readonly Command[] = [analyzeCommand, facesCommand, refsCommand, modelsCommand, evalFecCommand, trainHeadCommand, searchCommand, summarizeCommand];
+const COMMANDS: readonly Command[] = [serveCommand, analyzeCommand, facesCommand, refsCommand, modelsCommand, evalFecCommand, trainHeadCommand, searchCommand, summarizeCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

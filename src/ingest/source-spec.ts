@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { NEVER, type Observable } from 'rxjs';
 import { fileFrames } from './file-source.js';
 import type { Frame } from './frame.js';
-import type { LiveSource } from './live-source.js';
-import type { RateControl } from './output-chain.js';
+import { quoted } from './launch-syntax.js';
+import { LiveSource } from './live-source.js';
+import { outputChain, type RateControl } from './output-chain.js';
 import { openRtpSource } from './rtp-source.js';
 import { openRtspSource } from './rtsp-source.js';
 import type { SourceStatus } from './source-status.js';
@@ -14,7 +15,9 @@ export type SourceSpec =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'rtsp'; readonly url: string; readonly transport?: 'tcp' | 'udp'; readonly latencyMs?: number }
   | { readonly kind: 'rtp'; readonly sdp: string }
-  | { readonly kind: 'test'; readonly pattern?: TestPattern };
+  | { readonly kind: 'test'; readonly pattern?: TestPattern }
+  /** A still picture shown as a live camera would: the built-in demo, or a poster to try references on. */
+  | { readonly kind: 'still'; readonly path: string };
 
 /** An opened source: its frames, whether it is live, its health, and how to stop it. */
 export interface OpenedSource {
@@ -35,11 +38,13 @@ export class SourceSpecError extends Error {
 }
 
 /**
- * Reads a source as a user types it: rtsp:// or rtsps:// URLs, `test:PATTERN` (videotestsrc), a
- * `.sdp` file describing incoming RTP, else a video file path.
+ * Reads a source as a user types it: rtsp:// or rtsps:// URLs, `test:PATTERN` (videotestsrc),
+ * `still:PICTURE` (a picture as a live stream), a `.sdp` file describing incoming RTP, else a video
+ * file path.
  */
 export function parseSource(text: string): SourceSpec {
   if (/^rtsps?:\/\//i.test(text)) return { kind: 'rtsp', url: text };
+  if (text.startsWith('still:')) return { kind: 'still', path: text.slice(6) };
   if (text.startsWith('test:')) return { kind: 'test', pattern: (text.slice(5) || 'ball') as TestPattern };
   if (text.toLowerCase().endsWith('.sdp')) {
     try {
@@ -56,7 +61,9 @@ export function openSource(stream: string, spec: SourceSpec, rate: RateControl =
     return { stream, spec, live: false, frames: fileFrames(spec.path, { ...rate, stream }), status: NEVER, droppedFrames: () => 0, close: () => {} };
   }
   const live: LiveSource =
-    spec.kind === 'rtsp'
+    spec.kind === 'still'
+      ? new LiveSource(spec.path, stillDescription(spec.path, rate), { stream })
+      : spec.kind === 'rtsp'
       ? openRtspSource({ ...rate, stream, url: spec.url, transport: spec.transport, latencyMs: spec.latencyMs })
       : spec.kind === 'rtp'
         ? openRtpSource({ ...rate, stream, sdp: spec.sdp })
@@ -70,4 +77,9 @@ export function openSource(stream: string, spec: SourceSpec, rate: RateControl =
     droppedFrames: () => live.droppedFrames,
     close: () => live.close(),
   };
+}
+
+/** A picture repeated as a live stream at `maxFps` (default 5) frames a second. */
+export function stillDescription(path: string, rate: RateControl): string {
+  return `filesrc location=${quoted(path)} ! decodebin ! videoconvert ! imagefreeze is-live=true ! videorate ! video/x-raw,framerate=${rate.maxFps ?? 5}/1 ! ${outputChain(rate, 'newest')}`;
 }

@@ -9,8 +9,14 @@ export interface IdentityRecord {
 
 /** Hands out identity ids, never reusing one, and keeps each open identity's record. */
 export class IdentityLedger {
-  #nextId = 0;
+  #nextId: number;
   readonly #records = new Map<number, IdentityRecord>();
+
+  /** @param firstId the first id to hand out: above every id a previous run used, so ids continue. */
+  constructor(firstId = 0) {
+    if (!Number.isInteger(firstId) || firstId < 0) throw new TypeError(`firstId must be a non-negative integer, not ${firstId}`);
+    this.#nextId = firstId;
+  }
 
   open(): number {
     const id = this.#nextId++;

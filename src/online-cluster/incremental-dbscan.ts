@@ -15,6 +15,8 @@ export interface IncrementalDbscanOptions {
   readonly capacity: number;
   /** Where the points are stored and searched. Default: the exact WebAssembly SIMD scan. */
   readonly scan?: SimilarityScanFactory;
+  /** The first identity id to hand out, so a restarted process continues the ids of the last. Default 0. */
+  readonly firstIdentity?: number;
 }
 
 const NOISE = -1;
@@ -38,7 +40,7 @@ export class IncrementalDbscan<Thumbnail = unknown> {
   readonly #scan: SimilarityScan;
   /** 1 - eps, rounded as the scan compares it. */
   readonly #minSimilarity: number;
-  readonly #ledger = new IdentityLedger();
+  readonly #ledger: IdentityLedger;
   // Points are numbered by insertion; point n lives in slot n % capacity while n is in [#oldest, #next).
   #oldest = 0;
   #next = 0;
@@ -65,6 +67,7 @@ export class IncrementalDbscan<Thumbnail = unknown> {
     this.eps = eps;
     this.minPts = minPts;
     this.capacity = capacity;
+    this.#ledger = new IdentityLedger(options.firstIdentity);
     this.#scan = (options.scan ?? ((n, d) => new WasmSimilarityScan(n, d)))(capacity, dimension);
     this.#minSimilarity = Math.fround(1 - eps);
     this.#neighbourCount = new Int32Array(capacity);

@@ -20,8 +20,8 @@ export interface AnalysisOptions {
   readonly batchSize?: number;
   /** Longest wait for a batch to fill, ms. Default 40. */
   readonly batchWaitMs?: number;
-  /** Online clustering of identity embeddings (cosine distance). Defaults: eps 0.5, minPts 3, 20000 faces. */
-  readonly identity?: { readonly eps?: number; readonly minPts?: number; readonly capacity?: number; readonly refreshSeconds?: number };
+  /** Online clustering of identity embeddings (cosine distance). Defaults: eps 0.5, minPts 3, 20000 faces; ids from firstIdentity (0). */
+  readonly identity?: { readonly eps?: number; readonly minPts?: number; readonly capacity?: number; readonly refreshSeconds?: number; readonly firstIdentity?: number };
   /** Tag distance for references without their own. Default: the expression embedding's. */
   readonly threshold?: number;
   /** Seconds without a match before a tag ends. Default 0.5. */
@@ -58,6 +58,7 @@ export class ExpressionAnalysis {
       eps: identity.eps,
       minPts: identity.minPts,
       capacity: identity.capacity,
+      firstIdentity: options.identity?.firstIdentity,
     });
     this.identities = new FaceIdentities(clustering, { refreshSeconds: identity.refreshSeconds });
     this.tagger = new ExpressionTagger(references, {

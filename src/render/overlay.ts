@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { RgbImage } from '../image/rgb-image.js';
 
@@ -31,11 +32,14 @@ export function overlaySvg(width: number, height: number, faces: readonly Overla
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${shapes.join('')}</svg>`;
 }
 
+/** `image` with the faces drawn over it, encoded as PNG or JPEG. */
+export async function renderOverlay(image: RgbImage, faces: readonly OverlayFace[], format: 'png' | 'jpeg'): Promise<Buffer> {
+  const svg = Buffer.from(overlaySvg(image.width, image.height, faces));
+  const drawn = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).composite([{ input: svg, top: 0, left: 0 }]);
+  return format === 'png' ? drawn.png().toBuffer() : drawn.jpeg({ quality: 75 }).toBuffer();
+}
+
 /** Writes `image` with the faces drawn over it as a PNG file. */
 export async function writeOverlayPng(image: RgbImage, faces: readonly OverlayFace[], path: string): Promise<void> {
-  const svg = Buffer.from(overlaySvg(image.width, image.height, faces));
-  await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .composite([{ input: svg, top: 0, left: 0 }])
-    .png()
-    .toFile(path);
+  await writeFile(path, await renderOverlay(image, faces, 'png'));
 }

@@ -31,7 +31,7 @@ export interface EventQuery {
 }
 
 export interface EventPage {
-  readonly events: (MienEvent & { id: number })[];
+  readonly events: MienEvent[];
   /** Pass as `after` for the next page; absent on the last page. */
   readonly next?: number;
 }
@@ -72,8 +72,9 @@ export class EventStore {
     const rows = this.db
       .prepare(`SELECT id, body FROM event ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`)
       .all(...args, limit + 1) as { id: number; body: string }[];
-    const page = rows.slice(0, limit).map((r) => ({ ...(JSON.parse(r.body) as MienEvent), id: r.id }));
-    return rows.length > limit ? { events: page, next: page[page.length - 1].id } : { events: page };
+    const page = rows.slice(0, limit);
+    const events = page.map((r) => JSON.parse(r.body) as MienEvent);
+    return rows.length > limit ? { events, next: page[page.length - 1].id } : { events };
   }
 
   /** Deletes events older than `before` (ISO 8601); returns how many. */

@@ -45,3 +45,11 @@ describe('FaceIdentities', () => {
     expect(ids.identityOf('s#1')).toBe(person);
   });
 });
+
+describe('identity ids across restarts', () => {
+  it('continue from the first id given, never reusing an earlier one', () => {
+    const clustering = new IncrementalDbscan({ dimension: 4, eps: 0.05, minPts: 1, capacity: 10, firstIdentity: 42 });
+    expect(clustering.insert(near(0, 0), 0, null).events).toEqual([{ type: 'created', identity: 42 }]);
+    expect(clustering.insert(near(2, 0), 1, null).events).toEqual([{ type: 'created', identity: 43 }]);
+  });
+});

@@ -29,7 +29,7 @@ describe('EventStore', () => {
     const first = store.query({ limit: 4 });
     expect(first.events).toHaveLength(4);
     const second = store.query({ limit: 4, after: first.next });
-    expect(second.events.map((e) => e.id)).toEqual([5, 6]);
+    expect(second.events.map((e) => e.pts)).toEqual([3, 4]);
     expect(second.next).toBeUndefined();
     expect(store.prune(at(2))).toBe(2);
     expect(store.query().events).toHaveLength(4);

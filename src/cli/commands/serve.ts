@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../../server/config.js';
+import { MienServer } from '../../server/server.js';
+import { CliError, type Command } from '../command.js';
+
+/** The demo picture scripts/setup takes from Debian's python3-skimage (NASA, public domain). */
+const DEMO_PICTURE = fileURLToPath(new URL('../../../.cache/demo/astronaut.png', import.meta.url));
+
+const USAGE = [
+  'Usage: mien serve [--port N] [--host H] [--data DIR] [--config FILE] [--demo]',
+  '',
+  'Runs the service: streams analysed live, events over WebSocket (/events) and REST (/api/...),',
+  'Prometheus metrics (/metrics), the dashboard (/). Settings come from FILE (JSON), then the',
+  'environment (MIEN_PORT, MIEN_HOST, MIEN_DATA_DIR, MIEN_TOKEN, ...), then these flags.',
+  '',
+  '  --port N       default 8080',
+  '  --host H       default 127.0.0.1 (another address needs a token: MIEN_TOKEN)',
+  '  --data DIR     SQLite database and thumbnails (default ./mien-data)',
+  '  --config FILE  JSON settings (docs/server.md)',
+  '  --demo         add a demo stream (the astronaut portrait as a live camera) and, if there is no',
+  '                 custom expression yet, her smile as one tagged "smile"',
+].join('\n');
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the service: live streams, WebSocket events, REST API, metrics, dashboard',
+  usage: USAGE,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, config: { type: 'string' }, demo: { type: 'boolean', default: false } },
+    });
+    let config;
+    try {
+      config = loadConfig({ file: values.config, overrides: { port: values.port, host: values.host, dataDir: values.data } });
+    } catch (error) {
+      if (error instanceof ConfigError) throw new CliError(error.message, 2);
+      throw error;
+    }
+    const server = await MienServer.start(config).catch((error: Error) => {
+      throw new CliError(error instanceof ConfigError ? error.message : `cannot start: ${error.message}`);
+    });
+    console.error(`mien: serving on ${server.url} (data in ${config.dataDir}${config.token ? ', token required' : ''})`);
+    if (values.demo) {
+      if (!existsSync(DEMO_PICTURE)) throw new CliError('the demo picture is missing; run scripts/setup');
+      await server.addDemo(DEMO_PICTURE);
+      console.error(`mien: demo stream "demo" added; open ${server.url}/ or watch ${server.url}/api/identities`);
+    }
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        console.error('mien: shutting down');
+        resolve();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+    return 0;
+  },
+};

@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** What `mien serve` runs with. */
+export interface ServerConfig {
+  /** Interface to listen on. Default 127.0.0.1: loopback unless told otherwise. */
+  readonly host: string;
+  /** Default 8080; 0 picks a free port. */
+  readonly port: number;
+  /** SQLite database and thumbnails. Default ./mien-data. */
+  readonly dataDir: string;
+  /** Bearer token guarding every mutating route and the WebSocket; unset leaves them open (loopback only). */
+  readonly token?: string;
+  /** Events older than this many days are deleted. Default 7. */
+  readonly retentionDays: number;
+  /** Largest upload accepted, bytes. Default 10 MiB. */
+  readonly maxUploadBytes: number;
+  /** Events a slow WebSocket subscriber may have waiting before the oldest are dropped. Default 1000. */
+  readonly subscriberBuffer: number;
+  /** Frames per second each stream is analysed at. Default 5. */
+  readonly analysisFps: number;
+}
+
+export const CONFIG_DEFAULTS: ServerConfig = {
+  host: '127.0.0.1',
+  port: 8080,
+  dataDir: 'mien-data',
+  retentionDays: 7,
+  maxUploadBytes: 10 * 1024 * 1024,
+  subscriberBuffer: 1000,
+  analysisFps: 5,
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Raw = Partial<Record<keyof ServerConfig, unknown>>;
+
+const ENV: Record<string, keyof ServerConfig> = {
+  MIEN_HOST: 'host',
+  MIEN_PORT: 'port',
+  MIEN_DATA_DIR: 'dataDir',
+  MIEN_TOKEN: 'token',
+  MIEN_RETENTION_DAYS: 'retentionDays',
+  MIEN_MAX_UPLOAD_BYTES: 'maxUploadBytes',
+  MIEN_SUBSCRIBER_BUFFER: 'subscriberBuffer',
+  MIEN_ANALYSIS_FPS: 'analysisFps',
+};
+
+/**
+ * Builds the configuration from, lowest precedence first: defaults, a JSON file, the environment,
+ * then explicit overrides (command-line flags). Every problem is reported at once, by name.
+ */
+export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Raw } = {}): ServerConfig {
+  const env = options.env ?? process.env;
+  const fromFile: Raw = options.file ? readConfigFile(options.file) : {};
+  const fromEnv: Raw = {};
+  for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') fromEnv[key] = env[name];
+  const merged: Raw = { ...CONFIG_DEFAULTS, ...fromFile, ...fromEnv, ...stripUndefined(options.overrides ?? {}) };
+  const problems: string[] = [];
+  const text = (key: keyof ServerConfig): string | undefined => {
+    const v = merged[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || v.length === 0) problems.push(`${key} must be a non-empty string`);
+    return String(v);
+  };
+  const integer = (key: keyof ServerConfig, min: number, max: number): number => {
+    const v = Number(merged[key]);
+    if (!Number.isInteger(v) || v < min || v > max) problems.push(`${key} must be an integer from ${min} to ${max}, got ${JSON.stringify(merged[key])}`);
+    return v;
+  };
+  for (const key of Object.keys(fromFile)) if (!(key in CONFIG_DEFAULTS) && key !== 'token') problems.push(`unknown setting "${key}" in ${options.file}`);
+  const token = text('token');
+  if (token !== undefined && token.length < 16) problems.push('token must be at least 16 characters');
+  const config: ServerConfig = {
+    host: text('host')!,
+    port: integer('port', 0, 65535),
+    dataDir: resolve(text('dataDir')!),
+    ...(token !== undefined && { token }),
+    retentionDays: integer('retentionDays', 1, 3650),
+    maxUploadBytes: integer('maxUploadBytes', 1024, 1024 * 1024 * 1024),
+    subscriberBuffer: integer('subscriberBuffer', 10, 1_000_000),
+    analysisFps: integer('analysisFps', 1, 60),
+  };
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  return config;
+}
+
+function readConfigFile(path: string): Raw {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`cannot read the configuration file ${path}: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`${path} must hold a JSON object`);
+  return parsed as Raw;
+}
+
+const stripUndefined = (raw: Raw): Raw => Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));

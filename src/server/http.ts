@@ -1,0 +1,112 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** A route's answer. */
+export interface Reply {
+  readonly status: number;
+  readonly json?: unknown;
+  readonly body?: Uint8Array | string;
+  readonly type?: string;
+  readonly headers?: Record<string, string>;
+}
+
+/** What a handler gets: the request, its path parameters and query. */
+export interface RequestContext {
+  readonly req: IncomingMessage;
+  readonly params: Record<string, string>;
+  readonly query: URLSearchParams;
+}
+
+export type Handler = (ctx: RequestContext) => Promise<Reply> | Reply;
+
+/** A failure with an HTTP status and a sentence for the client. */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const json = (status: number, value: unknown): Reply => ({ status, json: value });
+
+interface Route {
+  readonly method: string;
+  readonly pattern: RegExp;
+  readonly names: string[];
+  readonly handler: Handler;
+  /** Mutating routes need the bearer token. */
+  readonly guarded: boolean;
+}
+
+/** Method + path routing with `:name` parameters; mutating methods are guarded unless said otherwise. */
+export class Router {
+  private readonly routes: Route[] = [];
+
+  add(method: string, path: string, handler: Handler, options: { guarded?: boolean } = {}): this {
+    const names: string[] = [];
+    const pattern = new RegExp(`^${path.replace(/:(\w+)/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
+    this.routes.push({ method, pattern, names, handler, guarded: options.guarded ?? method !== 'GET' });
+    return this;
+  }
+
+  /** The route for a request, 404 when no path matches, 405 when only the method differs. */
+  match(method: string, path: string): { route: Route; params: Record<string, string> } {
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const m = route.pattern.exec(path);
+      if (!m) continue;
+      pathMatched = true;
+      if (route.method !== method) continue;
+      const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1])]));
+      return { route, params };
+    }
+    throw new HttpError(pathMatched ? 405 : 404, pathMatched ? `${method} is not allowed on ${path}` : `no such resource: ${path}`);
+  }
+}
+
+export function send(res: ServerResponse, reply: Reply): void {
+  const headers: Record<string, string> = { 'cache-control': 'no-store', ...reply.headers };
+  if (reply.json !== undefined) {
+    res.writeHead(reply.status, { ...headers, 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(reply.json));
+  } else {
+    res.writeHead(reply.status, { ...headers, ...(reply.type && { 'content-type': reply.type }) });
+    res.end(reply.body);
+  }
+}
+
+/** Reads a request body, refusing one over `limit` bytes (413) without buffering the rest. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.reject(new HttpError(413, `the upload is ${declared} bytes; the limit is ${limit}`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new HttpError(413, `the upload is over the ${limit}-byte limit`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export async function readJson(req: IncomingMessage, limit = 64 * 1024): Promise<unknown> {
+  const body = await readBody(req, limit);
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'the request body is not valid JSON');
+  }
+}

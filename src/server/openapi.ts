@@ -1,0 +1,156 @@
+import { EVENT_KINDS, EVENT_SCHEMA, STREAM_STATUSES } from '../events/events.js';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const ok = (schema: unknown, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const error = (description: string) => ({ description, content: { 'application/json': { schema: ref('Error') } } });
+const guarded = { security: [{ bearer: [] }] };
+const idParam = (name: string, type: 'string' | 'integer') => ({ name, in: 'path', required: true, schema: { type } });
+
+/** The HTTP API, OpenAPI 3.1 (schemas are JSON Schema 2020-12, as the event schema is). Served at /api/openapi.json. */
+export const OPENAPI = {
+  openapi: '3.1.0',
+  info: { title: 'Mien', version: '0.1.0', description: 'Live facial-expression analysis: streams, custom expressions, people and events.' },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    schemas: {
+      Error: { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] },
+      Health: { type: 'object', properties: { status: { enum: ['ok', 'starting'] } }, required: ['status'] },
+      Stream: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          kind: { enum: ['file', 'rtsp', 'rtp', 'test', 'still'] },
+          source: { type: 'string' },
+          status: { enum: STREAM_STATUSES },
+          reason: { type: 'string' },
+          framesReceived: { type: 'integer', minimum: 0 },
+          framesAnalysed: { type: 'integer', minimum: 0 },
+          framesDropped: { type: 'integer', minimum: 0 },
+          analysedPerSecond: { type: 'number', minimum: 0 },
+          droppedPerSecond: { type: 'number', minimum: 0 },
+        },
+        required: ['id', 'kind', 'source', 'status', 'reason', 'framesReceived', 'framesAnalysed', 'framesDropped', 'analysedPerSecond', 'droppedPerSecond'],
+        additionalProperties: false,
+      },
+      StreamList: { type: 'object', properties: { streams: { type: 'array', items: ref('Stream') } }, required: ['streams'] },
+      StreamRequest: {
+        oneOf: [
+          { type: 'object', properties: { kind: { const: 'file' }, path: { type: 'string' }, id: { type: 'string' }, loop: { type: 'boolean' } }, required: ['kind', 'path'], additionalProperties: false },
+          { type: 'object', properties: { kind: { const: 'rtsp' }, url: { type: 'string' }, id: { type: 'string' }, transport: { enum: ['tcp', 'udp'] }, latencyMs: { type: 'integer', minimum: 0 } }, required: ['kind', 'url'], additionalProperties: false },
+          { type: 'object', properties: { kind: { const: 'rtp' }, sdp: { type: 'string' }, id: { type: 'string' } }, required: ['kind', 'sdp'], additionalProperties: false },
+          { type: 'object', properties: { kind: { const: 'test' }, pattern: { type: 'string' }, id: { type: 'string' } }, required: ['kind'], additionalProperties: false },
+          { type: 'object', properties: { kind: { const: 'still' }, path: { type: 'string' }, id: { type: 'string' } }, required: ['kind', 'path'], additionalProperties: false },
+        ],
+      },
+      Reference: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer', minimum: 1 },
+          tags: { type: 'array', items: { type: 'string' }, minItems: 1 },
+          threshold: { type: 'number' },
+          createdAt: { type: 'string', format: 'date-time' },
+          source: { type: 'string' },
+          box: { type: 'array', items: { type: 'number' }, minItems: 4, maxItems: 4 },
+          embeddingModel: { type: 'string' },
+          crop: { type: 'string', description: 'URL of the face crop (PNG)' },
+        },
+        required: ['id', 'tags', 'createdAt', 'source', 'box', 'embeddingModel', 'crop'],
+        additionalProperties: false,
+      },
+      ReferenceList: { type: 'object', properties: { references: { type: 'array', items: ref('Reference') } }, required: ['references'] },
+      Identity: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer', minimum: 0 },
+          name: { type: ['string', 'null'] },
+          firstSeen: { type: 'string', format: 'date-time' },
+          lastSeen: { type: 'string', format: 'date-time' },
+          faces: { type: 'integer', minimum: 0 },
+          accepted: { type: 'integer', minimum: 0 },
+          thumbnail: { type: ['string', 'null'], description: 'URL of the thumbnail (JPEG)' },
+          appearance: { type: 'object', additionalProperties: { type: 'number', minimum: 0, maximum: 1 } },
+        },
+        required: ['id', 'name', 'firstSeen', 'lastSeen', 'faces', 'accepted', 'thumbnail', 'appearance'],
+        additionalProperties: false,
+      },
+      IdentityList: { type: 'object', properties: { identities: { type: 'array', items: ref('Identity') } }, required: ['identities'] },
+      Event: { oneOf: EVENT_SCHEMA.oneOf },
+      EventPage: { type: 'object', properties: { events: { type: 'array', items: ref('Event') }, next: { type: 'integer', description: 'pass as `after` for the next page' } }, required: ['events'] },
+    },
+  },
+  paths: {
+    '/healthz': { get: { summary: 'Liveness', responses: { 200: ok(ref('Health')) } } },
+    '/readyz': { get: { summary: 'Readiness: models loaded, database open', responses: { 200: ok(ref('Health')), 503: ok(ref('Health'), 'Not ready') } } },
+    '/metrics': { get: { summary: 'Prometheus metrics (text exposition format)', responses: { 200: { description: 'OK', content: { 'text/plain': {} } } } } },
+    '/api/streams': {
+      get: { summary: 'Streams with status and rates', responses: { 200: ok(ref('StreamList')) } },
+      post: {
+        summary: 'Add a stream',
+        ...guarded,
+        requestBody: { required: true, content: { 'application/json': { schema: ref('StreamRequest') } } },
+        responses: { 201: ok(ref('Stream'), 'Added'), 400: error('Bad request'), 401: error('No or wrong token'), 409: error('The id is taken') },
+      },
+    },
+    '/api/streams/{id}': {
+      get: { summary: 'One stream', parameters: [idParam('id', 'string')], responses: { 200: ok(ref('Stream')), 404: error('No such stream') } },
+      delete: { summary: 'Stop and remove a stream', ...guarded, parameters: [idParam('id', 'string')], responses: { 204: { description: 'Removed' }, 401: error('No or wrong token'), 404: error('No such stream') } },
+    },
+    '/api/streams/{id}/preview.jpg': {
+      get: { summary: 'The latest analysed frame with faces, people and tags drawn', parameters: [idParam('id', 'string')], responses: { 200: { description: 'JPEG', content: { 'image/jpeg': {} } }, 404: error('No frame yet') } },
+    },
+    '/api/references': {
+      get: { summary: 'Custom expressions', responses: { 200: ok(ref('ReferenceList')) } },
+      post: {
+        summary: 'Add a custom expression from a picture of one face (the largest face is taken)',
+        ...guarded,
+        parameters: [
+          { name: 'tag', in: 'query', required: true, schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: true },
+          { name: 'threshold', in: 'query', schema: { type: 'number' } },
+        ],
+        requestBody: { required: true, content: { 'image/jpeg': {}, 'image/png': {}, 'image/webp': {} } },
+        responses: { 201: ok(ref('Reference'), 'Added'), 400: error('No tag, or bad threshold'), 401: error('No or wrong token'), 413: error('Too large'), 415: error('Not a picture'), 422: error('No face in the picture') },
+      },
+    },
+    '/api/references/{id}': {
+      delete: { summary: 'Remove a custom expression', ...guarded, parameters: [idParam('id', 'integer')], responses: { 204: { description: 'Removed' }, 401: error('No or wrong token'), 404: error('No such reference') } },
+    },
+    '/api/references/{id}/crop.png': { get: { summary: 'The face Mien found in the picture', parameters: [idParam('id', 'integer')], responses: { 200: { description: 'PNG', content: { 'image/png': {} } }, 404: error('No such reference') } } },
+    '/api/identities': { get: { summary: 'People seen', responses: { 200: ok(ref('IdentityList')) } } },
+    '/api/identities/{id}': {
+      get: { summary: 'One person', parameters: [idParam('id', 'integer')], responses: { 200: ok(ref('Identity')), 404: error('No such identity') } },
+      patch: {
+        summary: 'Rename a person',
+        ...guarded,
+        parameters: [idParam('id', 'integer')],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { name: { type: ['string', 'null'] } }, required: ['name'] } } } },
+        responses: { 200: ok(ref('Identity')), 400: error('Bad name'), 401: error('No or wrong token'), 404: error('No such identity') },
+      },
+    },
+    '/api/identities/{id}/merge': {
+      post: {
+        summary: 'Merge another identity into this one (they are the same person)',
+        ...guarded,
+        parameters: [idParam('id', 'integer')],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { from: { type: 'integer' } }, required: ['from'] } } } },
+        responses: { 200: ok(ref('Identity')), 400: error('Bad request'), 401: error('No or wrong token'), 404: error('No such identity') },
+      },
+    },
+    '/api/identities/{id}/thumbnail.jpg': { get: { summary: 'A face of the person', parameters: [idParam('id', 'integer')], responses: { 200: { description: 'JPEG', content: { 'image/jpeg': {} } }, 404: error('No thumbnail') } } },
+    '/api/events': {
+      get: {
+        summary: 'Past events, oldest first, paged',
+        parameters: [
+          { name: 'stream', in: 'query', schema: { type: 'string' } },
+          { name: 'identity', in: 'query', schema: { type: 'integer' } },
+          { name: 'tag', in: 'query', schema: { type: 'string' } },
+          { name: 'kind', in: 'query', schema: { type: 'array', items: { enum: EVENT_KINDS } }, style: 'form', explode: true },
+          { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          { name: 'after', in: 'query', schema: { type: 'integer' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+        ],
+        responses: { 200: ok(ref('EventPage')), 400: error('Bad query') },
+      },
+    },
+  },
+} as const;

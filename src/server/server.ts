@@ -1,0 +1,416 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Subscription } from 'rxjs';
+import { InProcessEventBus, type EventBus } from '../events/event-bus.js';
+import type { MienEvent } from '../events/events.js';
+import { FaceCore } from '../face/analyzer.js';
+import type { ExpressionReference } from '../expression/matching.js';
+import { NoFaceError, referenceFace } from '../expression/reference-face.js';
+import type { Frame } from '../ingest/frame.js';
+import { decodeImage, ImageDecodeError, readImageFile } from '../ingest/image-file.js';
+import { openModels, type OpenedModels } from '../models/index.js';
+import { ExpressionAnalysis } from '../operators/analysis-pipeline.js';
+import type { FrameAnalysis } from '../operators/frame-analysis.js';
+import { encodeJpeg, encodePng } from '../render/png.js';
+import { renderOverlay } from '../render/overlay.js';
+import { databasePath, type SqliteDatabase } from '../store/database.js';
+import { EventStore } from '../store/event-store.js';
+import { IdentityStore, IdentityStoreError, type StoredIdentity } from '../store/identity-store.js';
+import { openMienDatabase } from '../store/mien-database.js';
+import { normaliseTags, ReferenceStore, ReferenceStoreError, type StoredReference } from '../store/reference-store.js';
+import { hasToken, isLoopback } from './auth.js';
+import { ConfigError, type ServerConfig } from './config.js';
+import { EventHub } from './event-hub.js';
+import { HttpError, json, readBody, readJson, Router, send, type Reply } from './http.js';
+import { MienMetrics } from './metrics.js';
+import { OPENAPI } from './openapi.js';
+import { StreamError, StreamManager, type StreamRequest } from './stream-manager.js';
+
+export interface ServerOptions {
+  /** Models to share (tests); otherwise the server opens and closes its own. */
+  readonly models?: OpenedModels;
+  readonly log?: (line: string) => void;
+}
+
+/** The latest analysed frame of a stream, for its preview. */
+interface Preview {
+  readonly frame: Frame;
+  readonly faces: { box: readonly [number, number, number, number]; identity?: number; accepted: boolean; tags: string[] }[];
+}
+
+/**
+ * `mien serve`: streams in, analysis, events out over WebSocket and REST, everything kept in
+ * SQLite, metrics for Prometheus. One instance, started by `start` and stopped by `close`.
+ */
+export class MienServer {
+  private readonly router = new Router();
+  private readonly previews = new Map<string, Preview>();
+  private readonly pendingEvents: MienEvent[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+  private referenceCache: ExpressionReference[] = [];
+  private subscription: Subscription | undefined;
+  private ready = false;
+  private closed = false;
+
+  private constructor(
+    readonly config: ServerConfig,
+    private readonly http: Server,
+    private readonly db: SqliteDatabase,
+    private readonly models: OpenedModels,
+    private readonly ownsModels: boolean,
+    readonly bus: EventBus,
+    readonly metrics: MienMetrics,
+    private readonly references: ReferenceStore,
+    private readonly events: EventStore,
+    private readonly identities: IdentityStore,
+    readonly streams: StreamManager,
+    private readonly hub: EventHub,
+    private readonly analysis: ExpressionAnalysis,
+    private readonly core: FaceCore,
+  ) {}
+
+  static async start(config: ServerConfig, options: ServerOptions = {}): Promise<MienServer> {
+    if (!config.token && !isLoopback(config.host)) {
+      throw new ConfigError(`refusing to listen on ${config.host} without a token: set MIEN_TOKEN (or "token" in the config file), or bind to 127.0.0.1`);
+    }
+    mkdirSync(join(config.dataDir, 'thumbnails'), { recursive: true });
+    const db = openMienDatabase(databasePath(config.dataDir));
+    const metrics = new MienMetrics();
+    const models = options.models ?? (await openModels({}, { onInference: (run) => metrics.observeInference(run), log: options.log }));
+    const core = new FaceCore(models);
+    const bus = new InProcessEventBus();
+    const identities = new IdentityStore(db);
+    let server: MienServer | undefined;
+    const analysis = new ExpressionAnalysis(core, () => server?.referenceCache ?? [], {
+      onAnalysed: (record) => server?.analysed(record),
+      identity: { firstIdentity: identities.highestId() + 1 },
+    });
+    const streams = new StreamManager(bus, config.analysisFps, (frame) => metrics.framesReceived.inc({ stream: frame.stream }));
+    const hub = new EventHub(bus, { bufferSize: config.subscriberBuffer, onDropped: (n) => metrics.droppedMessages.inc(n) });
+    const http = createServer();
+    server = new MienServer(config, http, db, models, !options.models, bus, metrics, new ReferenceStore(db), new EventStore(db), identities, streams, hub, analysis, core);
+    server.wire();
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(config.port, config.host, () => resolve());
+    });
+    server.ready = true;
+    return server;
+  }
+
+  /** http://host:port the server listens on. */
+  get url(): string {
+    const { port } = this.http.address() as AddressInfo;
+    return `http://${this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host}:${port}`;
+  }
+
+  private wire(): void {
+    this.referenceCache = this.loadReferences();
+    this.bus.subscribe((event) => this.record(event));
+    this.subscription = this.streams.allFrames
+      .pipe(this.analysis.liveEvents((frame) => (this.metrics.framesDropped.inc({ stream: frame.stream }), this.streams.countDropped(frame.stream))))
+      .subscribe({
+        next: (event) => this.bus.publish(event),
+        error: (error: unknown) => console.error('mien: analysis stopped:', error),
+      });
+    this.timers.push(setInterval(() => this.flushEvents(), 250));
+    this.timers.push(setInterval(() => this.prune(), 3600_000));
+    for (const t of this.timers) t.unref();
+    this.routes();
+    this.http.on('request', (req, res) => {
+      this.handle(req).then(
+        (reply) => send(res, reply),
+        (error: unknown) => send(res, errorReply(error)),
+      );
+    });
+    this.http.on('upgrade', (req, socket, head) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== '/events') return socket.destroy();
+      if (!hasToken(req, this.config.token, url)) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\n\r\nthe WebSocket needs the bearer token (?token=...)\n');
+        return;
+      }
+      this.hub.upgrade(req, socket, head);
+      this.metrics.subscribers.set(this.hub.size + 1);
+    });
+  }
+
+  private async handle(req: IncomingMessage): Promise<Reply> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const { route, params } = this.router.match(req.method ?? 'GET', url.pathname);
+    if (route.guarded && !hasToken(req, this.config.token, url)) throw new HttpError(401, 'this needs the bearer token (Authorization: Bearer ...)');
+    return route.handler({ req, params, query: url.searchParams });
+  }
+
+  private routes(): void {
+    const r = this.router;
+    r.add('GET', '/healthz', () => json(200, { status: 'ok' }));
+    r.add('GET', '/readyz', () => json(this.ready ? 200 : 503, { status: this.ready ? 'ok' : 'starting' }));
+    r.add('GET', '/metrics', async () => {
+      this.metrics.subscribers.set(this.hub.size);
+      this.metrics.identities.set(this.identities.list().length);
+      return { status: 200, body: await this.metrics.registry.metrics(), type: this.metrics.registry.contentType };
+    });
+    r.add('GET', '/api/openapi.json', () => json(200, OPENAPI));
+
+    r.add('GET', '/api/streams', () => json(200, { streams: this.streams.list() }));
+    r.add('POST', '/api/streams', async ({ req }) => json(201, this.streams.add(streamRequest(await readJson(req)))));
+    r.add('GET', '/api/streams/:id', ({ params }) => {
+      const stream = this.streams.get(params.id);
+      if (!stream) throw new HttpError(404, `no stream "${params.id}"`);
+      return json(200, stream);
+    });
+    r.add('DELETE', '/api/streams/:id', ({ params }) => {
+      this.streams.remove(params.id);
+      this.previews.delete(params.id);
+      return { status: 204 };
+    });
+    r.add('GET', '/api/streams/:id/preview.jpg', async ({ params }) => {
+      const preview = this.previews.get(params.id);
+      if (!preview) throw new HttpError(404, `no analysed frame of "${params.id}" yet`);
+      const faces = preview.faces.map((f) => ({
+        box: f.box,
+        points: [],
+        accepted: f.accepted,
+        caption: [f.identity === undefined ? '?' : (this.identities.get(f.identity)?.name ?? `#${f.identity}`), ...f.tags].join(' · '),
+      }));
+      return { status: 200, body: await renderOverlay(preview.frame, faces, 'jpeg'), type: 'image/jpeg' };
+    });
+
+    r.add('GET', '/api/references', () => json(200, { references: this.references.list().map(referenceJson) }));
+    r.add('POST', '/api/references', async ({ req, query }) => json(201, referenceJson(await this.addReference(req, query))));
+    r.add('DELETE', '/api/references/:id', ({ params }) => {
+      if (!this.references.remove(Number(params.id))) throw new HttpError(404, `no reference ${params.id}`);
+      this.referenceCache = this.loadReferences();
+      return { status: 204 };
+    });
+    r.add('GET', '/api/references/:id/crop.png', ({ params }) => {
+      const reference = this.references.get(Number(params.id));
+      if (!reference) throw new HttpError(404, `no reference ${params.id}`);
+      return { status: 200, body: reference.cropPng, type: 'image/png' };
+    });
+
+    r.add('GET', '/api/identities', () => json(200, { identities: this.identities.list().map(identityJson) }));
+    r.add('GET', '/api/identities/:id', ({ params }) => json(200, identityJson(this.identity(params.id))));
+    r.add('PATCH', '/api/identities/:id', async ({ req, params }) => {
+      const body = (await readJson(req)) as { name?: unknown };
+      if (body === null || typeof body !== 'object' || !('name' in body) || (body.name !== null && typeof body.name !== 'string')) {
+        throw new HttpError(400, 'send {"name": "..."} (or null to clear it)');
+      }
+      return json(200, identityJson(this.identities.rename(this.identity(params.id).id, body.name)));
+    });
+    r.add('POST', '/api/identities/:id/merge', async ({ req, params }) => {
+      const body = (await readJson(req)) as { from?: unknown };
+      if (!Number.isInteger(body?.from)) throw new HttpError(400, 'send {"from": ID} naming the identity to merge into this one');
+      return json(200, identityJson(this.identities.merge(this.identity(params.id).id, this.identity(String(body.from)).id)));
+    });
+    r.add('GET', '/api/identities/:id/thumbnail.jpg', ({ params }) => {
+      const identity = this.identity(params.id);
+      if (!identity.thumbnail) throw new HttpError(404, `no thumbnail of identity ${params.id} yet`);
+      return { status: 200, body: readFileSync(join(this.config.dataDir, identity.thumbnail)), type: 'image/jpeg' };
+    });
+
+    r.add('GET', '/api/events', ({ query }) => {
+      this.flushEvents();
+      return json(200, this.events.query(eventQuery(query)));
+    });
+  }
+
+  private identity(raw: string): StoredIdentity {
+    const identity = /^\d+$/.test(raw) ? this.identities.get(Number(raw)) : undefined;
+    if (!identity) throw new HttpError(404, `no identity ${raw}`);
+    return identity;
+  }
+
+  private async addReference(req: IncomingMessage, query: URLSearchParams): Promise<StoredReference> {
+    let tags: string[];
+    try {
+      tags = normaliseTags(query.getAll('tag'));
+    } catch (error) {
+      throw new HttpError(400, `${(error as Error).message} (?tag=...)`);
+    }
+    const rawThreshold = query.get('threshold');
+    const threshold = rawThreshold === null ? undefined : Number(rawThreshold);
+    if (threshold !== undefined && !(threshold > 0 && threshold <= 2)) throw new HttpError(400, `threshold must be a distance in (0, 2], got "${rawThreshold}"`);
+    const body = await readBody(req, this.config.maxUploadBytes);
+    if (body.length === 0) throw new HttpError(400, 'send the picture as the request body');
+    let image;
+    try {
+      image = await decodeImage(body, 'the upload');
+    } catch (error) {
+      if (error instanceof ImageDecodeError) throw new HttpError(415, error.message);
+      throw error;
+    }
+    try {
+      const face = await referenceFace(this.core, image);
+      const source = query.get('name') ?? 'upload';
+      const stored = this.references.add({ tags, threshold, box: [...face.box], embedding: face.embedding, embeddingModel: face.embeddingModel, cropPng: await encodePng(face.crop), source });
+      this.referenceCache = this.loadReferences();
+      return stored;
+    } catch (error) {
+      if (error instanceof NoFaceError) throw new HttpError(422, `${error.message}; nothing was added`);
+      throw error;
+    }
+  }
+
+  private loadReferences(): ExpressionReference[] {
+    return this.references.list().map(({ id, tags, embedding, threshold }) => ({ id, tags, embedding, ...(threshold !== undefined && { threshold }) }));
+  }
+
+  /** Every event: to the store (in batches), the identity counts and the metrics. */
+  private record(event: MienEvent): void {
+    this.pendingEvents.push(event);
+    if (this.pendingEvents.length >= 500) this.flushEvents();
+    this.metrics.observeEvent(event);
+    if (event.kind === 'face') {
+      this.identities.recordFace(event);
+      this.metrics.frameToEvent.observe(Math.max(0, Date.now() - Date.parse(event.wallTime)) / 1000);
+    }
+    if (event.kind === 'stream-status') this.metrics.streamUp.set({ stream: event.stream }, event.status === 'playing' ? 1 : 0);
+    if (event.kind === 'identity-merged') {
+      for (const from of event.merged) {
+        try {
+          this.identities.merge(event.identity, from);
+        } catch (error) {
+          if (!(error instanceof IdentityStoreError)) throw error;
+        }
+      }
+    }
+  }
+
+  private flushEvents(): void {
+    if (this.pendingEvents.length === 0) return;
+    this.events.append(this.pendingEvents.splice(0));
+  }
+
+  private prune(): void {
+    this.flushEvents();
+    this.events.prune(new Date(Date.now() - this.config.retentionDays * 86_400_000).toISOString());
+  }
+
+  /** After each analysed frame: counts, the stream's preview, and thumbnails of people without one. */
+  private analysed(record: FrameAnalysis): void {
+    const { stream } = record.frame;
+    this.metrics.framesAnalysed.inc({ stream });
+    this.streams.countAnalysed(stream);
+    this.previews.set(stream, {
+      frame: record.frame,
+      faces: record.faces.map((f) => ({ box: f.face.detection.box, identity: f.identity, accepted: f.face.quality.accepted, tags: [] })),
+    });
+    for (const f of record.faces) {
+      if (f.identity === undefined || !f.face.quality.accepted) continue;
+      const path = join('thumbnails', `${f.identity}.jpg`);
+      if (existsSync(join(this.config.dataDir, path))) continue;
+      // Written once per person, from their first accepted face; the write is small and rare.
+      void encodeJpeg(f.face.eyeCrop.image).then((jpeg) => {
+        writeFileSync(join(this.config.dataDir, path), jpeg);
+        this.identities.setThumbnail(f.identity!, path);
+      }, () => {});
+    }
+  }
+
+  /**
+   * The built-in demo: `picture` shown as a live camera, and, when there is no custom expression
+   * yet, the face in it as one tagged "smile", so a new user sees people and tags at once.
+   */
+  async addDemo(picture: string): Promise<void> {
+    if (this.references.list().length === 0) {
+      const face = await referenceFace(this.core, await readImageFile(picture));
+      this.references.add({ tags: ['smile'], box: [...face.box], embedding: face.embedding, embeddingModel: face.embeddingModel, cropPng: await encodePng(face.crop), source: picture });
+      this.referenceCache = this.loadReferences();
+    }
+    if (!this.streams.get('demo')) this.streams.add({ kind: 'still', path: picture, id: 'demo' });
+  }
+
+  /** Stops streams, closes sockets and the database; safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.ready = false;
+    for (const t of this.timers) clearInterval(t);
+    this.streams.close();
+    this.subscription?.unsubscribe();
+    this.hub.close();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.http.closeAllConnections();
+    this.flushEvents();
+    this.db.close();
+    if (this.ownsModels) await this.models.close();
+  }
+}
+
+function referenceJson(r: StoredReference) {
+  return {
+    id: r.id,
+    tags: r.tags,
+    ...(r.threshold !== undefined && { threshold: r.threshold }),
+    createdAt: r.createdAt,
+    source: r.source,
+    box: r.box.map((v) => Math.round(v * 10) / 10),
+    embeddingModel: r.embeddingModel,
+    crop: `/api/references/${r.id}/crop.png`,
+  };
+}
+
+function identityJson(i: StoredIdentity) {
+  return { ...i, thumbnail: i.thumbnail ? `/api/identities/${i.id}/thumbnail.jpg` : null };
+}
+
+function streamRequest(body: unknown): StreamRequest {
+  if (body === null || typeof body !== 'object') throw new HttpError(400, 'send a JSON object: {"kind": "file"|"rtsp"|"rtp"|"test", ...}');
+  const b = body as Record<string, unknown>;
+  const id = b.id === undefined ? undefined : String(b.id);
+  switch (b.kind) {
+    case 'file':
+      if (typeof b.path !== 'string') throw new HttpError(400, 'a file stream needs "path"');
+      return { kind: 'file', path: b.path, id, loop: b.loop === true };
+    case 'rtsp':
+      if (typeof b.url !== 'string' || !/^rtsps?:\/\//.test(b.url)) throw new HttpError(400, 'an rtsp stream needs "url": rtsp://...');
+      return { kind: 'rtsp', url: b.url, id, ...(b.transport === 'udp' && { transport: 'udp' as const }), ...(Number.isInteger(b.latencyMs) && { latencyMs: b.latencyMs as number }) };
+    case 'rtp':
+      if (typeof b.sdp !== 'string') throw new HttpError(400, 'an rtp stream needs "sdp": the SDP text');
+      return { kind: 'rtp', sdp: b.sdp, id };
+    case 'still':
+      if (typeof b.path !== 'string') throw new HttpError(400, 'a still stream needs "path"');
+      return { kind: 'still', path: b.path, id };
+    case 'test':
+      return { kind: 'test', id, ...(typeof b.pattern === 'string' && { pattern: b.pattern as 'ball' }) };
+    default:
+      throw new HttpError(400, `unknown stream kind ${JSON.stringify(b.kind)}; use file, rtsp, rtp, test or still`);
+  }
+}
+
+function eventQuery(q: URLSearchParams) {
+  const integer = (name: string): number | undefined => {
+    const raw = q.get(name);
+    if (raw === null) return undefined;
+    if (!/^\d+$/.test(raw)) throw new HttpError(400, `${name} must be a whole number, got "${raw}"`);
+    return Number(raw);
+  };
+  const time = (name: string): string | undefined => {
+    const raw = q.get(name);
+    if (raw === null) return undefined;
+    if (Number.isNaN(Date.parse(raw))) throw new HttpError(400, `${name} must be an ISO 8601 time, got "${raw}"`);
+    return new Date(raw).toISOString();
+  };
+  return {
+    stream: q.get('stream') ?? undefined,
+    identity: integer('identity'),
+    tag: q.get('tag') ?? undefined,
+    kinds: q.getAll('kind') as MienEvent['kind'][],
+    from: time('from'),
+    to: time('to'),
+    after: integer('after'),
+    limit: integer('limit'),
+  };
+}
+
+function errorReply(error: unknown): Reply {
+  if (error instanceof HttpError) return json(error.status, { error: error.message });
+  if (error instanceof StreamError) return json(error.status, { error: error.message });
+  if (error instanceof IdentityStoreError || error instanceof ReferenceStoreError) return json(400, { error: error.message });
+  console.error('mien: request failed:', error);
+  return json(500, { error: 'internal error' });
+}

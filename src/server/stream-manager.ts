@@ -1,0 +1,172 @@
+import { defer, map, repeat, Subject, Subscription, tap, throwError, timer, type Observable } from 'rxjs';
+import type { EventBus } from '../events/event-bus.js';
+import type { StreamStatus } from '../events/events.js';
+import type { Frame } from '../ingest/frame.js';
+import { redactedUrl } from '../ingest/rtsp-source.js';
+import { openSource, type OpenedSource, type SourceSpec } from '../ingest/source-spec.js';
+import { paceByPts } from '../operators/pace-by-pts.js';
+
+/** A stream as the API shows it. */
+export interface StreamInfo {
+  readonly id: string;
+  readonly kind: SourceSpec['kind'];
+  /** Where it comes from, passwords masked. */
+  readonly source: string;
+  readonly status: StreamStatus;
+  readonly reason: string;
+  readonly framesReceived: number;
+  readonly framesAnalysed: number;
+  readonly framesDropped: number;
+  /** Over the last 10 seconds. */
+  readonly analysedPerSecond: number;
+  readonly droppedPerSecond: number;
+}
+
+/** What to add: a source, and for files, whether to play them in a loop. */
+export type StreamRequest = SourceSpec & { readonly id?: string; readonly loop?: boolean };
+
+export class StreamError extends Error {
+  override name = 'StreamError';
+  constructor(
+    readonly status: 404 | 409 | 400,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Running {
+  readonly opened: OpenedSource;
+  readonly subscription: Subscription;
+  status: StreamStatus;
+  reason: string;
+  received: number;
+  analysed: number;
+  dropped: number;
+  /** [time ms, analysed, dropped] samples for the rates. */
+  readonly samples: [number, number, number][];
+}
+
+const RATE_WINDOW_MS = 10_000;
+
+/**
+ * The streams a server analyses. Every stream's frames join one analysis (so faces are batched
+ * across streams); files play at the pace of their timestamps, as a camera would, optionally in a
+ * loop. Status changes are published as stream-status events.
+ */
+export class StreamManager {
+  private readonly streams = new Map<string, Running>();
+  private readonly frames = new Subject<Frame>();
+  private nextId = 1;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly fps: number,
+    private readonly onFrame: (frame: Frame) => void = () => {},
+  ) {}
+
+  /** Every stream's frames, for the analysis to subscribe to once. */
+  get allFrames(): Observable<Frame> {
+    return this.frames.asObservable();
+  }
+
+  add(request: StreamRequest): StreamInfo {
+    const id = request.id ?? `stream-${this.nextId++}`;
+    if (!/^[\w.-]{1,64}$/.test(id)) throw new StreamError(400, 'a stream id is 1 to 64 letters, digits, ".", "_" or "-"');
+    if (this.streams.has(id)) throw new StreamError(409, `a stream "${id}" already exists`);
+    const opened = openSource(id, request, { maxFps: this.fps });
+    const running: Running = { opened, subscription: new Subscription(), status: 'connecting', reason: 'opening', received: 0, analysed: 0, dropped: 0, samples: [] };
+    this.streams.set(id, running);
+    const frames = opened.live ? opened.frames : this.playFile(opened, request.loop ?? false);
+    running.subscription.add(
+      opened.status.subscribe((s) => this.setStatus(running, s.state, s.reason)),
+    );
+    if (!opened.live) this.setStatus(running, 'playing', 'playing the file at the pace of its timestamps');
+    running.subscription.add(
+      frames.pipe(tap((frame) => (running.received++, this.onFrame(frame)))).subscribe({
+        next: (frame) => this.frames.next(frame),
+        error: (error: unknown) => this.setStatus(running, 'failed', (error as Error).message),
+        complete: () => this.setStatus(running, 'ended', 'the file ended'),
+      }),
+    );
+    return this.info(id, running);
+  }
+
+  remove(id: string): void {
+    const running = this.streams.get(id);
+    if (!running) throw new StreamError(404, `no stream "${id}"`);
+    running.subscription.unsubscribe();
+    running.opened.close();
+    this.setStatus(running, 'stopped', 'removed');
+    this.streams.delete(id);
+  }
+
+  list(): StreamInfo[] {
+    return [...this.streams].map(([id, running]) => this.info(id, running));
+  }
+
+  get(id: string): StreamInfo | undefined {
+    const running = this.streams.get(id);
+    return running && this.info(id, running);
+  }
+
+  countAnalysed(stream: string): void {
+    const running = this.streams.get(stream);
+    if (running) running.analysed++;
+  }
+
+  countDropped(stream: string): void {
+    const running = this.streams.get(stream);
+    if (running) running.dropped++;
+  }
+
+  /** Stops every stream; safe to call twice. */
+  close(): void {
+    for (const id of [...this.streams.keys()]) this.remove(id);
+    this.frames.complete();
+  }
+
+  private playFile(opened: OpenedSource, loop: boolean): Observable<Frame> {
+    // Each pass continues the timeline of the last, so timestamps keep increasing.
+    let offset = 0;
+    let end = 0;
+    const pass = defer(() => {
+      offset = end;
+      return opened.frames;
+    }).pipe(
+      map((frame) => ({ ...frame, pts: frame.pts + offset })),
+      tap((frame) => (end = Math.max(end, frame.pts + 1 / this.fps))),
+    );
+    const again = () => (end > offset ? timer(0) : throwError(() => new Error('the file has no video frames')));
+    return (loop ? pass.pipe(repeat({ delay: again })) : pass).pipe(paceByPts());
+  }
+
+  private setStatus(running: Running, status: StreamStatus, reason: string): void {
+    if (running.status === status && running.reason === reason) return;
+    running.status = status;
+    running.reason = reason;
+    this.bus.publish({ kind: 'stream-status', stream: running.opened.stream, pts: 0, wallTime: new Date().toISOString(), status, reason });
+  }
+
+  private info(id: string, r: Running): StreamInfo {
+    const now = Date.now();
+    const dropped = r.dropped + r.opened.droppedFrames();
+    r.samples.push([now, r.analysed, dropped]);
+    while (r.samples.length > 2 && now - r.samples[1][0] >= RATE_WINDOW_MS) r.samples.shift();
+    const [t0, a0, d0] = r.samples[0];
+    const seconds = Math.max((now - t0) / 1000, 1);
+    const spec = r.opened.spec;
+    return {
+      id,
+      kind: spec.kind,
+      source: spec.kind === 'file' || spec.kind === 'still' ? spec.path : spec.kind === 'rtsp' ? redactedUrl(spec.url) : spec.kind === 'test' ? `test:${spec.pattern ?? 'ball'}` : 'RTP (SDP)',
+      status: r.status,
+      reason: r.reason,
+      framesReceived: r.received,
+      framesAnalysed: r.analysed,
+      framesDropped: dropped,
+      analysedPerSecond: Number(((r.analysed - a0) / seconds).toFixed(2)),
+      droppedPerSecond: Number(((dropped - d0) / seconds).toFixed(2)),
+    };
+  }
+}
