@@ -6,10 +6,11 @@ import { searchCommand } from './commands/search.js';
 import { summarizeCommand } from './commands/summarize.js';
 import { trainHeadCommand } from './commands/train-head.js';
 import { modelsCommand } from './commands/models.js';
+import { identitiesCommand } from './commands/identities.js';
 import { refsCommand } from './commands/refs.js';
 import { serveCommand } from './commands/serve.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, analyzeCommand, facesCommand, refsCommand, modelsCommand, evalFecCommand, trainHeadCommand, searchCommand, summarizeCommand];
+const COMMANDS: readonly Command[] = [serveCommand, analyzeCommand, facesCommand, identitiesCommand, refsCommand, modelsCommand, evalFecCommand, trainHeadCommand, searchCommand, summarizeCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
