@@ -54,6 +54,13 @@ export class EventHub {
     return this.subscribers.size;
   }
 
+  /** Messages waiting for the slowest subscriber: at most the buffer size. */
+  get mostQueued(): number {
+    let most = 0;
+    for (const sub of this.subscribers) most = Math.max(most, sub.queue.length);
+    return most;
+  }
+
   /** Completes a WebSocket upgrade handed over by the HTTP server. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));

@@ -31,6 +31,7 @@ export class MienMetrics {
   readonly tagsEmitted = this.counter('mien_tags_emitted_total', 'Tag segments started, by tag', ['tag']);
   readonly identities = new Gauge({ name: 'mien_identities', help: 'People known', registers: [this.registry] });
   readonly subscribers = new Gauge({ name: 'mien_websocket_subscribers', help: 'WebSocket subscribers connected', registers: [this.registry] });
+  readonly queuedMessages = new Gauge({ name: 'mien_websocket_queued_messages', help: 'Messages waiting for the slowest WebSocket subscriber', registers: [this.registry] });
   readonly droppedMessages = this.counter('mien_websocket_dropped_messages_total', 'Events dropped for slow WebSocket subscribers', []);
   readonly provider = new Gauge({ name: 'mien_inference_provider', help: '1 for the execution provider each model runs on', labelNames: ['model', 'provider'], registers: [this.registry] });
 

@@ -150,6 +150,7 @@ export class MienServer {
     r.add('GET', '/readyz', () => json(this.ready ? 200 : 503, { status: this.ready ? 'ok' : 'starting' }));
     r.add('GET', '/metrics', async () => {
       this.metrics.subscribers.set(this.hub.size);
+      this.metrics.queuedMessages.set(this.hub.mostQueued);
       this.metrics.identities.set(this.identities.list().length);
       return { status: 200, body: await this.metrics.registry.metrics(), type: this.metrics.registry.contentType };
     });
