@@ -7,7 +7,9 @@
  *   OUT/validation.csv       the same for the validation people
  *   OUT/validation-video.csv the CREMA-D man (frames of video/cremad-1001-six-emotions.mp4, a
  *                            person in no London triplet, another camera) against each London
- *                            validation person, and his own smiles against his own neutral face
+ *                            validation person
+ *   OUT/validation-same-person.csv  his own two smiles against his own neutral face: the same
+ *                            person's different expressions must stay apart
  *   OUT/frames/              those video frames, as PNG
  *
  * Every box is the whole picture: the evaluator finds the face inside. Paths are absolute.
@@ -91,11 +93,17 @@ for (const b of validationPeople) {
   });
 }
 // Same person, different expression: his two smiles are closer than either is to his neutral face.
+const samePersonRows: string[] = [];
 for (let i = 0; i < manSmiling.length; i++) {
-  for (let j = i + 1; j < manSmiling.length; j++) videoRows.push(row([frameFile(manSmiling[i]), frameFile(manSmiling[j])], frameFile(manNeutral[(i + j) % manNeutral.length]), videoRows.length % 3));
+  for (let j = i + 1; j < manSmiling.length; j++) samePersonRows.push(row([frameFile(manSmiling[i]), frameFile(manSmiling[j])], frameFile(manNeutral[(i + j) % manNeutral.length]), samePersonRows.length % 3));
 }
 
-const files = { 'train.csv': crossPersonRows(trainPeople), 'validation.csv': crossPersonRows(validationPeople), 'validation-video.csv': videoRows };
+const files = {
+  'train.csv': crossPersonRows(trainPeople),
+  'validation.csv': crossPersonRows(validationPeople),
+  'validation-video.csv': videoRows,
+  'validation-same-person.csv': samePersonRows,
+};
 for (const [name, rows] of Object.entries(files)) {
   writeFileSync(join(out, name), rows.join('\n') + '\n');
   console.log(`${join(out, name)}: ${rows.length} triplets`);
