@@ -14,6 +14,7 @@ import {
 import { backoffDelay, resolveBackoff, type Backoff } from './backoff.js';
 import { EndOfStreamError, FrameFormatError, GStreamerUnavailableError, PipelineLaunchError } from './errors.js';
 import type { Frame } from './frame.js';
+import { checkRateControl, type RateControl } from './output-chain.js';
 import { pipelineFrames, type PulledFrame } from './pipeline-frames.js';
 import type { SourceState, SourceStatus } from './source-status.js';
 import { watchSilence } from './watch-silence.js';
@@ -57,10 +58,12 @@ export class LiveSource {
 
   /**
    * @param source what the pipeline reads, for statuses and errors (a URL without its password)
-   * @param description a gst-launch description that ends with outputChain(rate, 'newest')
+   * @param description a gst-launch description that ends with outputChain(options, 'newest')
+   * @param options how to reconnect, and the maxFps the pulls are paced to
    */
-  constructor(source: string, description: string, options: LiveOptions) {
-    const { stream, stallAfterMs = 5000, restartAfterMs = 15_000, scheduler = asyncScheduler } = options;
+  constructor(source: string, description: string, options: LiveOptions & RateControl) {
+    const { stream, stallAfterMs = 5000, restartAfterMs = 15_000, scheduler = asyncScheduler, maxFps } = options;
+    checkRateControl(options);
     if (!(stallAfterMs > 0 && restartAfterMs >= stallAfterMs)) {
       throw new TypeError(`need 0 < stallAfterMs <= restartAfterMs, got ${stallAfterMs} and ${restartAfterMs}`);
     }
@@ -70,7 +73,7 @@ export class LiveSource {
 
     const run = defer(() => {
       this.#startRun(source);
-      return pipelineFrames(description, { source });
+      return pipelineFrames(description, { source, minPullIntervalMs: maxFps === undefined ? 0 : 1000 / maxFps });
     }).pipe(
       watchSilence<PulledFrame>(
         {
@@ -130,9 +133,9 @@ export class LiveSource {
     return this.#closed;
   }
 
-  /** Stops the pipeline and ends `frames` and `status`. Safe to call more than once. */
-  close(): void {
-    this.#stop('closed');
+  /** Stops the pipeline and ends `frames` and `status` (the last status says why). Safe to call more than once. */
+  close(reason = 'closed'): void {
+    this.#stop(reason);
   }
 
   #statusOf(state: SourceState, reason: string, details: Partial<SourceStatus> = {}): SourceStatus {

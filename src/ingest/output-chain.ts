@@ -1,12 +1,11 @@
-/** Names of the elements every source pipeline ends with, so the runner can find them. */
-export const RATE_ELEMENT = 'mien_rate';
+/** Name of the appsink every source pipeline ends with, so the runner can find it. */
 export const SINK_ELEMENT = 'mien_frames';
 
-/** Rate control applied inside GStreamer, so Node never copies a frame it would not analyse. */
+/** Rate control applied in GStreamer, so Node never copies a frame it would not analyse. */
 export interface RateControl {
   /**
-   * At most this many frames per second reach Node (a positive integer); the others are dropped
-   * in GStreamer, never duplicated, and the frames kept carry their own timestamps. Default: all.
+   * At most this many frames per second reach Node (a positive integer); the others are dropped in
+   * GStreamer, never duplicated, and the frames kept carry their own timestamps. Default: all.
    */
   readonly maxFps?: number;
   /** Frames wider than this many pixels are scaled down, keeping their aspect. Default: no limit. */
@@ -21,21 +20,25 @@ export interface RateControl {
  */
 export type Delivery = 'all' | 'newest';
 
-function checkLimit(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
-    throw new TypeError(`${name} must be a positive integer, got ${value}`);
+export function checkRateControl(rate: RateControl): void {
+  for (const name of ['maxFps', 'maxWidth', 'maxHeight'] as const) {
+    const value = rate[name];
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) throw new TypeError(`${name} must be a positive integer, got ${value}`);
   }
 }
 
 /**
- * The gst-launch tail every source ends with: decoded video in, then frame-rate cap, scaling (in the
- * decoder's colour format, before conversion, where it is cheapest), conversion to packed RGB with
- * square pixels, and the appsink Node pulls from.
+ * The gst-launch tail every source ends with: decoded video in, then scaling (in the decoder's
+ * colour format, before conversion, where it is cheapest), conversion to packed RGB with square
+ * pixels, and the appsink Node pulls from.
+ *
+ * maxFps is applied here only for 'all' (files), by videorate dropping frames before they are
+ * scaled and converted. Live streams may have no frame rate (WebRTC, many cameras), and GStreamer
+ * 1.22's videorate then aborts the process (an assertion on buffer durations) or fails to
+ * negotiate; for them the runner paces its pulls instead and the appsink drops the frames between.
  */
 export function outputChain(rate: RateControl, delivery: Delivery): string {
-  checkLimit('maxFps', rate.maxFps);
-  checkLimit('maxWidth', rate.maxWidth);
-  checkLimit('maxHeight', rate.maxHeight);
+  checkRateControl(rate);
   const caps = [
     'video/x-raw',
     'format=RGB',
@@ -45,7 +48,7 @@ export function outputChain(rate: RateControl, delivery: Delivery): string {
   ].join(',');
   const sink = delivery === 'newest' ? 'max-buffers=1 drop=true' : 'max-buffers=2 drop=false';
   return [
-    `videorate name=${RATE_ELEMENT} drop-only=true${rate.maxFps === undefined ? '' : ` max-rate=${rate.maxFps}`}`,
+    ...(delivery === 'all' && rate.maxFps !== undefined ? [`videorate drop-only=true max-rate=${rate.maxFps}`] : []),
     'videoscale',
     'videoconvert',
     caps,

@@ -3,15 +3,15 @@ import { Observable } from 'rxjs';
 import { decodedFrame, type DecodedFrame } from './decoded-frame.js';
 import { PipelineError, PipelineLaunchError, TruncatedVideoError } from './errors.js';
 import { gstreamer } from './gstreamer.js';
-import { RATE_ELEMENT, SINK_ELEMENT } from './output-chain.js';
+import { SINK_ELEMENT } from './output-chain.js';
 import { holdThreads } from './threadpool.js';
 import { isTruncated } from './truncation.js';
 
 /** A decoded frame and the count of frames the appsink dropped so far (newest-frame-wins delivery). */
 export interface PulledFrame extends DecodedFrame {
   /**
-   * Frames the appsink dropped before this one because Node had not taken the previous frame yet;
-   * exact to within the one frame that may be waiting in the sink.
+   * Frames the appsink dropped before this one, because Node had not taken the previous one yet or
+   * was waiting out minPullIntervalMs; exact to within the one frame that may be waiting in the sink.
    */
   readonly droppedSoFar: number;
 }
@@ -21,6 +21,11 @@ export interface PipelineFramesOptions {
   readonly source: string;
   /** Fail with TruncatedVideoError when frames end well before the declared duration (files). */
   readonly checkDuration?: boolean;
+  /**
+   * Wait at least this long between pulls (a frame-rate cap for a sink that keeps only the newest
+   * frame: the frames in between are dropped in GStreamer, never copied into Node). Default 0.
+   */
+  readonly minPullIntervalMs?: number;
 }
 
 /**
@@ -47,6 +52,9 @@ function child(pipeline: Pipeline, name: string, description: string, source: st
 
 const counter = (value: unknown): number => Number(value) || 0;
 
+/** Buffers the appsink received, from its base sink statistics ("..., rendered=(guint64)42;"). */
+const rendered = (stats: unknown): number => counter(/rendered=\(guint64\)(\d+)/.exec(String(stats))?.[1]);
+
 /**
  * Runs a gst-launch description that ends with outputChain() and emits its frames. Cold: each
  * subscription builds and plays its own pipeline; it completes at end-of-stream, errors with the
@@ -57,10 +65,17 @@ export function pipelineFrames(description: string, options: PipelineFramesOptio
   return new Observable<PulledFrame>((subscriber) => {
     const pipeline = launch(description, source);
     const sink = child(pipeline, SINK_ELEMENT, description, source) as AppSink;
-    const rate = child(pipeline, RATE_ELEMENT, description, source);
-    // Frames at the sink = frames the videorate let through; those not pulled nor waiting were dropped.
+    // Frames the sink received but Node did not pull, beyond those that may be waiting, were dropped.
     const dropping = sink.drop === true;
     const capacity = counter(sink['max-buffers']);
+    const { minPullIntervalMs = 0 } = options;
+    let pullTimer: NodeJS.Timeout | undefined;
+    let lastPull = 0;
+    let lastPts: number | undefined;
+    // A frame less than the interval after the last one emitted (in stream time) is skipped; one
+    // that goes back in time (a restarted stream) is not.
+    const tooSoon = (pts: number): boolean =>
+      minPullIntervalMs > 0 && lastPts !== undefined && pts >= lastPts && pts - lastPts < minPullIntervalMs / 1000 - 0.001;
     const releaseThreads = holdThreads();
     let running = true;
     let pulled = 0;
@@ -75,6 +90,7 @@ export function pipelineFrames(description: string, options: PipelineFramesOptio
       if (!running) return;
       running = false;
       clearTimeout(endTimer);
+      clearTimeout(pullTimer);
       pipeline.stop();
       releaseThreads();
     };
@@ -114,15 +130,28 @@ export function pipelineFrames(description: string, options: PipelineFramesOptio
         return;
       }
       framesEnd = frame.pts + (frame.duration ?? 0);
-      if (dropping) dropped = Math.max(dropped, counter(rate.out) - pulled - capacity);
+      if (dropping) dropped = Math.max(dropped, rendered(sink.stats) - pulled - capacity);
+      if (tooSoon(frame.pts)) {
+        // Pulled on time but made early (it waited in the sink): the next one is due within a frame.
+        pull();
+        return;
+      }
+      lastPts = frame.pts;
       subscriber.next({ ...frame, droppedSoFar: dropped });
       // The subscriber may have unsubscribed (stopping the pipeline) while handling the frame.
-      if (running) sink.pull(onSample);
+      if (!running) return;
+      const wait = lastPull + minPullIntervalMs - Date.now();
+      if (wait > 0) pullTimer = setTimeout(pull, wait);
+      else pull();
+    };
+    const pull = (): void => {
+      lastPull = Date.now();
+      sink.pull(onSample);
     };
 
     // The appsink only waits for samples once started: pull after play, or the pull returns at once.
     pipeline.play();
-    sink.pull(onSample);
+    pull();
     return stop;
   });
 }

@@ -12,12 +12,17 @@ describe('quoted', () => {
 });
 
 describe('outputChain', () => {
-  it('caps rate and size before converting to RGB, and keeps only the newest frame for live sources', () => {
-    expect(outputChain({ maxFps: 5, maxWidth: 640 }, 'newest')).toBe(
-      'videorate name=mien_rate drop-only=true max-rate=5 ! videoscale ! videoconvert ! ' +
-        'video/x-raw,format=RGB,width=[1,640],pixel-aspect-ratio=1/1 ! appsink name=mien_frames sync=false max-buffers=1 drop=true',
+  it("caps a file's rate and size before converting to RGB, and holds the decoder back while Node is busy", () => {
+    expect(outputChain({ maxFps: 5, maxWidth: 640 }, 'all')).toBe(
+      'videorate drop-only=true max-rate=5 ! videoscale ! videoconvert ! ' +
+        'video/x-raw,format=RGB,width=[1,640],pixel-aspect-ratio=1/1 ! appsink name=mien_frames sync=false max-buffers=2 drop=false',
     );
-    expect(outputChain({}, 'all')).toContain('max-buffers=2 drop=false');
+  });
+
+  it('keeps only the newest frame of a live source, leaving its rate to paced pulls (no videorate)', () => {
+    expect(outputChain({ maxFps: 5 }, 'newest')).toBe(
+      'videoscale ! videoconvert ! video/x-raw,format=RGB,pixel-aspect-ratio=1/1 ! appsink name=mien_frames sync=false max-buffers=1 drop=true',
+    );
   });
 });
 

@@ -33,28 +33,38 @@ describe('a live test pattern', () => {
     expect(frames.map((f) => [f.stream, f.index, f.width, f.height, f.data.length])).toEqual(
       frames.map((_, i) => ['pattern', i, 320, 240, 320 * 240 * 3]),
     );
-    const gaps = frames.slice(1).map((f, i) => f.pts - frames[i].pts);
-    for (const gap of gaps) expect(gap).toBeCloseTo(1 / 30, 3);
+    // Frame after frame, 1/30 s apart; on a loaded machine Node may miss one now and then, and the
+    // gap is then two frames (the drop counted).
+    const gaps = frames.slice(1).map((f, i) => (f.pts - frames[i].pts) * 30);
+    for (const gap of gaps) expect(Math.abs(gap - Math.round(gap))).toBeLessThan(0.01);
+    expect(gaps.filter((gap) => Math.round(gap) === 1).length).toBeGreaterThanOrEqual(25);
+    expect(Math.round(gaps.reduce((a, b) => a + b, 0)) - gaps.length).toBeLessThanOrEqual(source.droppedFrames + 1);
     expect(Date.now() - started).toBeGreaterThan(800);
   });
 
-  it('caps the rate and the size inside GStreamer', async () => {
+  it('caps the rate and the size, the frames in between dropped in GStreamer', async () => {
     const source = open({ stream: 'pattern', width: 640, height: 480, fps: 30, maxFps: 10, maxWidth: 200 });
-    const frames = await firstValueFrom(source.frames.pipe(take(6), toArray(), timeout(5000)));
+    const frames = await firstValueFrom(source.frames.pipe(take(11), toArray(), timeout(5000)));
     expect([frames[0].width, frames[0].height]).toEqual([200, 150]);
-    for (const [i, frame] of frames.slice(1).entries()) expect(frame.pts - frames[i].pts).toBeCloseTo(0.1, 2);
+    // 10 gaps of at least 0.1 s, each a whole number of the pattern's 1/30 s frames.
+    const gaps = frames.slice(1).map((frame, i) => frame.pts - frames[i].pts);
+    for (const gap of gaps) {
+      expect(gap).toBeGreaterThan(0.099);
+      expect(Math.abs(gap * 30 - Math.round(gap * 30))).toBeLessThan(0.01);
+    }
+    expect(frames[10].pts - frames[0].pts).toBeLessThan(1.4);
+    expect(source.droppedFrames).toBeGreaterThanOrEqual(15);
   });
 
   it('keeps only the newest frame while Node is busy, and counts the frames it dropped', async () => {
     const source = open({ stream: 'pattern', width: 160, height: 120, fps: 30 });
     const frames = await firstValueFrom(source.frames.pipe(take(3), toArray(), timeout(5000)));
     busyFor(1000);
-    const [handedOver, newest] = await firstValueFrom(source.frames.pipe(take(2), toArray(), timeout(5000)));
-    // About 30 frames were made in that second. The first frame after it was already on its way to
-    // Node; the next is the newest one GStreamer kept, and most of those in between were dropped.
-    expect(handedOver.pts - frames[2].pts).toBeLessThan(0.1);
-    expect(newest.pts - frames[2].pts).toBeGreaterThan(0.9);
-    expect([handedOver.index, newest.index]).toEqual([3, 4]);
+    const [first, second] = await firstValueFrom(source.frames.pipe(take(2), toArray(), timeout(5000)));
+    // About 30 frames were made in that second. The first frame after it may have been on its way
+    // to Node already; by the second at the latest, Node has the newest, the others were dropped.
+    expect(second.pts - frames[2].pts).toBeGreaterThan(0.9);
+    expect([first.index, second.index]).toEqual([3, 4]);
     expect(source.droppedFrames).toBeGreaterThanOrEqual(15);
     expect(source.droppedFrames).toBeLessThanOrEqual(35);
   });
