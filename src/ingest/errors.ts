@@ -83,3 +83,15 @@ export class EndOfStreamError extends Error {
 export class SdpError extends Error {
   override name = 'SdpError';
 }
+
+/** A WHIP request Mien refuses, with the HTTP status it answers. */
+export class WhipRequestError extends Error {
+  override name = 'WhipRequestError';
+
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -5,6 +5,8 @@ export { openRtpSource, rtpCaps, rtpSourceDescription, type RtpSourceOptions } f
 export { sdpVideo, type SdpVideo } from './sdp-video.js';
 export { openTestPatternSource, testPatternDescription, type TestPattern, type TestPatternOptions } from './test-pattern-source.js';
 export { LiveSource, type LiveOptions } from './live-source.js';
+export { WhipEndpoint, type WhipEndpointOptions } from './whip-endpoint.js';
+export { WhipSession, type WhipSessionOptions } from './whip-session.js';
 export type { SourceState, SourceStatus } from './source-status.js';
 export { DEFAULT_BACKOFF, type Backoff } from './backoff.js';
 export type { Delivery, RateControl } from './output-chain.js';

@@ -1,8 +1,8 @@
 import {
   asyncScheduler,
-  BehaviorSubject,
   concatWith,
   defer,
+  ReplaySubject,
   retry,
   Subject,
   throwError,
@@ -49,7 +49,9 @@ const asError = (error: unknown): Error => (error instanceof Error ? error : new
 export class LiveSource {
   readonly #stream: string;
   readonly #frames = new Subject<Frame>();
-  readonly #status: BehaviorSubject<SourceStatus>;
+  // Replays the latest status to every subscriber, even once stopped.
+  readonly #status = new ReplaySubject<SourceStatus>(1);
+  #current: SourceStatus;
   readonly #subscription: Subscription;
   #index = 0;
   #droppedInEarlierRuns = 0;
@@ -69,7 +71,8 @@ export class LiveSource {
     }
     const backoff = resolveBackoff(options.backoff);
     this.#stream = stream;
-    this.#status = new BehaviorSubject(this.#statusOf('connecting', `opening ${source}`));
+    this.#current = this.#statusOf('connecting', `opening ${source}`);
+    this.#status.next(this.#current);
 
     const run = defer(() => {
       this.#startRun(source);
@@ -115,13 +118,13 @@ export class LiveSource {
     return this.#frames.asObservable();
   }
 
-  /** The current status, then every transition; completes once the source is stopped. */
+  /** The current status, then every transition; completes once the source is stopped (after replaying that). */
   get status(): Observable<SourceStatus> {
     return this.#status.asObservable();
   }
 
   get currentStatus(): SourceStatus {
-    return this.#status.getValue();
+    return this.#current;
   }
 
   /** Frames GStreamer dropped because Node had not taken the previous one yet (exact to within one). */
@@ -144,7 +147,8 @@ export class LiveSource {
 
   #enter(state: SourceState, reason: string, details: Partial<SourceStatus> = {}): void {
     if (this.#closed) return;
-    this.#status.next(this.#statusOf(state, reason, details));
+    this.#current = this.#statusOf(state, reason, details);
+    this.#status.next(this.#current);
   }
 
   #startRun(source: string): void {
@@ -162,7 +166,7 @@ export class LiveSource {
 
   #stop(reason: string, error?: Error): void {
     if (this.#closed) return;
-    this.#status.next(this.#statusOf('stopped', reason, error ? { error } : {}));
+    this.#enter('stopped', reason, error ? { error } : {});
     this.#closed = true;
     this.#subscription?.unsubscribe();
     if (error) this.#frames.error(error);
