@@ -5,7 +5,8 @@
  */
 import { l2Normalise } from '../src/math/vector.js';
 import { IncrementalDbscan, WasmSimilarityScan, type Neighbourhood, type SimilarityScan, type SimilarityScanFactory } from '../src/online-cluster/index.js';
-import { seededRandom } from '../test/online-cluster/embeddings.js';
+import { seededRandom } from '../src/expression/head-training.js';
+import { randomUnit } from '../test/online-cluster/embeddings.js';
 
 const DIMENSION = 512;
 const EPS = 0.5;
@@ -105,18 +106,13 @@ class FaceStream {
   readonly #people: Float32Array[];
 
   constructor(people: number) {
-    this.#people = Array.from({ length: people }, () => this.#randomUnit());
+    this.#people = Array.from({ length: people }, () => Float32Array.from(randomUnit(this.#random, DIMENSION)));
   }
 
   face(person: number): Float32Array {
-    const noise = this.#randomUnit();
+    const noise = randomUnit(this.#random, DIMENSION);
     const strength = 0.8 + 1.7 * this.#random();
     return l2Normalise(this.#people[person].map((x, i) => strength * x + noise[i]));
-  }
-
-  #randomUnit(): Float32Array {
-    const random = this.#random;
-    return l2Normalise(Float32Array.from({ length: DIMENSION }, () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())));
   }
 }
 

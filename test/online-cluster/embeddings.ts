@@ -1,23 +1,12 @@
+import { seededRandom } from '../../src/expression/head-training.js';
 import { l2Normalise } from '../../src/math/vector.js';
-
-/** A small seeded generator (mulberry32), so that fast-check can shrink over seeds. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
 /** A random direction in `dimension` dimensions, unit length. */
-function randomUnit(random: () => number, dimension: number): Float64Array {
+export function randomUnit(random: () => number, dimension: number): Float64Array {
   return l2Normalise(Float64Array.from({ length: dimension }, () => gaussian(random)));
 }
 
