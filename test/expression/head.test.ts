@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeHeadOnnx, encodeHeadOnnx, headEmbedding, HEAD_ONNX } from '../../src/expression/head.js';
 import { seededRandom, trainHead, type TrainingTriplet } from '../../src/expression/head-training.js';
-import { tripletAgrees } from '../../src/expression/fec.js';
+import { tripletAgrees, type FecTriplet } from '../../src/expression/fec.js';
+import { FEC_TYPE_MARGINS, headTrainingSet } from '../../src/expression/head-data.js';
 import { ort } from '../../src/models/session.js';
 
 /**
@@ -74,5 +75,23 @@ describe('FEENet head training', () => {
     } finally {
       await session.release();
     }
+  });
+});
+
+describe('training set from FEC triplets', () => {
+  it('lists each face once, points triplets at them, and takes the FEC paper\'s per-type margins', () => {
+    const [a, b, c, d] = [[Float32Array.of(1)], [Float32Array.of(2)], [Float32Array.of(3)], [Float32Array.of(4)]];
+    const row = (type: FecTriplet['type']): FecTriplet => ({ line: 1, type, faces: [] as unknown as FecTriplet['faces'], annotations: [1] });
+    const ready = [
+      { triplet: row('ONE_CLASS_TRIPLET'), odd: 2 as const, faces: [a, b, c] as const },
+      { triplet: row('THREE_CLASS_TRIPLET'), odd: 0 as const, faces: [d, a, c] as const },
+    ];
+    const { faces, triplets } = headTrainingSet(ready, FEC_TYPE_MARGINS);
+    expect(faces).toEqual([a, b, c, d]);
+    expect(triplets).toEqual([
+      { alike: [0, 1], odd: 2, margin: 0.1 },
+      { alike: [0, 2], odd: 3, margin: 0.2 },
+    ]);
+    expect(headTrainingSet(ready, 0.2).triplets.map((t) => t.margin)).toEqual([0.2, 0.2]);
   });
 });
