@@ -165,6 +165,7 @@ export class IncrementalDbscan<Thumbnail = unknown> {
     return states;
   }
 
+  /** The summary of identity `id`, or undefined once it is closed (merged into another, dissolved). */
   identity(id: number): IdentitySummary<Thumbnail> | undefined {
     const record = this.#ledger.get(id);
     return record && this.#summarise(id, record);
