@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -18,12 +18,16 @@ export function makeClips(): { hd: string; mpegPs: string } {
   return { hd, mpegPs };
 }
 
-/** Seconds GStreamer's own gst-launch takes to run a description ("Execution ended after ..."). */
-export function gstLaunchSeconds(description: string): number {
-  const out = execFileSync('sh', ['-c', `gst-launch-1.0 ${description}`], { encoding: 'utf8' });
-  const match = /Execution ended after (\d+):(\d+):(\d+\.\d+)/.exec(out);
-  if (!match) throw new Error(`gst-launch did not say how long it ran:\n${out}`);
-  return Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]);
+/**
+ * How long GStreamer's own gst-launch runs a description: wall-clock seconds as it reports them
+ * ("Execution ended after ...", start-up excluded) and the CPU seconds its process used.
+ */
+export function gstLaunch(description: string): { seconds: number; cpuSeconds: number } {
+  const run = spawnSync('bash', ['-c', `TIMEFORMAT='cpu %U %S'; time gst-launch-1.0 ${description}`], { encoding: 'utf8' });
+  const wall = /Execution ended after (\d+):(\d+):(\d+\.\d+)/.exec(run.stdout);
+  const cpu = /cpu ([\d.]+) ([\d.]+)/.exec(run.stderr);
+  if (run.status !== 0 || !wall || !cpu) throw new Error(`gst-launch failed or did not say how long it ran:\n${run.stdout}${run.stderr}`);
+  return { seconds: Number(wall[1]) * 3600 + Number(wall[2]) * 60 + Number(wall[3]), cpuSeconds: Number(cpu[1]) + Number(cpu[2]) };
 }
 
 export function printTable(rows: string[][]): void {

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { lastValueFrom, toArray } from 'rxjs';
 import { fileFrames, fileSourceDescription } from '../../src/ingest/file-source.js';
 import type { RateControl } from '../../src/ingest/output-chain.js';
-import { gstLaunchSeconds, makeClips, printTable, VIDEOS } from './clips.js';
+import { gstLaunch, makeClips, printTable, VIDEOS } from './clips.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } });
 const rounds = Number(values.rounds);
@@ -41,7 +41,7 @@ for (const [name, path] of sources) {
     const seconds = median(runs.map((run) => run.seconds));
     const { frames, videoSeconds } = runs[0];
     const description = fileSourceDescription(path, rate).replace(/appsink name=mien_frames [^ ]+ [^ ]+ [^ ]+/, 'fakesink sync=false');
-    const gstSeconds = median(Array.from({ length: rounds }, () => gstLaunchSeconds(description)));
+    const gstSeconds = median(Array.from({ length: rounds }, () => gstLaunch(description).seconds));
     const label = rate.maxFps === undefined ? 'none' : `${rate.maxFps} fps, <= ${rate.maxWidth} px`;
     rows.push([name, label, String(frames), (frames / seconds).toFixed(0), (frames / gstSeconds).toFixed(0), `${(gstSeconds / seconds).toFixed(2)}x`, `${(videoSeconds / seconds).toFixed(1)}x`]);
   }

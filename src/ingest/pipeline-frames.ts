@@ -65,20 +65,28 @@ export function pipelineFrames(description: string, options: PipelineFramesOptio
   return new Observable<PulledFrame>((subscriber) => {
     const pipeline = launch(description, source);
     const sink = child(pipeline, SINK_ELEMENT, description, source) as AppSink;
-    // Frames the sink received but Node did not pull, beyond those that may be waiting, were dropped.
+    // Frames the sink received and Node was not given, beyond those that may be waiting, were dropped.
     const dropping = sink.drop === true;
     const capacity = counter(sink['max-buffers']);
     const { minPullIntervalMs = 0 } = options;
     let pullTimer: NodeJS.Timeout | undefined;
     let lastPull = 0;
-    let lastPts: number | undefined;
-    // A frame less than the interval after the last one emitted (in stream time) is skipped; one
-    // that goes back in time (a restarted stream) is not.
-    const tooSoon = (pts: number): boolean =>
-      minPullIntervalMs > 0 && lastPts !== undefined && pts >= lastPts && pts - lastPts < minPullIntervalMs / 1000 - 0.001;
+    // Frames are kept on a grid of the interval in stream time, so the rate averages the cap
+    // exactly: a frame before the next slot is skipped. A frame a whole slot late (after a stall)
+    // or before the last one kept (a restarted stream) starts the grid again from itself.
+    const interval = minPullIntervalMs / 1000;
+    let lastKept: number | undefined;
+    let nextSlot = 0;
+    const tooSoon = (pts: number): boolean => {
+      if (interval === 0) return false;
+      if (lastKept !== undefined && pts >= lastKept && pts < nextSlot - 0.001) return true;
+      nextSlot = (lastKept === undefined || pts < lastKept || pts > nextSlot + interval ? pts : nextSlot) + interval;
+      lastKept = pts;
+      return false;
+    };
     const releaseThreads = holdThreads();
     let running = true;
-    let pulled = 0;
+    let delivered = 0;
     let dropped = 0;
     let framesEnd = 0;
     // The stream ends when both the appsink and the bus say so; they arrive in either order.
@@ -120,7 +128,6 @@ export function pipelineFrames(description: string, options: PipelineFramesOptio
         else endTimer = setTimeout(complete, END_GRACE_MS);
         return;
       }
-      pulled += 1;
       let frame: DecodedFrame;
       try {
         frame = decodedFrame(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length), caps, timing);
@@ -130,13 +137,13 @@ export function pipelineFrames(description: string, options: PipelineFramesOptio
         return;
       }
       framesEnd = frame.pts + (frame.duration ?? 0);
-      if (dropping) dropped = Math.max(dropped, rendered(sink.stats) - pulled - capacity);
       if (tooSoon(frame.pts)) {
         // Pulled on time but made early (it waited in the sink): the next one is due within a frame.
         pull();
         return;
       }
-      lastPts = frame.pts;
+      delivered += 1;
+      if (dropping) dropped = Math.max(dropped, rendered(sink.stats) - delivered - capacity);
       subscriber.next({ ...frame, droppedSoFar: dropped });
       // The subscriber may have unsubscribed (stopping the pipeline) while handling the frame.
       if (!running) return;

@@ -46,12 +46,11 @@ describe('a live test pattern', () => {
     const source = open({ stream: 'pattern', width: 640, height: 480, fps: 30, maxFps: 10, maxWidth: 200 });
     const frames = await firstValueFrom(source.frames.pipe(take(11), toArray(), timeout(5000)));
     expect([frames[0].width, frames[0].height]).toEqual([200, 150]);
-    // 10 gaps of at least 0.1 s, each a whole number of the pattern's 1/30 s frames.
+    // 10 frames per second on average (single gaps vary by a frame), each one of the pattern's own
+    // frames (a whole number of 1/30 s after the first).
     const gaps = frames.slice(1).map((frame, i) => frame.pts - frames[i].pts);
-    for (const gap of gaps) {
-      expect(gap).toBeGreaterThan(0.099);
-      expect(Math.abs(gap * 30 - Math.round(gap * 30))).toBeLessThan(0.01);
-    }
+    for (const gap of gaps) expect(Math.abs(gap * 30 - Math.round(gap * 30))).toBeLessThan(0.01);
+    expect(frames[10].pts - frames[0].pts).toBeGreaterThan(1 - 1 / 30 - 0.001);
     expect(frames[10].pts - frames[0].pts).toBeLessThan(1.4);
     expect(source.droppedFrames).toBeGreaterThanOrEqual(15);
   });
