@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ignoreElements, lastValueFrom } from 'rxjs';
@@ -27,7 +26,6 @@ export interface VideoFace {
 
 /** Runs Mien's live analysis (detection, FaceQA, tracking, identities, expressions) over a video's frames. */
 export async function analyseVideoFaces(models: OpenedModels, path: string, fps: number): Promise<VideoFace[]> {
-  if (!existsSync(path)) throw new CliError(`${path}: no such file`);
   const seen: (Omit<VideoFace, 'identity'> & { track: string })[] = [];
   const analysis = new ExpressionAnalysis(new FaceCore(models), () => [], {
     onAnalysed: (record) => {
