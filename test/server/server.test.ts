@@ -47,6 +47,13 @@ describe('mien serve', () => {
       await until(() => tags.messages.some((m) => m.type === 'event' && (m.event as MienEvent).kind === 'tag-end'), 90_000);
       const early = await framesAnalysed();
       await until(() => (server.streams.get('cremad')?.status ?? 'ended') === 'ended', 90_000);
+      // The file has ended; the last frames may still be in analysis: wait for the events to settle.
+      let seen = -1;
+      await until(() => {
+        const settled = seen === everything.messages.length;
+        seen = everything.messages.length;
+        return settled;
+      }, 30_000, 1000);
       expect(await framesAnalysed()).toBeGreaterThan(early);
 
       const tagEvents = tags.messages.filter((m) => m.type === 'event').map((m) => m.event as MienEvent);

@@ -57,10 +57,11 @@ export async function subscriber(url: string, subscribe: Record<string, unknown>
   return { socket, messages };
 }
 
-export async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+/** Polls `condition` every `everyMs` until it holds; fails after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 60_000, everyMs = 50): Promise<void> {
   const start = Date.now();
   while (!condition()) {
     if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
