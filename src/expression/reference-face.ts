@@ -2,7 +2,7 @@ import type { FaceCore, FaceQuality } from '../face/analyzer.js';
 import type { FaceDetection } from '../face/detect.js';
 import { boxHeight, boxWidth, intersectionOverUnion, type Box } from '../face/geometry.js';
 import type { RgbImage } from '../image/rgb-image.js';
-import { EXPRESSION_EMBEDDING, expressionEmbedding } from './embedding.js';
+import { expressionEmbedding, expressionEmbeddingKind } from './embedding.js';
 
 export class NoFaceError extends Error {
   override name = 'NoFaceError';
@@ -32,7 +32,7 @@ export async function referenceFace(core: FaceCore, image: RgbImage, chosen?: Bo
   return {
     box: detection.box,
     embedding: expressionEmbedding(outputs),
-    embeddingModel: EXPRESSION_EMBEDDING.name,
+    embeddingModel: expressionEmbeddingKind().name,
     crop: face.eyeCrop.image,
     quality: face.quality,
   };

@@ -2,10 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ignoreElements, lastValueFrom } from 'rxjs';
 import { FaceCore } from '../../face/analyzer.js';
-import { expressionEmbedding, expressionEmbeddingKind } from '../../expression/embedding.js';
+import { expressionEmbeddingKind } from '../../expression/embedding.js';
+import { NoFaceError, referenceFace } from '../../expression/reference-face.js';
 import type { RgbImage } from '../../image/rgb-image.js';
 import { fileFrames } from '../../ingest/file-source.js';
-import { readImageFile } from '../../ingest/image-file.js';
+import { ImageDecodeError, readImageFile } from '../../ingest/image-file.js';
 import { euclideanDistance } from '../../math/vector.js';
 import { openModels, type OpenedModels } from '../../models/index.js';
 import { ExpressionAnalysis } from '../../operators/analysis-pipeline.js';
@@ -37,19 +38,15 @@ export async function analyseVideoFaces(models: OpenedModels, path: string, fps:
   return seen.map(({ track, ...face }) => ({ ...face, identity: analysis.identities.identityOf(track) }));
 }
 
-/** The largest face of a picture, embedded. */
+/** The largest face of a picture, embedded as a custom expression's reference is. */
 async function queryEmbedding(models: OpenedModels, path: string): Promise<{ embedding: Float32Array; thumbnail: RgbImage }> {
-  const image = await readImageFile(path).catch((error: Error) => {
-    throw new CliError(error.message);
-  });
-  const core = new FaceCore(models);
-  const [detections] = await core.detect([image]);
-  if (detections.length === 0) throw new CliError(`${path}: no face found`);
-  const area = (b: readonly number[]): number => (b[2] - b[0]) * (b[3] - b[1]);
-  const largest = detections.reduce((a, b) => (area(b.box) > area(a.box) ? b : a));
-  const [face] = await core.locate([{ frame: image, detection: largest }]);
-  const [outputs] = await core.expressions([face]);
-  return { embedding: expressionEmbedding(outputs), thumbnail: face.eyeCrop.image };
+  try {
+    const face = await referenceFace(new FaceCore(models), await readImageFile(path));
+    return { embedding: face.embedding, thumbnail: face.crop };
+  } catch (error) {
+    if (error instanceof ImageDecodeError || error instanceof NoFaceError) throw new CliError(`${path}: ${error.message.replace(`${path}: `, '')}`);
+    throw error;
+  }
 }
 
 export const timeCode = (seconds: number): string => `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${(seconds % 60).toFixed(2).padStart(5, '0')}`;
