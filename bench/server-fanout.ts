@@ -17,7 +17,7 @@ const { values } = parseArgs({ options: { subscribers: { type: 'string', default
 const subscribers = Number(values.subscribers), total = Number(values.events);
 
 const models = await openModels({}, { log: () => {} });
-const server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, dataDir: scratchDir(), subscriberBuffer: 100_000 } }), { models });
+const server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir: scratchDir(), subscriberBuffer: 100_000 } }), { models });
 const origin = performance.now();
 const latencies: number[] = [];
 let inOrder = true;

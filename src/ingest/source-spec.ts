@@ -17,7 +17,12 @@ export type SourceSpec =
   | { readonly kind: 'rtp'; readonly sdp: string }
   | { readonly kind: 'test'; readonly pattern?: TestPattern }
   /** A still picture shown as a live camera would: the built-in demo, or a poster to try references on. */
-  | { readonly kind: 'still'; readonly path: string };
+  | { readonly kind: 'still'; readonly path: string }
+  /** A WebRTC publisher over WHIP; `url` is where it publishes. Opened by a WHIP endpoint, not by openSource. */
+  | { readonly kind: 'whip'; readonly url: string };
+
+/** The sources openSource opens by itself (a WHIP publisher arrives through a WHIP endpoint). */
+export type OpenableSpec = Exclude<SourceSpec, { kind: 'whip' }>;
 
 /** An opened source: its frames, whether it is live, its health, and how to stop it. */
 export interface OpenedSource {
@@ -42,7 +47,7 @@ export class SourceSpecError extends Error {
  * `still:PICTURE` (a picture as a live stream), a `.sdp` file describing incoming RTP, else a video
  * file path.
  */
-export function parseSource(text: string): SourceSpec {
+export function parseSource(text: string): OpenableSpec {
   if (/^rtsps?:\/\//i.test(text)) return { kind: 'rtsp', url: text };
   if (text.startsWith('still:')) return { kind: 'still', path: text.slice(6) };
   if (text.startsWith('test:')) return { kind: 'test', pattern: (text.slice(5) || 'ball') as TestPattern };
@@ -56,7 +61,7 @@ export function parseSource(text: string): SourceSpec {
   return { kind: 'file', path: text };
 }
 
-export function openSource(stream: string, spec: SourceSpec, rate: RateControl = {}): OpenedSource {
+export function openSource(stream: string, spec: OpenableSpec, rate: RateControl = {}): OpenedSource {
   if (spec.kind === 'file') {
     return { stream, spec, live: false, frames: fileFrames(spec.path, { ...rate, stream }), status: NEVER, droppedFrames: () => 0, close: () => {} };
   }
@@ -68,8 +73,13 @@ export function openSource(stream: string, spec: SourceSpec, rate: RateControl =
       : spec.kind === 'rtp'
         ? openRtpSource({ ...rate, stream, sdp: spec.sdp })
         : openTestPatternSource({ ...rate, stream, pattern: spec.pattern });
+  return openedLive(live, spec);
+}
+
+/** A live source as an OpenedSource. */
+export function openedLive(live: LiveSource, spec: SourceSpec): OpenedSource {
   return {
-    stream,
+    stream: live.stream,
     spec,
     live: true,
     frames: live.frames,

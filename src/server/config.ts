@@ -19,6 +19,8 @@ export interface ServerConfig {
   readonly subscriberBuffer: number;
   /** Frames per second each stream is analysed at. Default 5. */
   readonly analysisFps: number;
+  /** Port of the WHIP endpoint WebRTC publishers post to (on `host`); 0 picks a free one. Default 8081. */
+  readonly whipPort: number;
 }
 
 export const CONFIG_DEFAULTS: ServerConfig = {
@@ -29,6 +31,7 @@ export const CONFIG_DEFAULTS: ServerConfig = {
   maxUploadBytes: 10 * 1024 * 1024,
   subscriberBuffer: 1000,
   analysisFps: 5,
+  whipPort: 8081,
 };
 
 export class ConfigError extends Error {
@@ -46,6 +49,7 @@ const ENV: Record<string, keyof ServerConfig> = {
   MIEN_MAX_UPLOAD_BYTES: 'maxUploadBytes',
   MIEN_SUBSCRIBER_BUFFER: 'subscriberBuffer',
   MIEN_ANALYSIS_FPS: 'analysisFps',
+  MIEN_WHIP_PORT: 'whipPort',
 };
 
 /**
@@ -82,6 +86,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     maxUploadBytes: integer('maxUploadBytes', 1024, 1024 * 1024 * 1024),
     subscriberBuffer: integer('subscriberBuffer', 10, 1_000_000),
     analysisFps: integer('analysisFps', 1, 60),
+    whipPort: integer('whipPort', 0, 65535),
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

@@ -19,7 +19,7 @@ export const OPENAPI = {
         type: 'object',
         properties: {
           id: { type: 'string' },
-          kind: { enum: ['file', 'rtsp', 'rtp', 'test', 'still'] },
+          kind: { enum: ['file', 'rtsp', 'rtp', 'test', 'still', 'whip'] },
           source: { type: 'string' },
           status: { enum: STREAM_STATUSES },
           reason: { type: 'string' },
@@ -40,6 +40,13 @@ export const OPENAPI = {
           { type: 'object', properties: { kind: { const: 'rtp' }, sdp: { type: 'string' }, id: { type: 'string' } }, required: ['kind', 'sdp'], additionalProperties: false },
           { type: 'object', properties: { kind: { const: 'test' }, pattern: { type: 'string' }, id: { type: 'string' } }, required: ['kind'], additionalProperties: false },
           { type: 'object', properties: { kind: { const: 'still' }, path: { type: 'string' }, id: { type: 'string' } }, required: ['kind', 'path'], additionalProperties: false },
+          {
+            type: 'object',
+            description: 'A slot for a WebRTC publisher: the answer\'s `source` says where to publish (WHIP, RFC 9725)',
+            properties: { kind: { const: 'whip' }, id: { type: 'string' } },
+            required: ['kind'],
+            additionalProperties: false,
+          },
         ],
       },
       Reference: {

@@ -26,7 +26,9 @@ import { EventHub } from './event-hub.js';
 import { HttpError, json, readBody, readJson, Router, send, type Reply } from './http.js';
 import { MienMetrics } from './metrics.js';
 import { OPENAPI } from './openapi.js';
+import { addDashboardRoutes } from './static-files.js';
 import { StreamError, StreamManager, type StreamRequest } from './stream-manager.js';
+import { WhipStreams } from './whip-streams.js';
 
 export interface ServerOptions {
   /** Models to share (tests); otherwise the server opens and closes its own. */
@@ -69,6 +71,7 @@ export class MienServer {
     private readonly hub: EventHub,
     private readonly analysis: ExpressionAnalysis,
     private readonly core: FaceCore,
+    readonly whip: WhipStreams,
   ) {}
 
   static async start(config: ServerConfig, options: ServerOptions = {}): Promise<MienServer> {
@@ -89,8 +92,16 @@ export class MienServer {
     });
     const streams = new StreamManager(bus, config.analysisFps, (frame) => metrics.framesReceived.inc({ stream: frame.stream }));
     const hub = new EventHub(bus, { bufferSize: config.subscriberBuffer, onDropped: (n) => metrics.droppedMessages.inc(n) });
+    const whip = await WhipStreams.start(streams, {
+      host: config.host,
+      port: config.whipPort,
+      token: config.token,
+      maxFps: config.analysisFps,
+      // A browser on this machine publishes over loopback only when it is offered as a candidate.
+      iceAdditionalHostAddresses: isLoopback(config.host) ? ['127.0.0.1'] : [],
+    });
     const http = createServer();
-    server = new MienServer(config, http, db, models, !options.models, bus, metrics, new ReferenceStore(db), new EventStore(db), identities, streams, hub, analysis, core);
+    server = new MienServer(config, http, db, models, !options.models, bus, metrics, new ReferenceStore(db), new EventStore(db), identities, streams, hub, analysis, core, whip);
     server.wire();
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -157,7 +168,10 @@ export class MienServer {
     r.add('GET', '/api/openapi.json', () => json(200, OPENAPI));
 
     r.add('GET', '/api/streams', () => json(200, { streams: this.streams.list() }));
-    r.add('POST', '/api/streams', async ({ req }) => json(201, this.streams.add(streamRequest(await readJson(req)))));
+    r.add('POST', '/api/streams', async ({ req }) => {
+      const request = streamRequest(await readJson(req));
+      return json(201, request.kind === 'whip' ? this.whip.reserve(request.id) : this.streams.add(request));
+    });
     r.add('GET', '/api/streams/:id', ({ params }) => {
       const stream = this.streams.get(params.id);
       if (!stream) throw new HttpError(404, `no stream "${params.id}"`);
@@ -217,6 +231,9 @@ export class MienServer {
       this.flushEvents();
       return json(200, this.events.query(eventQuery(query)));
     });
+
+    // Last: the dashboard's routes take whatever single-segment path the API does not.
+    addDashboardRoutes(r);
   }
 
   private identity(raw: string): StoredIdentity {
@@ -331,6 +348,7 @@ export class MienServer {
     this.closed = true;
     this.ready = false;
     for (const t of this.timers) clearInterval(t);
+    await this.whip.close();
     this.streams.close();
     this.subscription?.unsubscribe();
     this.hub.close();
@@ -359,7 +377,7 @@ function identityJson(i: StoredIdentity) {
   return { ...i, thumbnail: i.thumbnail ? `/api/identities/${i.id}/thumbnail.jpg` : null };
 }
 
-function streamRequest(body: unknown): StreamRequest {
+function streamRequest(body: unknown): StreamRequest | { kind: 'whip'; id?: string } {
   if (body === null || typeof body !== 'object') throw new HttpError(400, 'send a JSON object: {"kind": "file"|"rtsp"|"rtp"|"test", ...}');
   const b = body as Record<string, unknown>;
   const id = b.id === undefined ? undefined : String(b.id);
@@ -373,13 +391,15 @@ function streamRequest(body: unknown): StreamRequest {
     case 'rtp':
       if (typeof b.sdp !== 'string') throw new HttpError(400, 'an rtp stream needs "sdp": the SDP text');
       return { kind: 'rtp', sdp: b.sdp, id };
+    case 'whip':
+      return { kind: 'whip', id };
     case 'still':
       if (typeof b.path !== 'string') throw new HttpError(400, 'a still stream needs "path"');
       return { kind: 'still', path: b.path, id };
     case 'test':
       return { kind: 'test', id, ...(typeof b.pattern === 'string' && { pattern: b.pattern as 'ball' }) };
     default:
-      throw new HttpError(400, `unknown stream kind ${JSON.stringify(b.kind)}; use file, rtsp, rtp, test or still`);
+      throw new HttpError(400, `unknown stream kind ${JSON.stringify(b.kind)}; use file, rtsp, rtp, test, still or whip`);
   }
 }
 

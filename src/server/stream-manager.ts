@@ -3,7 +3,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { StreamStatus } from '../events/events.js';
 import type { Frame } from '../ingest/frame.js';
 import { redactedUrl } from '../ingest/rtsp-source.js';
-import { openSource, type OpenedSource, type SourceSpec } from '../ingest/source-spec.js';
+import { openSource, type OpenableSpec, type OpenedSource, type SourceSpec } from '../ingest/source-spec.js';
 import { paceByPts } from '../operators/pace-by-pts.js';
 
 /** A stream as the API shows it. */
@@ -23,7 +23,7 @@ export interface StreamInfo {
 }
 
 /** What to add: a source, and for files, whether to play them in a loop. */
-export type StreamRequest = SourceSpec & { readonly id?: string; readonly loop?: boolean };
+export type StreamRequest = OpenableSpec & { readonly id?: string; readonly loop?: boolean };
 
 export class StreamError extends Error {
   override name = 'StreamError';
@@ -71,13 +71,24 @@ export class StreamManager {
   }
 
   add(request: StreamRequest): StreamInfo {
-    const id = request.id ?? `stream-${this.nextId++}`;
+    const id = this.claim(request.id);
+    return this.attach(openSource(id, request, { maxFps: this.fps }), request.loop ?? false);
+  }
+
+  /** Reserves a stream id (the one asked for, else the next free `stream-N`). */
+  claim(requested?: string): string {
+    const id = requested ?? `stream-${this.nextId++}`;
     if (!/^[\w.-]{1,64}$/.test(id)) throw new StreamError(400, 'a stream id is 1 to 64 letters, digits, ".", "_" or "-"');
     if (this.streams.has(id)) throw new StreamError(409, `a stream "${id}" already exists`);
-    const opened = openSource(id, request, { maxFps: this.fps });
+    return id;
+  }
+
+  /** Analyses an opened source under its stream id (claimed first). */
+  attach(opened: OpenedSource, loop = false): StreamInfo {
+    const id = opened.stream;
     const running: Running = { opened, subscription: new Subscription(), status: 'connecting', reason: 'opening', received: 0, analysed: 0, dropped: 0, samples: [] };
     this.streams.set(id, running);
-    const frames = opened.live ? opened.frames : this.playFile(opened, request.loop ?? false);
+    const frames = opened.live ? opened.frames : this.playFile(opened, loop);
     running.subscription.add(
       opened.status.subscribe((s) => this.setStatus(running, s.state, s.reason)),
     );
@@ -159,7 +170,7 @@ export class StreamManager {
     return {
       id,
       kind: spec.kind,
-      source: spec.kind === 'file' || spec.kind === 'still' ? spec.path : spec.kind === 'rtsp' ? redactedUrl(spec.url) : spec.kind === 'test' ? `test:${spec.pattern ?? 'ball'}` : 'RTP (SDP)',
+      source: describe(spec),
       status: r.status,
       reason: r.reason,
       framesReceived: r.received,
@@ -168,5 +179,21 @@ export class StreamManager {
       analysedPerSecond: Number(((r.analysed - a0) / seconds).toFixed(2)),
       droppedPerSecond: Number(((dropped - d0) / seconds).toFixed(2)),
     };
+  }
+}
+
+function describe(spec: SourceSpec): string {
+  switch (spec.kind) {
+    case 'file':
+    case 'still':
+      return spec.path;
+    case 'rtsp':
+      return redactedUrl(spec.url);
+    case 'test':
+      return `test:${spec.pattern ?? 'ball'}`;
+    case 'rtp':
+      return 'RTP (SDP)';
+    case 'whip':
+      return `WHIP ${spec.url}`;
   }
 }

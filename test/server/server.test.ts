@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => models?.close());
 
 async function start(dataDir: string): Promise<MienServer> {
-  running = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, dataDir, token: TOKEN } }), { models });
+  running = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir, token: TOKEN } }), { models });
   return running;
 }
 
@@ -132,6 +132,23 @@ describe('mien serve', () => {
       expect(ws instanceof Error || ws.status === 401).toBe(true);
       expect((await anonymous.get('/healthz')).body).toEqual({ status: 'ok' });
       expect((await anonymous.get('/readyz')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reserves a WHIP slot for a WebRTC publisher, and refuses unknown stream kinds', async () => {
+    const server = await start(scratchDir());
+    try {
+      const http = api(server.url, TOKEN);
+      const slot = await http.send('POST', '/api/streams', { kind: 'whip', id: 'guest' });
+      expect(slot.status).toBe(201);
+      expect(apiProblems('Stream', slot.body)).toEqual([]);
+      expect(slot.body).toMatchObject({ id: 'guest', kind: 'whip', status: 'connecting', source: expect.stringMatching(/^WHIP http:\/\/127\.0\.0\.1:\d+\/whip\/guest$/) });
+      const offer = await fetch((slot.body as { source: string }).source.slice(5), { method: 'POST', headers: { 'content-type': 'application/sdp', authorization: `Bearer ${TOKEN}` }, body: 'v=0\r\nnot an offer' });
+      expect(offer.status).toBeGreaterThanOrEqual(400);
+      expect((await http.send('POST', '/api/streams', { kind: 'whip', id: 'guest' })).status).toBe(409);
+      expect((await http.send('POST', '/api/streams', { kind: 'fax' })).status).toBe(400);
     } finally {
       await server.close();
     }

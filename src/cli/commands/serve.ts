@@ -42,7 +42,7 @@ export const serveCommand: Command = {
     const server = await MienServer.start(config).catch((error: Error) => {
       throw new CliError(error instanceof ConfigError ? error.message : `cannot start: ${error.message}`);
     });
-    console.error(`mien: serving on ${server.url} (data in ${config.dataDir}${config.token ? ', token required' : ''})`);
+    console.error(`mien: serving on ${server.url} (data in ${config.dataDir}${config.token ? ', token required' : ''}); WebRTC publishers: ${server.whip.publishUrl('NAME')}`);
     if (values.demo) {
       if (!existsSync(DEMO_PICTURE)) throw new CliError('the demo picture is missing; run scripts/setup');
       await server.addDemo(DEMO_PICTURE);
