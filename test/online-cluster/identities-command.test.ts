@@ -31,6 +31,23 @@ describe('mien identities', () => {
     expect(identities).toBe(2);
   });
 
+  it('finds the six GRID speakers, each video one person, taking the videos frame by frame', async () => {
+    const printed: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((text: string) => printed.push(text));
+    expect(await identitiesCommand.run([fixture('video/grid')])).toBe(0);
+    const { assignments, identities } = JSON.parse(printed.join('\n')) as Output;
+    expect(identities).toBe(6);
+    const videos = [...new Set(assignments.map((a) => a.file))];
+    expect(videos).toHaveLength(6);
+    const identityOf = videos.map((video) => {
+      const ids = assignments.filter((a) => a.file === video && a.identity !== null).map((a) => a.identity);
+      // Every identified face of a video is the same person.
+      expect(new Set(ids).size).toBe(1);
+      return ids[0];
+    });
+    expect(new Set(identityOf).size).toBe(6);
+  });
+
   it('asks for a PATH', async () => {
     await expect(identitiesCommand.run([])).rejects.toMatchObject({ exitCode: 2 });
   });

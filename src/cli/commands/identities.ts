@@ -1,7 +1,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ignoreElements, lastValueFrom } from 'rxjs';
 import { FaceCore } from '../../face/analyzer.js';
+import { fileFrames } from '../../ingest/file-source.js';
 import type { Frame } from '../../ingest/frame.js';
 import { ImageDecodeError, readImageFile } from '../../ingest/image-file.js';
 import { openModels } from '../../models/index.js';
@@ -11,10 +13,11 @@ import { CliError, type Command } from '../command.js';
 import { formatJson } from '../json.js';
 
 const PICTURE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff']);
+const VIDEO_EXTENSIONS = new Set(['.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi', '.flv', '.mpg', '.mpeg', '.ts']);
 /** Pictures analysed together: one batched model call each step. */
 const BATCH = 4;
 
-/** The pictures PATH names: itself, or the pictures directly in it when it is a folder (sorted). */
+/** The files PATH names: itself, or the pictures and videos directly in it when it is a folder (sorted). */
 function picturesAt(path: string): string[] {
   let isFolder: boolean;
   try {
@@ -24,39 +27,55 @@ function picturesAt(path: string): string[] {
   }
   if (!isFolder) return [path];
   return readdirSync(path)
-    .filter((name) => PICTURE_EXTENSIONS.has(extname(name).toLowerCase()))
+    .filter((name) => PICTURE_EXTENSIONS.has(extname(name).toLowerCase()) || VIDEO_EXTENSIONS.has(extname(name).toLowerCase()))
     .sort()
     .map((name) => join(path, name));
 }
 
 export const identitiesCommand: Command = {
   name: 'identities',
-  summary: 'group the faces of pictures into people with the live online clustering',
+  summary: 'group the faces of pictures and videos into people with the live online clustering',
   usage: [
-    'Usage: mien identities PATH...',
+    'Usage: mien identities PATH... [--fps N]',
     '',
-    'PATH: a picture, or a folder whose pictures are all taken. Every face FaceQA accepts joins the',
-    `same online clustering as live analysis (incremental DBSCAN, cosine eps ${IDENTITY_DEFAULTS.eps}, minPts ${IDENTITY_DEFAULTS.minPts}),`,
-    'in the order given. Prints JSON: {"assignments": [{"file", "face", "identity"}], "identities": N},',
-    'face being the index of the face in its picture and identity null for faces FaceQA rejects',
-    'or the clustering leaves as noise (too few similar faces).',
+    'PATH: a picture, a video, or a folder whose pictures and videos are all taken. Every face FaceQA accepts',
+    `joins the same online clustering as live analysis (incremental DBSCAN, cosine eps ${IDENTITY_DEFAULTS.eps}, minPts ${IDENTITY_DEFAULTS.minPts}),`,
+    'in the order given; a video\'s frames are analysed at N per second (default 5) and its faces',
+    'tracked from frame to frame. Prints JSON: {"assignments": [{"file", "face", "identity"}], "identities": N},',
+    'face being the index of the face in its picture (in a video: in the video, with its "pts"), and',
+    'identity null for faces FaceQA rejects or the clustering leaves as noise (too few similar faces).',
   ].join('\n'),
   async run(argv) {
-    const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+    const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { fps: { type: 'string', default: '5' } } });
     if (positionals.length === 0) throw new CliError(`expected at least one PATH\n\n${this.usage}`, 2);
+    const fps = Number(values.fps);
+    if (!Number.isInteger(fps) || fps < 1 || fps > 60) throw new CliError(`--fps must be an integer from 1 to 60, got "${values.fps}"`, 2);
     const files = positionals.flatMap(picturesAt);
     const models = await openModels();
     try {
       const analysed: FrameAnalysis[] = [];
       const analysis = new ExpressionAnalysis(new FaceCore(models), () => [], { onAnalysed: (record) => analysed.push(record) });
-      for (let start = 0; start < files.length; start += BATCH) {
+      for (const group of inOrder(files)) {
+        if (group.video) {
+          const frames = fileFrames(group.video, { maxFps: fps, stream: group.video });
+          await lastValueFrom(frames.pipe(analysis.events(), ignoreElements()), { defaultValue: undefined }).catch((error: Error) => {
+            throw new CliError(error.message);
+          });
+          continue;
+        }
         // Each picture is a stream of its own, so that no face is tracked from one picture to another.
-        const frames = await Promise.all(files.slice(start, start + BATCH).map(async (file): Promise<Frame> => ({ ...(await readPicture(file)), stream: file, index: 0, pts: 0 })));
+        const frames = await Promise.all(group.pictures.map(async (file): Promise<Frame> => ({ ...(await readPicture(file)), stream: file, index: 0, pts: 0 })));
         await analysis.analyse(frames);
       }
       // Identities as the clustering ends up, after every merge and split.
+      const counted = new Map<string, number>();
       const assignments = analysed.flatMap(({ frame, faces }) =>
-        faces.map(({ track }, face) => ({ file: frame.stream, face, identity: analysis.identities.identityOf(track) ?? null })),
+        faces.map(({ track }) => {
+          const face = counted.get(frame.stream) ?? 0;
+          counted.set(frame.stream, face + 1);
+          const identity = analysis.identities.identityOf(track) ?? null;
+          return isPicture(frame.stream) ? { file: frame.stream, face, identity } : { file: frame.stream, face, pts: frame.pts, identity };
+        }),
       );
       const identities = new Set(assignments.flatMap(({ identity }) => (identity === null ? [] : [identity]))).size;
       console.log(formatJson({ assignments, identities }));
@@ -66,6 +85,23 @@ export const identitiesCommand: Command = {
     }
   },
 };
+
+const isPicture = (file: string): boolean => PICTURE_EXTENSIONS.has(extname(file).toLowerCase());
+
+/** The files in order: runs of up to BATCH pictures (analysed together), and videos one by one. */
+function* inOrder(files: readonly string[]): Generator<{ video?: string; pictures: string[] }> {
+  let pictures: string[] = [];
+  for (const file of files) {
+    if (isPicture(file)) {
+      pictures.push(file);
+      if (pictures.length === BATCH) yield { pictures: pictures.splice(0) };
+      continue;
+    }
+    if (pictures.length) yield { pictures: pictures.splice(0) };
+    yield { video: file, pictures: [] };
+  }
+  if (pictures.length) yield { pictures };
+}
 
 async function readPicture(file: string) {
   try {
