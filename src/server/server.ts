@@ -352,8 +352,11 @@ export class MienServer {
     this.streams.close();
     this.subscription?.unsubscribe();
     this.hub.close();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    // Connections kept alive by steady requests (a dashboard polls every second) never go idle, so
+    // close() would wait on them for good: end them all once it stopped taking new ones.
+    const stopped = new Promise<void>((resolve) => this.http.close(() => resolve()));
     this.http.closeAllConnections();
+    await stopped;
     this.flushEvents();
     this.db.close();
     if (this.ownsModels) await this.models.close();
