@@ -5,10 +5,13 @@ import type { Frame } from './frame.js';
 import { quoted } from './launch-syntax.js';
 import { outputChain, type RateControl } from './output-chain.js';
 import { pipelineFrames } from './pipeline-frames.js';
+import type { PullGate } from './pull-gate.js';
 
 export interface FileSourceOptions extends RateControl {
   /** The stream id its frames carry. Default: the path. */
   readonly stream?: string;
+  /** Pull the next frame only when the consumer has room (see PullGate). Default: as soon as the last is taken. */
+  readonly gate?: PullGate;
 }
 
 /**
@@ -46,6 +49,6 @@ export function fileFrames(path: string, options: FileSourceOptions = {}): Obser
   const description = fileSourceDescription(path, options);
   return defer(() => {
     checkReadable(path);
-    return pipelineFrames(description, { source: path, checkDuration: true });
+    return pipelineFrames(description, { source: path, checkDuration: true, gate: options.gate });
   }).pipe(map(({ width, height, data, pts }, index): Frame => ({ stream, index, pts, width, height, data })));
 }

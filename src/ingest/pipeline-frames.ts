@@ -5,6 +5,7 @@ import { PipelineError, PipelineLaunchError, TruncatedVideoError } from './error
 import { gstreamer } from './gstreamer.js';
 import { SINK_ELEMENT } from './output-chain.js';
 import { holdThreads } from './threadpool.js';
+import type { PullGate } from './pull-gate.js';
 import { isTruncated } from './truncation.js';
 
 /** A decoded frame and the count of frames the appsink dropped so far (newest-frame-wins delivery). */
@@ -26,6 +27,8 @@ export interface PipelineFramesOptions {
    * frame: the frames in between are dropped in GStreamer, never copied into Node). Default 0.
    */
   readonly minPullIntervalMs?: number;
+  /** When given, the next frame is pulled only once the gate has room (files: a slow consumer slows decoding). */
+  readonly gate?: PullGate;
 }
 
 /**
@@ -144,11 +147,13 @@ export function pipelineFrames(description: string, options: PipelineFramesOptio
       }
       delivered += 1;
       if (dropping) dropped = Math.max(dropped, rendered(sink.stats) - delivered - capacity);
+      options.gate?.enter();
       subscriber.next({ ...frame, droppedSoFar: dropped });
       // The subscriber may have unsubscribed (stopping the pipeline) while handling the frame.
       if (!running) return;
       const wait = lastPull + minPullIntervalMs - Date.now();
       if (wait > 0) pullTimer = setTimeout(pull, wait);
+      else if (options.gate) void options.gate.ready().then(() => running && pull());
       else pull();
     };
     const pull = (): void => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { NEVER, type Observable } from 'rxjs';
 import { fileFrames } from './file-source.js';
 import type { Frame } from './frame.js';
+import type { PullGate } from './pull-gate.js';
 import { quoted } from './launch-syntax.js';
 import { LiveSource } from './live-source.js';
 import { outputChain, type RateControl } from './output-chain.js';
@@ -61,9 +62,10 @@ export function parseSource(text: string): OpenableSpec {
   return { kind: 'file', path: text };
 }
 
-export function openSource(stream: string, spec: OpenableSpec, rate: RateControl = {}): OpenedSource {
+/** Opens a source; a file pulls its frames through `gate` when one is given (see PullGate). */
+export function openSource(stream: string, spec: OpenableSpec, rate: RateControl = {}, gate?: PullGate): OpenedSource {
   if (spec.kind === 'file') {
-    return { stream, spec, live: false, frames: fileFrames(spec.path, { ...rate, stream }), status: NEVER, droppedFrames: () => 0, close: () => {} };
+    return { stream, spec, live: false, frames: fileFrames(spec.path, { ...rate, stream, gate }), status: NEVER, droppedFrames: () => 0, close: () => {} };
   }
   const live: LiveSource =
     spec.kind === 'still'

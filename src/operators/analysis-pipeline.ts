@@ -1,10 +1,11 @@
-import { bufferTime, concatMap, concatWith, defer, filter, from, pipe, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { bufferTime, concatMap, concatWith, defer, filter, from, pipe, tap, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import type { FaceCore } from '../face/analyzer.js';
 import type { MienEvent } from '../events/events.js';
 import { EXPRESSION_EMBEDDING } from '../expression/embedding.js';
 import { ExpressionTagger } from '../expression/expression-tagger.js';
 import type { ExpressionReference } from '../expression/matching.js';
 import type { Frame } from '../ingest/frame.js';
+import { PullGate } from '../ingest/pull-gate.js';
 import { MOBILEFACENET } from '../models/identity.js';
 import { FaceIdentities } from '../online-cluster/face-identities.js';
 import { IncrementalDbscan } from '../online-cluster/incremental-dbscan.js';
@@ -46,6 +47,8 @@ export class ExpressionAnalysis {
   private readonly identify;
   private readonly embed;
   private readonly composer: AnalysisEvents;
+  /** When each frame reached events() or liveEvents(): its events' wallTime. */
+  private readonly arrivals = new WeakMap<Frame, number>();
 
   constructor(
     core: FaceCore,
@@ -65,7 +68,7 @@ export class ExpressionAnalysis {
       defaultThreshold: options.threshold ?? EXPRESSION_EMBEDDING.defaultThreshold,
       gap: options.tagGap ?? 0.5,
     });
-    this.locate = faceLocator(core);
+    this.locate = faceLocator(core, (frame) => this.arrivals.get(frame) ?? Date.now());
     this.identify = faceIdentifier(core, this.identities);
     this.embed = expressionEmbedder(core);
     this.composer = new AnalysisEvents(this.tagger);
@@ -83,17 +86,28 @@ export class ExpressionAnalysis {
 
   /**
    * For files and other sources that wait for the consumer: every frame is analysed, in batches
-   * of up to `batchSize` collected for at most `batchWaitMs`.
+   * of up to `batchSize` collected for at most `batchWaitMs`. Pass the source's `gate` so that it
+   * decodes no further ahead than the gate's capacity (see `analysisGate`).
    */
-  events(): OperatorFunction<Frame, MienEvent> {
+  events(gate?: PullGate): OperatorFunction<Frame, MienEvent> {
     const { batchSize = 4, batchWaitMs = 40, scheduler } = this.options;
     return pipe(
+      tap((frame: Frame) => this.arrivals.set(frame, Date.now())),
       bufferTime<Frame>(batchWaitMs, null, batchSize, ...(scheduler ? [scheduler] : [])),
       filter((batch) => batch.length > 0),
-      concatMap((batch) => this.analyse(batch)),
+      concatMap(async (batch) => {
+        const events = await this.analyse(batch);
+        gate?.leave(batch.length);
+        return events;
+      }),
       concatMap((events) => from(events)),
       concatWith(defer(() => from(this.composer.closing()))),
     );
+  }
+
+  /** A gate for a file source feeding `events()`: two batches may wait while one is analysed. */
+  analysisGate(): PullGate {
+    return new PullGate(3 * (this.options.batchSize ?? 4));
   }
 
   /**
@@ -102,6 +116,7 @@ export class ExpressionAnalysis {
    */
   liveEvents(onDrop?: (frame: Frame) => void): OperatorFunction<Frame, MienEvent> {
     return pipe(
+      tap((frame: Frame) => this.arrivals.set(frame, Date.now())),
       analyseNewest((batch) => this.analyse(batch), this.options.batchSize ?? 4, onDrop),
       concatMap((events) => from(events)),
       concatWith(defer(() => from(this.composer.closing()))),

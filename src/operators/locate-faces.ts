@@ -6,12 +6,13 @@ import type { FrameAnalysis } from './frame-analysis.js';
 /**
  * The first analysis step: detects the faces of a batch of frames (one detector call for the
  * batch, across streams), locates their landmarks and FaceQA verdicts (one landmark call), and
- * follows each face from frame to frame of its stream.
+ * follows each face from frame to frame of its stream. `arrivalOf` says when a frame reached the
+ * analysis (ms since the epoch), so that time spent waiting for a batch counts in its events' latency.
  */
-export function faceLocator(core: FaceCore, tracking: FaceTrackerOptions = {}, now: () => number = Date.now): (frames: readonly Frame[]) => Promise<FrameAnalysis[]> {
+export function faceLocator(core: FaceCore, arrivalOf: (frame: Frame) => number, tracking: FaceTrackerOptions = {}): (frames: readonly Frame[]) => Promise<FrameAnalysis[]> {
   const trackers = new Map<string, FaceTracker>();
   return async (frames) => {
-    const receivedAt = now();
+    const receivedAt = frames.map(arrivalOf);
     const detections = await core.detect(frames);
     const refs = frames.flatMap((frame, i) => detections[i].map((detection) => ({ frame, detection })));
     const located = await core.locate(refs);
@@ -21,7 +22,7 @@ export function faceLocator(core: FaceCore, tracking: FaceTrackerOptions = {}, n
       let tracker = trackers.get(frame.stream);
       if (!tracker) trackers.set(frame.stream, (tracker = new FaceTracker(tracking)));
       const tracks = tracker.update(frame.pts, faces.map((f) => f.detection.box));
-      return { frame, receivedAt, faces: faces.map((face, k) => ({ face, track: `${frame.stream}#${tracks[k]}` })), clusterEvents: [] };
+      return { frame, receivedAt: receivedAt[i], faces: faces.map((face, k) => ({ face, track: `${frame.stream}#${tracks[k]}` })), clusterEvents: [] };
     });
   };
 }

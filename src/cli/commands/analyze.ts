@@ -50,16 +50,17 @@ export const analyzeCommand: Command = {
     }
     const references = loadReferences(values.refs ?? databasePath(defaultDataDir()));
     const models = await openModels();
-    const source = openSource('main', spec, { maxFps: fps });
-    const out: WriteStream | undefined = values.out ? createWriteStream(values.out) : undefined;
     const counts = { received: 0, analysed: 0, dropped: 0 };
     const analysis = new ExpressionAnalysis(new FaceCore(models), () => references, { onAnalysed: () => counts.analysed++ });
+    const gate = analysis.analysisGate();
+    const source = openSource('main', spec, { maxFps: fps }, gate);
+    const out: WriteStream | undefined = values.out ? createWriteStream(values.out) : undefined;
     const progress = new Progress(source.live);
     const stop = () => source.close();
     process.once('SIGINT', stop);
     try {
       const frames = source.frames.pipe(tap(() => counts.received++));
-      const events = frames.pipe(source.live ? analysis.liveEvents(() => counts.dropped++) : analysis.events());
+      const events = frames.pipe(source.live ? analysis.liveEvents(() => counts.dropped++) : analysis.events(gate));
       await lastValueFrom(
         events.pipe(
           tap((event: MienEvent) => {

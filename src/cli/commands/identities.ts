@@ -57,8 +57,9 @@ export const identitiesCommand: Command = {
       const analysis = new ExpressionAnalysis(new FaceCore(models), () => [], { onAnalysed: (record) => analysed.push(record) });
       for (const group of inOrder(files)) {
         if (group.video) {
-          const frames = fileFrames(group.video, { maxFps: fps, stream: group.video });
-          await lastValueFrom(frames.pipe(analysis.events(), ignoreElements()), { defaultValue: undefined }).catch((error: Error) => {
+          const gate = analysis.analysisGate();
+          const frames = fileFrames(group.video, { maxFps: fps, stream: group.video, gate });
+          await lastValueFrom(frames.pipe(analysis.events(gate), ignoreElements()), { defaultValue: undefined }).catch((error: Error) => {
             throw new CliError(error.message);
           });
           continue;

@@ -33,7 +33,8 @@ export async function analyseVideoFaces(models: OpenedModels, path: string, fps:
       for (const f of record.faces) if (f.embedding) seen.push({ pts: record.frame.pts, track: f.track, embedding: f.embedding, thumbnail: f.face.eyeCrop.image });
     },
   });
-  await lastValueFrom(fileFrames(path, { maxFps: fps }).pipe(analysis.events(), ignoreElements()), { defaultValue: undefined });
+  const gate = analysis.analysisGate();
+  await lastValueFrom(fileFrames(path, { maxFps: fps, gate }).pipe(analysis.events(gate), ignoreElements()), { defaultValue: undefined });
   // A track's identity settles as the clustering sees more of it: take its last word.
   return seen.map(({ track, ...face }) => ({ ...face, identity: analysis.identities.identityOf(track) }));
 }
