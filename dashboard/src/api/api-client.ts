@@ -1,0 +1,122 @@
+import type { EventPage, EventQuery, Identity, Reference, Stream } from './api-types.js';
+
+/** The server answered with an error status; `message` is its sentence. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** No answer at all: the server is down or the network is. */
+export class ServerUnreachableError extends Error {
+  override name = 'ServerUnreachableError';
+}
+
+/** A new custom expression: the picture and what to call the face in it. */
+export interface ReferenceUpload {
+  readonly picture: Blob;
+  readonly tags: readonly string[];
+  /** Distance threshold in (0, 2]; absent takes the server's default. */
+  readonly threshold?: number;
+}
+
+/** Server readiness, as /readyz tells it. */
+export type Readiness = 'ready' | 'starting' | 'unreachable';
+
+/**
+ * The public HTTP API (src/server/openapi.ts), and nothing else. Reads need no token; every
+ * mutation sends it as a bearer token.
+ */
+export class ApiClient {
+  constructor(
+    /** Origin and path prefix of the server; '' for the page's own origin. */
+    private readonly base: string,
+    private readonly token: () => string | undefined,
+  ) {}
+
+  async streams(): Promise<readonly Stream[]> {
+    return (await this.request<{ streams: Stream[] }>('GET', '/api/streams')).streams;
+  }
+
+  async identities(): Promise<readonly Identity[]> {
+    return (await this.request<{ identities: Identity[] }>('GET', '/api/identities')).identities;
+  }
+
+  async references(): Promise<readonly Reference[]> {
+    return (await this.request<{ references: Reference[] }>('GET', '/api/references')).references;
+  }
+
+  events(query: EventQuery): Promise<EventPage> {
+    const params = new URLSearchParams();
+    for (const kind of query.kinds ?? []) params.append('kind', kind);
+    if (query.from !== undefined) params.set('from', query.from);
+    if (query.after !== undefined) params.set('after', String(query.after));
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    return this.request('GET', `/api/events?${params}`);
+  }
+
+  renameIdentity(id: number, name: string | null): Promise<Identity> {
+    return this.request('PATCH', `/api/identities/${id}`, { body: JSON.stringify({ name }), type: 'application/json' });
+  }
+
+  addReference(upload: ReferenceUpload): Promise<Reference> {
+    const params = new URLSearchParams();
+    for (const tag of upload.tags) params.append('tag', tag);
+    if (upload.threshold !== undefined) params.set('threshold', String(upload.threshold));
+    return this.request('POST', `/api/references?${params}`, { body: upload.picture, type: upload.picture.type || 'application/octet-stream' });
+  }
+
+  async deleteReference(id: number): Promise<void> {
+    await this.request('DELETE', `/api/references/${id}`);
+  }
+
+  /** Never throws: an unreachable server is one of the answers. */
+  async readiness(): Promise<Readiness> {
+    try {
+      const response = await fetch(`${this.base}/readyz`, { cache: 'no-store' });
+      return response.ok ? 'ready' : 'starting';
+    } catch {
+      return 'unreachable';
+    }
+  }
+
+  /** The WebSocket address of the live events, with the token where there is one. */
+  eventsSocketUrl(pageUrl: URL): string {
+    const url = new URL(`${this.base}/events`, pageUrl);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const token = this.token();
+    if (token) url.searchParams.set('token', token);
+    return url.href;
+  }
+
+  private async request<T>(method: string, path: string, content?: { body: BodyInit; type: string }): Promise<T> {
+    const token = this.token();
+    const headers: Record<string, string> = {
+      ...(content && { 'content-type': content.type }),
+      ...(token && method !== 'GET' && { authorization: `Bearer ${token}` }),
+    };
+    let response: Response;
+    try {
+      response = await fetch(`${this.base}${path}`, { method, headers, body: content?.body, cache: 'no-store' });
+    } catch (error) {
+      throw new ServerUnreachableError(`cannot reach the server: ${(error as Error).message}`);
+    }
+    const text = await response.text();
+    if (!response.ok) throw new ApiError(response.status, errorSentence(text, response));
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+function errorSentence(text: string, response: Response): string {
+  try {
+    const body = JSON.parse(text) as { error?: unknown };
+    if (typeof body.error === 'string') return body.error;
+  } catch {
+    // Not the server's JSON (a proxy's page, say): the status line says enough.
+  }
+  return `${response.status} ${response.statusText}`.trim();
+}

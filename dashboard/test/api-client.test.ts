@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiClient, ApiError, ServerUnreachableError } from '../src/api/api-client.js';
+
+/** Stubs fetch with one answer; returns the mock to read the requests from. */
+function answer(status: number, body?: unknown) {
+  const fetchMock = vi.fn(async (_url: string, _init?: RequestInit) => new Response(body === undefined ? null : JSON.stringify(body), { status }));
+  vi.stubGlobal('fetch', fetchMock);
+  return fetchMock;
+}
+
+describe('ApiClient', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('reads without the token and sends it with every change', async () => {
+    const api = new ApiClient('http://mien', () => 'secret-token-0123456789');
+    let fetchMock = answer(200, { streams: [] });
+    expect(await api.streams()).toEqual([]);
+    expect(fetchMock.mock.calls[0][0]).toBe('http://mien/api/streams');
+    expect(fetchMock.mock.calls[0][1]?.headers).toEqual({});
+
+    fetchMock = answer(200, { id: 3, name: 'Ana' });
+    await api.renameIdentity(3, 'Ana');
+    const [url, init] = fetchMock.mock.calls[0];
+    expect([url, init?.method, init?.body]).toEqual(['http://mien/api/identities/3', 'PATCH', '{"name":"Ana"}']);
+    expect(init?.headers).toEqual({ 'content-type': 'application/json', authorization: 'Bearer secret-token-0123456789' });
+  });
+
+  it('uploads a reference as the raw picture, with its tags and threshold in the query', async () => {
+    const fetchMock = answer(201, { id: 1 });
+    const picture = new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: 'image/jpeg' });
+    await new ApiClient('', () => undefined).addReference({ picture, tags: ['smile', 'big grin'], threshold: 0.4 });
+    const [url, init] = fetchMock.mock.calls[0];
+    expect(url).toBe('/api/references?tag=smile&tag=big+grin&threshold=0.4');
+    expect(init?.body).toBe(picture);
+    expect(init?.headers).toEqual({ 'content-type': 'image/jpeg' });
+  });
+
+  it("asks for events by kind and page", async () => {
+    const fetchMock = answer(200, { events: [] });
+    await new ApiClient('', () => undefined).events({ kinds: ['tag-start', 'tag-end'], from: '2026-11-01T10:00:00.000Z', after: 7, limit: 1000 });
+    expect(fetchMock.mock.calls[0][0]).toBe('/api/events?kind=tag-start&kind=tag-end&from=2026-11-01T10%3A00%3A00.000Z&after=7&limit=1000');
+  });
+
+  it("throws the server's own sentence with its status, and tells an unreachable server apart", async () => {
+    const api = new ApiClient('', () => undefined);
+    answer(422, { error: 'no face found in the upload; nothing was added' });
+    await expect(api.addReference({ picture: new Blob(['x']), tags: ['smile'] })).rejects.toEqual(new ApiError(422, 'no face found in the upload; nothing was added'));
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    await expect(api.streams()).rejects.toBeInstanceOf(ServerUnreachableError);
+    expect(await api.readiness()).toBe('unreachable');
+    answer(503, { status: 'starting' });
+    expect(await api.readiness()).toBe('starting');
+  });
+
+  it('puts the token in the WebSocket address, where a browser cannot set headers', () => {
+    const api = new ApiClient('', () => 'secret-token-0123456789');
+    expect(api.eventsSocketUrl(new URL('https://mien.example/people'))).toBe('wss://mien.example/events?token=secret-token-0123456789');
+    expect(new ApiClient('', () => undefined).eventsSocketUrl(new URL('http://127.0.0.1:8080/'))).toBe('ws://127.0.0.1:8080/events');
+  });
+});
