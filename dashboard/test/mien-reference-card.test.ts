@@ -1,0 +1,39 @@
+// @vitest-environment happy-dom
+import { describe, expect, it, vi } from 'vitest';
+import type { ReferenceDeleteEvent } from '../src/elements/mien-reference-card.js';
+import '../src/elements/mien-reference-card.js';
+import { reference } from './builders.js';
+import { mount, settle, shadow, textOf } from './mount.js';
+
+describe('mien-reference-card', () => {
+  it("shows the face Mien found, the tags and the threshold, the server's default where it has none", async () => {
+    const card = await mount('mien-reference-card', { reference: reference(3, { tags: ['smile', 'grin'], threshold: 0.35 }) });
+    const root = shadow(card);
+    expect(root.querySelector('img')?.getAttribute('src')).toBe('/api/references/3/crop.png');
+    expect(root.querySelector('img')?.getAttribute('alt')).toBe('The face Mien found for smile, grin');
+    expect(textOf(root.querySelector('.tags')!)).toBe('smile grin');
+    expect(textOf(root)).toContain('threshold 0.35');
+    card.reference = reference(3);
+    card.highlighted = true;
+    await settle(card);
+    expect(textOf(root)).toContain('threshold server default');
+    expect(textOf(root.querySelector('figcaption')!)).toBe('the face Mien found');
+  });
+
+  it('deletes only once confirmed', async () => {
+    const card = await mount('mien-reference-card', { reference: reference(3) });
+    const deleted = vi.fn<(event: ReferenceDeleteEvent) => void>();
+    document.body.addEventListener('reference-delete', deleted);
+    const buttons = () => [...shadow(card).querySelectorAll('button')];
+    buttons()[0].click();
+    await settle(card);
+    expect(buttons().map((b) => textOf(b))).toEqual(['Delete smile', 'Keep']);
+    buttons()[1].click();
+    await settle(card);
+    expect(deleted).not.toHaveBeenCalled();
+    buttons()[0].click();
+    await settle(card);
+    buttons()[0].click();
+    expect(deleted.mock.calls.map(([e]) => e.reference)).toEqual([3]);
+  });
+});
