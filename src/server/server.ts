@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Subscription } from 'rxjs';
 import { InProcessEventBus, type EventBus } from '../events/event-bus.js';
-import type { MienEvent } from '../events/events.js';
+import type { FaceEvent, MienEvent } from '../events/events.js';
 import { FaceCore } from '../face/analyzer.js';
 import type { ExpressionReference } from '../expression/matching.js';
 import { NoFaceError, referenceFace } from '../expression/reference-face.js';
@@ -87,7 +87,7 @@ export class MienServer {
     const identities = new IdentityStore(db);
     let server: MienServer | undefined;
     const analysis = new ExpressionAnalysis(core, () => server?.referenceCache ?? [], {
-      onAnalysed: (record) => server?.analysed(record),
+      onAnalysed: (record, events) => server?.analysed(record, events),
       identity: { firstIdentity: identities.highestId() + 1 },
     });
     const streams = new StreamManager(bus, config.analysisFps, (frame) => metrics.framesReceived.inc({ stream: frame.stream }));
@@ -309,13 +309,15 @@ export class MienServer {
   }
 
   /** After each analysed frame: counts, the stream's preview, and thumbnails of people without one. */
-  private analysed(record: FrameAnalysis): void {
+  private analysed(record: FrameAnalysis, events: readonly MienEvent[]): void {
     const { stream } = record.frame;
+    const faceEvents = events.filter((e): e is FaceEvent => e.kind === 'face');
     this.metrics.framesAnalysed.inc({ stream });
     this.streams.countAnalysed(stream);
     this.previews.set(stream, {
       frame: record.frame,
-      faces: record.faces.map((f) => ({ box: f.face.detection.box, identity: f.identity, accepted: f.face.quality.accepted, tags: [] })),
+      // The frame's face events come in the order of its faces and carry the tags that held.
+      faces: record.faces.map((f, i) => ({ box: f.face.detection.box, identity: f.identity, accepted: f.face.quality.accepted, tags: faceEvents[i]?.tags ?? [] })),
     });
     for (const f of record.faces) {
       if (f.identity === undefined || !f.face.quality.accepted) continue;
