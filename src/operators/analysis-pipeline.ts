@@ -23,6 +23,11 @@ export interface AnalysisOptions {
   readonly batchWaitMs?: number;
   /** Online clustering of identity embeddings (cosine distance). Defaults: eps 0.5, minPts 3, 20000 faces; ids from firstIdentity (0). */
   readonly identity?: { readonly eps?: number; readonly minPts?: number; readonly capacity?: number; readonly refreshSeconds?: number; readonly firstIdentity?: number };
+  /**
+   * Expression measurements per second per tracked face (one person in one stream); in between, a
+   * face carries its track's last expression. Default: every accepted face is measured.
+   */
+  readonly expressionRate?: number;
   /** Tag distance for references without their own. Default: the expression embedding's. */
   readonly threshold?: number;
   /** Seconds without a match before a tag ends. Default 0.5. */
@@ -70,7 +75,7 @@ export class ExpressionAnalysis {
     });
     this.locate = faceLocator(core, (frame) => this.arrivals.get(frame) ?? Date.now());
     this.identify = faceIdentifier(core, this.identities);
-    this.embed = expressionEmbedder(core);
+    this.embed = expressionEmbedder(core, options.expressionRate);
     this.composer = new AnalysisEvents(this.tagger);
   }
 

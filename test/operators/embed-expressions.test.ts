@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { FaceCore, type FaceModels, type LocatedFace } from '../../src/face/analyzer.js';
+import { createRgbImage, type RgbImage } from '../../src/image/rgb-image.js';
+import type { ExpressionOutputs } from '../../src/models/expression.js';
+import { expressionEmbedder } from '../../src/operators/embed-expressions.js';
+import type { FrameAnalysis } from '../../src/operators/frame-analysis.js';
+
+const unused = () => Promise.reject(new Error('not used by the expression step'));
+
+/** A face core whose expression model records each crop it sees and answers with its first pixel as "happy". */
+function recordingCore(): { core: FaceCore; seen: number[] } {
+  const seen: number[] = [];
+  const models: FaceModels = {
+    detector: { detect: unused, input: { width: 1, height: 1 } },
+    landmarks: { locate: unused, input: { width: 1, height: 1 } },
+    identity: { embed: unused },
+    pose: { estimate: unused, input: { width: 1, height: 1 } },
+    expression: {
+      analyse: async (crops: readonly RgbImage[]): Promise<ExpressionOutputs[]> =>
+        crops.map((crop) => {
+          seen.push(crop.data[0]);
+          const logits = Float32Array.from([0, 0, 0, crop.data[0], 0, 0, 0]);
+          return { logits, probabilities: logits, pooled: new Float32Array(1) };
+        }),
+    },
+  };
+  return { core: new FaceCore(models), seen };
+}
+
+/** A face whose eye crop's first pixel is `mark`, so the model's answer says which face it measured. */
+function face(mark: number, accepted = true): LocatedFace {
+  const image = createRgbImage(1, 1, Uint8Array.from([mark, 0, 0]));
+  return {
+    frame: image,
+    detection: { box: [0, 0, 1, 1], score: 1 },
+    landmarks68: new Float32Array(136),
+    points: { leftEye: [0, 0], rightEye: [1, 0], nose: [0.5, 0.5], mouthLeft: [0, 1], mouthRight: [1, 1] },
+    eyeCrop: { image, transform: [1, 0, 0, 0, 1, 0] },
+    quality: { accepted, reasons: accepted ? [] : ['blur'], sharpness: 5, yaw: 0, pitch: 0, roll: 0 },
+  };
+}
+
+/** Frame k of stream s at `pts`, with the given faces as (track, mark, accepted). */
+function record(pts: number, faces: [string, number, boolean?][], stream = 's'): FrameAnalysis {
+  return {
+    frame: { stream, index: Math.round(pts * 10), pts, width: 1, height: 1, data: new Uint8Array(3) },
+    receivedAt: 0,
+    faces: faces.map(([track, mark, accepted]) => ({ face: face(mark, accepted), track })),
+    clusterEvents: [],
+  };
+}
+
+/** The "happy" logit each face ended up with, i.e. which measurement it carries. */
+const carried = (records: FrameAnalysis[]) => records.map((r) => r.faces.map((f) => f.expression?.logits[3]));
+
+describe('expressionEmbedder', () => {
+  it('measures every accepted face by default, and no rejected one', async () => {
+    const { core, seen } = recordingCore();
+    const out = await expressionEmbedder(core)([record(0, [['a', 1], ['b', 2, false]]), record(0.1, [['a', 3]])]);
+    expect(seen).toEqual([1, 3]);
+    expect(carried(out)).toEqual([[1, undefined], [3]]);
+    expect(out[0].faces[0].embedding).toBeInstanceOf(Float32Array);
+  });
+
+  it('at 5 per second on 10 frames per second measures every other frame of a track, across batches, and carries the last in between', async () => {
+    const { core, seen } = recordingCore();
+    const embed = expressionEmbedder(core, 5);
+    // Timestamps of a 29.97 fps file capped at 10 fps land a hair short of each 0.1 s.
+    const pts = [0, 0.1001, 0.2002, 0.2999, 0.4004, 0.5005];
+    const first = await embed(pts.slice(0, 4).map((t, k) => record(t, [['a', 10 + k], ['b', 20 + k]])));
+    const second = await embed(pts.slice(4).map((t, k) => record(t, [['a', 14 + k], ['b', 24 + k]])));
+    expect(seen).toEqual([10, 20, 12, 22, 14, 24]);
+    expect(carried(first)).toEqual([[10, 20], [10, 20], [12, 22], [12, 22]]);
+    expect(carried(second)).toEqual([[14, 24], [14, 24]]);
+  });
+
+  it('measures a track again when its timestamps start over (a reconnected live source)', async () => {
+    const { core, seen } = recordingCore();
+    const embed = expressionEmbedder(core, 1);
+    await embed([record(5, [['a', 1]]), record(5.5, [['a', 2]])]);
+    await embed([record(0.1, [['a', 3]])]);
+    expect(seen).toEqual([1, 3]);
+  });
+
+  it('leaves a face without an expression when its track was never measured while accepted', async () => {
+    const { core } = recordingCore();
+    const out = await expressionEmbedder(core, 1)([record(0, [['a', 1, false]]), record(0.1, [['a', 2, false]])]);
+    expect(carried(out)).toEqual([[undefined], [undefined]]);
+  });
+
+  it('refuses a rate that is not a positive number', () => {
+    const { core } = recordingCore();
+    expect(() => expressionEmbedder(core, 0)).toThrow(TypeError);
+    expect(() => expressionEmbedder(core, Number.NaN)).toThrow('positive number per second');
+  });
+});
