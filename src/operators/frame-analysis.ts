@@ -26,7 +26,7 @@ export interface AnalysedFace {
 /** One frame and its faces. */
 export interface FrameAnalysis {
   readonly frame: Frame;
-  /** When the frame entered the pipeline (ms since the epoch): events carry it as wallTime. */
+  /** When the frame reached the analysis, before waiting for a batch (ms since the epoch): events carry it as wallTime. */
   readonly receivedAt: number;
   readonly faces: readonly AnalysedFace[];
   /** Identity changes caused by this frame's faces. */
