@@ -2,6 +2,7 @@ import { defer, map, repeat, Subject, Subscription, tap, throwError, timer, type
 import type { EventBus } from '../events/event-bus.js';
 import type { StreamStatus } from '../events/events.js';
 import type { Frame } from '../ingest/frame.js';
+import { PullGate } from '../ingest/pull-gate.js';
 import { redactedUrl } from '../ingest/rtsp-source.js';
 import { openSource, type OpenableSpec, type OpenedSource, type SourceSpec } from '../ingest/source-spec.js';
 import { paceByPts } from '../operators/pace-by-pts.js';
@@ -72,7 +73,9 @@ export class StreamManager {
 
   add(request: StreamRequest): StreamInfo {
     const id = this.claim(request.id);
-    return this.attach(openSource(id, request, { maxFps: this.fps }), request.loop ?? false);
+    // A file is decoded no further ahead of its pace than two frames (else a looped file fills memory).
+    const gate = new PullGate(2);
+    return this.attach(openSource(id, request, { maxFps: this.fps }, gate), request.loop ?? false, gate);
   }
 
   /** Reserves a stream id (the one asked for, else the next free `stream-N`). */
@@ -83,12 +86,12 @@ export class StreamManager {
     return id;
   }
 
-  /** Analyses an opened source under its stream id (claimed first). */
-  attach(opened: OpenedSource, loop = false): StreamInfo {
+  /** Analyses an opened source under its stream id (claimed first); a file's frames leave `gate` as they are played. */
+  attach(opened: OpenedSource, loop = false, gate?: PullGate): StreamInfo {
     const id = opened.stream;
     const running: Running = { opened, subscription: new Subscription(), status: 'connecting', reason: 'opening', received: 0, analysed: 0, dropped: 0, samples: [] };
     this.streams.set(id, running);
-    const frames = opened.live ? opened.frames : this.playFile(opened, loop);
+    const frames = opened.live ? opened.frames : this.playFile(opened, loop, gate);
     running.subscription.add(
       opened.status.subscribe((s) => this.setStatus(running, s.state, s.reason)),
     );
@@ -137,7 +140,7 @@ export class StreamManager {
     this.frames.complete();
   }
 
-  private playFile(opened: OpenedSource, loop: boolean): Observable<Frame> {
+  private playFile(opened: OpenedSource, loop: boolean, gate?: PullGate): Observable<Frame> {
     // Each pass continues the timeline of the last, so timestamps keep increasing.
     let offset = 0;
     let end = 0;
@@ -149,7 +152,10 @@ export class StreamManager {
       tap((frame) => (end = Math.max(end, frame.pts + 1 / this.fps))),
     );
     const again = () => (end > offset ? timer(0) : throwError(() => new Error('the file has no video frames')));
-    return (loop ? pass.pipe(repeat({ delay: again })) : pass).pipe(paceByPts());
+    return (loop ? pass.pipe(repeat({ delay: again })) : pass).pipe(
+      paceByPts(),
+      tap(() => gate?.leave()),
+    );
   }
 
   private setStatus(running: Running, status: StreamStatus, reason: string): void {
