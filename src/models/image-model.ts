@@ -17,11 +17,9 @@ export async function runImageBatches(
   maxBatch = DEFAULT_MAX_BATCH,
 ): Promise<Float32Array[][]> {
   const rows: Float32Array[][] = outputs.map(() => []);
-  const channels = input.colour === 'grey' ? 1 : 3;
   for (let start = 0; start < images.length; start += maxBatch) {
     const batch = images.slice(start, start + maxBatch);
-    const tensor = new ort.Tensor('float32', packNchw(batch, input), [batch.length, channels, input.height, input.width]);
-    const result = await session.run({ [input.name]: tensor }, outputs);
+    const result = await session.run({ [input.name]: inputTensor(input, packNchw(batch, input), batch.length) }, outputs);
     outputs.forEach((name, k) => {
       const out = result[name];
       if (!out) throw new Error(`${session.path} produced no output "${name}"`);
@@ -31,6 +29,11 @@ export async function runImageBatches(
     });
   }
   return rows;
+}
+
+function inputTensor(input: ImageInputContract, packed: Float32Array, batch: number): ort.Tensor {
+  const channels = input.colour === 'grey' ? 1 : 3;
+  return new ort.Tensor('float32', packed, [batch, channels, input.height, input.width]);
 }
 
 /**
@@ -51,6 +54,14 @@ export abstract class ImageModel {
 
   protected run(images: readonly RgbImage[], outputs: readonly string[]): Promise<Float32Array[][]> {
     return runImageBatches(this.session, this.input, images, outputs, this.maxBatch);
+  }
+
+  /**
+   * Runs one batch already packed as this model's NCHW input and discards the outputs: inference
+   * alone, for benchmarks that set the pipeline against its models (bench/pipeline.ts).
+   */
+  async inferPacked(packed: Float32Array, batch: number): Promise<void> {
+    await this.session.run({ [this.input.name]: inputTensor(this.input, packed, batch) });
   }
 
   /** Releases the session; safe to call twice. */

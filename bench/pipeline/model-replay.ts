@@ -1,0 +1,63 @@
+/**
+ * The model-only limit: the session runs an analysis made, recorded as they happen, then replayed
+ * through the same sessions at the same batch sizes on inputs packed in advance, with nothing else
+ * (no decoding, cropping, packing, FaceQA, clustering or events).
+ */
+import { DEFAULT_MODELS, type ModelRole, type OpenedModels } from '../../src/models/index.js';
+import type { InferenceRun } from '../../src/models/session.js';
+
+/** Session runs, in order, while recording. */
+export class InferenceRecorder {
+  private runs: InferenceRun[] | undefined;
+
+  /** Pass to openModels' `onInference`. */
+  readonly onInference = (run: InferenceRun): void => {
+    this.runs?.push(run);
+  };
+
+  start(): void {
+    this.runs = [];
+  }
+
+  stop(): InferenceRun[] {
+    const runs = this.runs ?? [];
+    this.runs = undefined;
+    return runs;
+  }
+}
+
+const ROLE_OF_FILE = new Map(Object.entries(DEFAULT_MODELS).map(([role, m]) => [m.source.file, role as ModelRole]));
+
+/** Per model file: session runs, images and seconds. */
+export function inferenceSummary(runs: readonly InferenceRun[]): Map<string, { runs: number; images: number; seconds: number }> {
+  const summary = new Map<string, { runs: number; images: number; seconds: number }>();
+  for (const run of runs) {
+    const s = summary.get(run.model) ?? { runs: 0, images: 0, seconds: 0 };
+    summary.set(run.model, { runs: s.runs + 1, images: s.images + run.batch, seconds: s.seconds + run.seconds });
+  }
+  return summary;
+}
+
+/** Packs inputs for every run now, and returns the replay to time. */
+export function prepareReplay(models: OpenedModels, runs: readonly InferenceRun[]): () => Promise<void> {
+  const inputs = new Map<string, Float32Array>();
+  let seed = 1;
+  const steps = runs.map(({ model, batch }) => {
+    const role = ROLE_OF_FILE.get(model);
+    if (!role) throw new Error(`the replay knows only the default models, not ${model}`);
+    const adapter = models[role];
+    const key = `${model}/${batch}`;
+    if (!inputs.has(key)) {
+      const { width, height, colour } = adapter.input;
+      const packed = new Float32Array(batch * (colour === 'grey' ? 1 : 3) * width * height);
+      // Values in the normalised input's range; ORT's CPU kernels do not depend on the data.
+      for (let i = 0; i < packed.length; i++) packed[i] = (((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) / 65536) * 2 - 1;
+      inputs.set(key, packed);
+    }
+    const packed = inputs.get(key)!;
+    return () => adapter.inferPacked(packed, batch);
+  });
+  return async () => {
+    for (const step of steps) await step();
+  };
+}
