@@ -21,6 +21,8 @@ export interface ServerConfig {
   readonly analysisFps: number;
   /** Port of the WHIP endpoint WebRTC publishers post to (on `host`); 0 picks a free one. Default 8081. */
   readonly whipPort: number;
+  /** Expression measurements per second per tracked face (AnalysisOptions.expressionRate); unset: every analysed face. */
+  readonly expressionRate?: number;
 }
 
 export const CONFIG_DEFAULTS: ServerConfig = {
@@ -50,7 +52,11 @@ const ENV: Record<string, keyof ServerConfig> = {
   MIEN_SUBSCRIBER_BUFFER: 'subscriberBuffer',
   MIEN_ANALYSIS_FPS: 'analysisFps',
   MIEN_WHIP_PORT: 'whipPort',
+  MIEN_EXPRESSION_RATE: 'expressionRate',
 };
+
+/** Settings without a default: unset unless given. */
+const OPTIONAL: readonly (keyof ServerConfig)[] = ['token', 'expressionRate'];
 
 /**
  * Builds the configuration from, lowest precedence first: defaults, a JSON file, the environment,
@@ -74,9 +80,11 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     if (!Number.isInteger(v) || v < min || v > max) problems.push(`${key} must be an integer from ${min} to ${max}, got ${JSON.stringify(merged[key])}`);
     return v;
   };
-  for (const key of Object.keys(fromFile)) if (!(key in CONFIG_DEFAULTS) && key !== 'token') problems.push(`unknown setting "${key}" in ${options.file}`);
+  for (const key of Object.keys(fromFile)) if (!(key in CONFIG_DEFAULTS) && !OPTIONAL.includes(key as keyof ServerConfig)) problems.push(`unknown setting "${key}" in ${options.file}`);
   const token = text('token');
   if (token !== undefined && token.length < 16) problems.push('token must be at least 16 characters');
+  const expressionRate = merged.expressionRate === undefined ? undefined : Number(merged.expressionRate);
+  if (expressionRate !== undefined && !(expressionRate > 0 && expressionRate <= 60)) problems.push(`expressionRate must be a number of measurements per second above 0 and at most 60, got ${JSON.stringify(merged.expressionRate)}`);
   const config: ServerConfig = {
     host: text('host')!,
     port: integer('port', 0, 65535),
@@ -87,6 +95,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     subscriberBuffer: integer('subscriberBuffer', 10, 1_000_000),
     analysisFps: integer('analysisFps', 1, 60),
     whipPort: integer('whipPort', 0, 65535),
+    ...(expressionRate !== undefined && { expressionRate }),
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

@@ -89,6 +89,7 @@ export class MienServer {
     const analysis = new ExpressionAnalysis(core, () => server?.referenceCache ?? [], {
       onAnalysed: (record, events) => server?.analysed(record, events),
       identity: { firstIdentity: identities.highestId() + 1 },
+      expressionRate: config.expressionRate,
     });
     const streams = new StreamManager(bus, config.analysisFps, (frame) => metrics.framesReceived.inc({ stream: frame.stream }));
     const hub = new EventHub(bus, { bufferSize: config.subscriberBuffer, onDropped: (n) => metrics.droppedMessages.inc(n) });
