@@ -24,6 +24,17 @@ export function warpAffine(src: RgbImage, toOutput: Affine, width: number, heigh
       const cx = x + 0.5;
       const fx = a * cx + b * cy + c - 0.5;
       const fy = d * cx + e * cy + f - 0.5;
+      if (fx >= 0 && fy >= 0 && fx < sw - 1 && fy < sh - 1) {
+        // All four taps inside the picture (nearly every pixel of a face crop): no clamping.
+        const x0 = fx | 0, y0 = fy | 0;
+        const tx = fx - x0, ty = fy - y0;
+        const w00 = (1 - tx) * (1 - ty), w10 = tx * (1 - ty), w01 = (1 - tx) * ty, w11 = tx * ty;
+        const p00 = y0 * stride + x0 * 3, p01 = p00 + stride;
+        dst[o] = w00 * s[p00] + w10 * s[p00 + 3] + w01 * s[p01] + w11 * s[p01 + 3] + 0.5;
+        dst[o + 1] = w00 * s[p00 + 1] + w10 * s[p00 + 4] + w01 * s[p01 + 1] + w11 * s[p01 + 4] + 0.5;
+        dst[o + 2] = w00 * s[p00 + 2] + w10 * s[p00 + 5] + w01 * s[p01 + 2] + w11 * s[p01 + 5] + 0.5;
+        continue;
+      }
       if (fx <= -1 || fy <= -1 || fx >= sw || fy >= sh) continue;
       const x0 = Math.floor(fx), y0 = Math.floor(fy);
       const tx = fx - x0, ty = fy - y0;
