@@ -1,16 +1,21 @@
 /**
  * Per-model inference latency at batch 1, 4 and 8, with 1 and 2 intra-op threads, through the same
  * adapters the pipeline uses (input packing included). Ratios are against batch 1 with the same
- * thread count, measured in the same run, since this machine is shared and noisy.
+ * thread count, measured in the same run, since this machine is shared and noisy. With --levels,
+ * every model at each ONNX Runtime graph optimisation level instead of its own default, the levels'
+ * sessions taking turns run by run (so that load from elsewhere falls on all alike).
  *
- *   npx tsx bench/models.ts [--rounds N]
+ *   npx tsx bench/models.ts [--rounds N] [--levels all,extended,basic] [--threads 1,2]
  */
 import { parseArgs } from 'node:util';
 import { createRgbImage, type RgbImage } from '../src/image/rgb-image.js';
 import { openModels, type OpenedModels } from '../src/models/index.js';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, levels: { type: 'string' }, threads: { type: 'string', default: '1,2' } } });
 const rounds = Number(values.rounds);
+type Level = 'all' | 'extended' | 'basic' | 'disabled';
+const levels: (Level | undefined)[] = values.levels ? values.levels.split(',').map((l) => l as Level) : [undefined];
+const threadCounts = values.threads.split(',').map(Number);
 
 function noise(width: number, height: number, seed: number): RgbImage {
   const image = createRgbImage(width, height);
@@ -28,32 +33,37 @@ const roles: [string, number, (m: OpenedModels) => Runner][] = [
   ['pose (224x224)', 224, (m) => (i) => m.pose.estimate(i)],
 ];
 
-async function median(run: () => Promise<unknown>): Promise<number> {
-  await run();
-  const times: number[] = [];
+/** Median ms of each runner over `rounds` after one warm-up each, the runners taking turns. */
+async function medians(runners: (() => Promise<unknown>)[]): Promise<number[]> {
+  for (const run of runners) await run();
+  const times: number[][] = runners.map(() => []);
   for (let r = 0; r < rounds; r++) {
-    const t = process.hrtime.bigint();
-    await run();
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return times.sort((a, b) => a - b)[times.length >> 1];
-}
-
-const rows: string[][] = [['model', 'threads', 'batch', 'ms/batch', 'ms/face', 'faces/s', 'vs batch 1']];
-for (const threads of [1, 2]) {
-  const models = await openModels({}, { intraOpThreads: threads, log: () => {} });
-  for (const [name, size, runner] of roles) {
-    const height = size === 320 ? 240 : size;
-    let base = 0;
-    for (const batch of [1, 4, 8]) {
-      const images = Array.from({ length: batch }, (_, i) => noise(size, height, i + 1));
-      const ms = await median(() => runner(models)(images));
-      const perFace = ms / batch;
-      if (batch === 1) base = perFace;
-      rows.push([name, String(threads), String(batch), ms.toFixed(1), perFace.toFixed(2), (1000 / perFace).toFixed(0), `${(base / perFace).toFixed(2)}x`]);
+    for (const [k, run] of runners.entries()) {
+      const t = process.hrtime.bigint();
+      await run();
+      times[k].push(Number(process.hrtime.bigint() - t) / 1e6);
     }
   }
-  await models.close();
+  return times.map((t) => t.sort((a, b) => a - b)[t.length >> 1]);
+}
+
+const rows: string[][] = [['model', 'level', 'threads', 'batch', 'ms/batch', 'ms/face', 'faces/s', 'vs batch 1']];
+for (const threads of threadCounts) {
+  const opened = await Promise.all(levels.map((level) => openModels({}, { intraOpThreads: threads, log: () => {}, ...(level && { graphOptimizationLevel: level }) })));
+  for (const [name, size, runner] of roles) {
+    const height = size === 320 ? 240 : size;
+    const base = new Map<Level | undefined, number>();
+    for (const batch of [1, 4, 8]) {
+      const images = Array.from({ length: batch }, (_, i) => noise(size, height, i + 1));
+      const ms = await medians(opened.map((models) => () => runner(models)(images)));
+      levels.forEach((level, k) => {
+        const perFace = ms[k] / batch;
+        if (batch === 1) base.set(level, perFace);
+        rows.push([name, level ?? 'default', String(threads), String(batch), ms[k].toFixed(1), perFace.toFixed(2), (1000 / perFace).toFixed(0), `${(base.get(level)! / perFace).toFixed(2)}x`]);
+      });
+    }
+  }
+  await Promise.all(opened.map((models) => models.close()));
 }
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));

@@ -22,8 +22,9 @@
  *   npx tsx bench/pipeline.ts [--json] [--clips one,two,crowd] [--fps 10] [--rounds 2] [--live-seconds 15] [--live-fps N]
  *                             [--expression-rate N] [--no-peer] [--no-live]
  *
- * --expression-rate N adds a pipeline run measuring expressions at most N times a second per tracked
- * face (AnalysisOptions.expressionRate), beside the default.
+ * --expression-rate N adds a pipeline run and a live run (at the same frame rate) measuring
+ * expressions at most N times a second per tracked face (AnalysisOptions.expressionRate), beside the
+ * default.
  */
 import { execFile } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
@@ -121,6 +122,8 @@ interface ClipResult {
   readonly sampled?: PipelineRun;
   readonly peer?: PeerRun & { readonly facesPerSecond: number };
   readonly live?: LiveRun;
+  /** With --expression-rate: the same live run with expressions sampled. */
+  readonly liveSampled?: LiveRun;
 }
 
 const recorder = new InferenceRecorder();
@@ -204,8 +207,8 @@ async function peerRun(path: string): Promise<ClipResult['peer']> {
   return { ...run, facesPerSecond: run.faces / run.cost.seconds };
 }
 
-async function liveRun(path: string, liveFps: number): Promise<LiveRun> {
-  const config = loadConfig({ env: { MIEN_WHIP_PORT: '0' }, overrides: { port: 0, dataDir: scratchDir(), analysisFps: liveFps, subscriberBuffer: 100_000 } });
+async function liveRun(path: string, liveFps: number, rate?: number): Promise<LiveRun> {
+  const config = loadConfig({ env: { MIEN_WHIP_PORT: '0' }, overrides: { port: 0, dataDir: scratchDir(), analysisFps: liveFps, subscriberBuffer: 100_000, expressionRate: rate } });
   const server = await MienServer.start(config, { models, log: () => {} });
   const wsLatency: number[] = [];
   const busLatency: number[] = [];
@@ -262,8 +265,10 @@ for (const name of clipNames) {
   const sampled = expressionRate === undefined ? undefined : await pipelineRun(path, { expressionRate });
   const peer = values['no-peer'] ? undefined : await peerRun(path);
   const sustainable = Math.max(1, Math.min(60, Math.floor(pipeline.framesAnalysed / pipeline.cost.seconds)));
-  const live = values['no-live'] ? undefined : await liveRun(path, values['live-fps'] ? Number(values['live-fps']) : sustainable);
-  results.push({ clip: path, what, decode, pipeline, strict, ...(sampled && { sampled }), ...(peer && { peer }), ...(live && { live }) });
+  const liveFps = values['live-fps'] ? Number(values['live-fps']) : sustainable;
+  const live = values['no-live'] ? undefined : await liveRun(path, liveFps);
+  const liveSampled = values['no-live'] || expressionRate === undefined ? undefined : await liveRun(path, liveFps, expressionRate);
+  results.push({ clip: path, what, decode, pipeline, strict, ...(sampled && { sampled }), ...(peer && { peer }), ...(live && { live }), ...(liveSampled && { liveSampled }) });
 
   const rows = [['phase', 'frames', 'faces', 'faces/s', 'frames/s', 'x model-only', 'CPU x m-o', 'seconds', 'CPU cores', 'peak RSS MB']];
   rows.push(['decode only', String(decode.frames), '-', '-', f(decode.framesPerSecond), '-', '-', ...costCells(decode.cost)]);
@@ -277,14 +282,16 @@ for (const name of clipNames) {
   log(table(rows));
   log(`pipeline: ${pipeline.acceptedFaces} of ${pipeline.faces} faces accepted; ${pipeline.identityEmbeddings} identity and ${pipeline.expressionEmbeddings} expression embeddings (strict: ${strict.identityEmbeddings} identity)`);
   if (sampled) log(`expression ${expressionRate}/s per track: ${sampled.expressionEmbeddings} expression embeddings; faces/s x default ${f(sampled.facesPerSecond / pipeline.facesPerSecond, 2)}`);
-  log(`inside session runs during the pipeline run: ${Object.entries(pipeline.inferenceSeconds).map(([m, s]) => `${m} ${f(s, 2)} s`).join(', ')} of ${f(pipeline.cost.seconds, 2)} s`);
+  const inside = Object.values(pipeline.inferenceSeconds).reduce((a, b) => a + b, 0);
+  log(`inside session runs during the pipeline run: ${Object.entries(pipeline.inferenceSeconds).map(([m, s]) => `${m} ${f(s, 2)} s`).join(', ')} of ${f(pipeline.cost.seconds, 2)} s; outside them ${f(pipeline.cost.seconds - inside, 2)} s (${f((1000 * (pipeline.cost.seconds - inside)) / pipeline.framesAnalysed)} ms a frame)`);
   if (peer) {
     log(`peer: ${peer.peer}, backend ${peer.backend} (simd ${peer.wasm.simd}, threads ${peer.wasm.threads}), models from ${peer.modelsFrom}; ${peer.facesWithEmotion} faces with emotion, ${peer.facesWithDescription} with description`);
     log(`faces/s, Mien strict / peer: ${f(strict.facesPerSecond / peer.facesPerSecond, 2)}; Mien default / peer: ${f(pipeline.facesPerSecond / peer.facesPerSecond, 2)}`);
   }
-  if (live) {
-    log(`live through MienServer at ${live.fps} fps for ${f(live.seconds)} s: ${live.framesAnalysed} frames analysed of ${live.framesReceived} received, ${live.framesDropped} dropped; ${live.faces} face events, ${f(live.facesPerSecond)} faces/s; CPU ${f(live.cost.cpuCores, 2)} cores, peak RSS ${f(live.cost.peakRssMb, 0)} MB`);
-    log(`  frame-to-event latency ms, WebSocket client: p50 ${f(live.latencyMs.p50, 0)}, p95 ${f(live.latencyMs.p95, 0)}, p99 ${f(live.latencyMs.p99, 0)}; on the bus: p50 ${f(live.busLatencyMs.p50, 0)}, p95 ${f(live.busLatencyMs.p95, 0)}, p99 ${f(live.busLatencyMs.p99, 0)}`);
+  for (const [label, run] of [['', live], [`, expression ${expressionRate}/s`, liveSampled]] as const) {
+    if (!run) continue;
+    log(`live through MienServer at ${run.fps} fps${label} for ${f(run.seconds)} s: ${run.framesAnalysed} frames analysed of ${run.framesReceived} received, ${run.framesDropped} dropped; ${run.faces} face events, ${f(run.facesPerSecond)} faces/s; CPU ${f(run.cost.cpuCores, 2)} cores, peak RSS ${f(run.cost.peakRssMb, 0)} MB`);
+    log(`  frame-to-event latency ms, WebSocket client: p50 ${f(run.latencyMs.p50, 0)}, p95 ${f(run.latencyMs.p95, 0)}, p99 ${f(run.latencyMs.p99, 0)}; on the bus: p50 ${f(run.busLatencyMs.p50, 0)}, p95 ${f(run.busLatencyMs.p95, 0)}, p99 ${f(run.busLatencyMs.p99, 0)}`);
   }
   log('');
 }
@@ -297,6 +304,8 @@ const strictFacesPerSecond = sum((r) => r.strict.faces) / sum((r) => r.strict.co
 const peers = results.filter((r) => r.peer);
 const peerFacesPerSecond = peers.length === 0 ? null : peers.reduce((t, r) => t + r.peer!.faces, 0) / peers.reduce((t, r) => t + r.peer!.cost.seconds, 0);
 const lives = results.filter((r) => r.live).map((r) => r.live!);
+const livesSampled = results.filter((r) => r.liveSampled).map((r) => r.liveSampled!);
+const worst = (runs: LiveRun[]) => (runs.length === 0 ? null : { p50: Math.max(...runs.map((l) => l.latencyMs.p50)), p95: Math.max(...runs.map((l) => l.latencyMs.p95)), p99: Math.max(...runs.map((l) => l.latencyMs.p99)) });
 const summary = {
   facesPerSecond,
   modelOnlyFacesPerSecond,
@@ -307,7 +316,8 @@ const summary = {
   peerFacesPerSecond,
   peerRatio: peerFacesPerSecond === null ? null : strictFacesPerSecond / peerFacesPerSecond,
   // The worst clip's, not a pool: each clip runs at its own rate.
-  latencyMs: lives.length === 0 ? null : { p50: Math.max(...lives.map((l) => l.latencyMs.p50)), p95: Math.max(...lives.map((l) => l.latencyMs.p95)), p99: Math.max(...lives.map((l) => l.latencyMs.p99)) },
+  latencyMs: worst(lives),
+  sampledLatencyMs: worst(livesSampled),
   peakRssMb: process.resourceUsage().maxRSS / 1024,
 };
 if (values.json) {
@@ -317,5 +327,6 @@ if (values.json) {
   if (summary.sampledFacesPerSecond !== null) log(`expression ${expressionRate}/s per track: ${f(summary.sampledFacesPerSecond)} faces/s, x default ${f(summary.sampledFacesPerSecond / facesPerSecond, 2)}`);
   if (peerFacesPerSecond !== null) log(`peer ${f(peerFacesPerSecond)} faces/s; Mien strict / peer ${f(summary.peerRatio!, 2)}`);
   if (summary.latencyMs) log(`live latency, worst clip, ms: p50 ${f(summary.latencyMs.p50, 0)}, p95 ${f(summary.latencyMs.p95, 0)}, p99 ${f(summary.latencyMs.p99, 0)}`);
+  if (summary.sampledLatencyMs) log(`live latency with expression ${expressionRate}/s, worst clip, ms: p50 ${f(summary.sampledLatencyMs.p50, 0)}, p95 ${f(summary.sampledLatencyMs.p95, 0)}, p99 ${f(summary.sampledLatencyMs.p99, 0)}`);
   log(`peak RSS of this process ${f(summary.peakRssMb, 0)} MB (the peer runs in its own process)`);
 }
