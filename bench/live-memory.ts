@@ -35,7 +35,9 @@ for (let t = every; t <= seconds; t += every) {
   rss.push(memory.rss);
   console.log(`${String(t).padStart(5)} s  RSS ${mb(memory.rss).padStart(5)} MB  ArrayBuffers ${mb(memory.arrayBuffers).padStart(4)} MB  heap ${mb(memory.heapUsed).padStart(4)} MB  frames analysed ${stream.framesAnalysed}, dropped ${stream.framesDropped}`);
 }
-const first = rss[Math.max(0, Math.round(60 / every) - 1)];
-console.log(`RSS at ${seconds} s / RSS at ${Math.max(every, 60)} s: ${(rss.at(-1)! / first).toFixed(3)}`);
+// The first sample at or after a minute (the very first in a run shorter than two samples past it).
+const minute = Math.max(0, Math.ceil(60 / every) - 1);
+const firstIndex = minute < rss.length - 1 ? minute : 0;
+console.log(`RSS at ${rss.length * every} s / RSS at ${(firstIndex + 1) * every} s: ${(rss.at(-1)! / rss[firstIndex]).toFixed(3)}`);
 await server.close();
 await models.close();
