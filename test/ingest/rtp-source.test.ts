@@ -72,14 +72,15 @@ describe('an RTP source described by SDP', () => {
 
   it('reports a sender that goes quiet, listens again, and plays when it sends again', async () => {
     const sender = await send();
-    const source = open({ stream: 'sfu', sdp: sender.sdp, stallAfterMs: 500, restartAfterMs: 1000, backoff: { initialDelayMs: 100 } });
+    // Generous enough that a busy machine's slow first frame is not taken for a stall.
+    const source = open({ stream: 'sfu', sdp: sender.sdp, stallAfterMs: 1500, restartAfterMs: 3000, backoff: { initialDelayMs: 100 } });
     const statuses = recordStatuses(source);
     sender.start();
     await takeFrames(source, 10);
 
     sender.stop();
     const restarted = await nextStatus(source, (s) => s.state === 'reconnecting');
-    expect(restarted.reason).toBe(`RTP H264 on port ${sender.port}: no frame for 1.0 s`);
+    expect(restarted.reason).toBe(`RTP H264 on port ${sender.port}: no frame for 3.0 s`);
     sender.start();
     await takeFrames(source, 10);
     expect(stateSequence(statuses).slice(0, 4)).toEqual(['connecting', 'playing', 'stalled', 'reconnecting']);
