@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { EventBus } from '../events/event-bus.js';
 import type { MienEvent } from '../events/events.js';
+import type { SocketMessage } from './api-types.js';
 import { FilterError, parseSubscribe, passes, type SubscriberFilter } from './subscriber-filter.js';
 
 export interface EventHubOptions {
@@ -90,7 +91,7 @@ export class EventHub {
     }
   }
 
-  private reply(sub: Subscriber, message: unknown): void {
+  private reply(sub: Subscriber, message: SocketMessage): void {
     this.enqueue(sub, JSON.stringify(message), false);
   }
 
@@ -98,7 +99,7 @@ export class EventHub {
     let text: string | undefined;
     for (const sub of this.subscribers) {
       if (!sub.filter || !passes(sub.filter, event)) continue;
-      text ??= JSON.stringify({ type: 'event', event });
+      text ??= JSON.stringify({ type: 'event', event } satisfies SocketMessage);
       this.enqueue(sub, text, true);
     }
   }
@@ -117,7 +118,7 @@ export class EventHub {
     const maxInFlight = this.options.maxInFlight ?? 64;
     if (sub.socket.readyState !== sub.socket.OPEN) return;
     if (sub.dropped > 0 && sub.inFlight < maxInFlight) {
-      this.write(sub, JSON.stringify({ type: 'dropped', count: sub.dropped }));
+      this.write(sub, JSON.stringify({ type: 'dropped', count: sub.dropped } satisfies SocketMessage));
       sub.dropped = 0;
     }
     while (sub.inFlight < maxInFlight && sub.queue.length > 0) this.write(sub, sub.queue.shift()!);

@@ -20,6 +20,7 @@ import { EventStore } from '../store/event-store.js';
 import { IdentityStore, IdentityStoreError, type StoredIdentity } from '../store/identity-store.js';
 import { openMienDatabase } from '../store/mien-database.js';
 import { normaliseTags, ReferenceStore, ReferenceStoreError, type StoredReference } from '../store/reference-store.js';
+import type { IdentityInfo, ReferenceInfo } from './api-types.js';
 import { hasToken, isLoopback } from './auth.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import { EventHub } from './event-hub.js';
@@ -366,20 +367,22 @@ export class MienServer {
   }
 }
 
-function referenceJson(r: StoredReference) {
+const tenth = (v: number): number => Math.round(v * 10) / 10;
+
+function referenceJson(r: StoredReference): ReferenceInfo {
   return {
     id: r.id,
     tags: r.tags,
     ...(r.threshold !== undefined && { threshold: r.threshold }),
     createdAt: r.createdAt,
     source: r.source,
-    box: r.box.map((v) => Math.round(v * 10) / 10),
+    box: [tenth(r.box[0]), tenth(r.box[1]), tenth(r.box[2]), tenth(r.box[3])],
     embeddingModel: r.embeddingModel,
     crop: `/api/references/${r.id}/crop.png`,
   };
 }
 
-function identityJson(i: StoredIdentity) {
+function identityJson(i: StoredIdentity): IdentityInfo {
   return { ...i, thumbnail: i.thumbnail ? `/api/identities/${i.id}/thumbnail.jpg` : null };
 }
 

@@ -1,27 +1,13 @@
 import { defer, map, repeat, Subject, Subscription, tap, throwError, timer, type Observable } from 'rxjs';
+export type { StreamInfo } from './api-types.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { StreamStatus } from '../events/events.js';
+import type { StreamInfo } from './api-types.js';
 import type { Frame } from '../ingest/frame.js';
 import { PullGate } from '../ingest/pull-gate.js';
 import { redactedUrl } from '../ingest/rtsp-source.js';
 import { openSource, type OpenableSpec, type OpenedSource, type SourceSpec } from '../ingest/source-spec.js';
 import { paceByPts } from '../operators/pace-by-pts.js';
-
-/** A stream as the API shows it. */
-export interface StreamInfo {
-  readonly id: string;
-  readonly kind: SourceSpec['kind'];
-  /** Where it comes from, passwords masked. */
-  readonly source: string;
-  readonly status: StreamStatus;
-  readonly reason: string;
-  readonly framesReceived: number;
-  readonly framesAnalysed: number;
-  readonly framesDropped: number;
-  /** Over the last 10 seconds. */
-  readonly analysedPerSecond: number;
-  readonly droppedPerSecond: number;
-}
 
 /** What to add: a source, and for files, whether to play them in a loop. */
 export type StreamRequest = OpenableSpec & { readonly id?: string; readonly loop?: boolean };

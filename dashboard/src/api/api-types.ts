@@ -1,62 +1,18 @@
 /**
- * The server's JSON, as src/server/openapi.ts describes it. Event types are shared with the
- * server (types only: nothing under src/ is bundled).
+ * The server's JSON, as src/server/openapi.ts describes it: the shapes are the server's own
+ * (src/server/api-types.ts), shared as types only: nothing under src/ is bundled.
  */
 export type { FaceEvent, IdentityMergedEvent, MienEvent, StreamStatus, StreamStatusEvent, TagEndEvent, TagStartEvent } from '../../../src/events/events.js';
-import type { EventKind, MienEvent, StreamStatus } from '../../../src/events/events.js';
+import type { EventKind } from '../../../src/events/events.js';
 
-export type StreamKind = 'file' | 'rtsp' | 'rtp' | 'test' | 'still' | 'whip';
-
-/** GET /api/streams: one source with its status and rates (over the last 10 seconds). */
-export interface Stream {
-  readonly id: string;
-  readonly kind: StreamKind;
-  /** Where it comes from, passwords masked. */
-  readonly source: string;
-  readonly status: StreamStatus;
-  readonly reason: string;
-  readonly framesReceived: number;
-  readonly framesAnalysed: number;
-  readonly framesDropped: number;
-  readonly analysedPerSecond: number;
-  readonly droppedPerSecond: number;
-}
-
-/** GET /api/references: a custom expression, from a picture of one face. */
-export interface Reference {
-  readonly id: number;
-  readonly tags: readonly string[];
-  /** The reference's own distance threshold; absent means the server's default. */
-  readonly threshold?: number;
-  readonly createdAt: string;
-  /** Where the picture came from ("upload" for the dashboard's). */
-  readonly source: string;
-  readonly box: readonly [number, number, number, number];
-  readonly embeddingModel: string;
-  /** URL of the face Mien found in the picture (PNG). */
-  readonly crop: string;
-}
-
-/** GET /api/identities: a person seen. */
-export interface Identity {
-  readonly id: number;
-  readonly name: string | null;
-  readonly firstSeen: string;
-  readonly lastSeen: string;
-  readonly faces: number;
-  readonly accepted: number;
-  /** URL of a face of theirs (JPEG), once one was accepted. */
-  readonly thumbnail: string | null;
-  /** Share of their analysed faces each tag held on, 0..1. */
-  readonly appearance: Readonly<Record<string, number>>;
-}
-
-/** GET /api/events: one page, oldest first. */
-export interface EventPage {
-  readonly events: readonly MienEvent[];
-  /** Pass as `after` for the next page; absent on the last. */
-  readonly next?: number;
-}
+export type {
+  EventPage,
+  IdentityInfo as Identity,
+  ReferenceInfo as Reference,
+  SocketMessage,
+  StreamInfo as Stream,
+  StreamKind,
+} from '../../../src/server/api-types.js';
 
 export interface EventQuery {
   readonly kinds?: readonly EventKind[];
@@ -65,10 +21,3 @@ export interface EventQuery {
   readonly after?: number;
   readonly limit?: number;
 }
-
-/** What the WebSocket at /events sends. */
-export type SocketMessage =
-  | { readonly type: 'subscribed' }
-  | { readonly type: 'event'; readonly event: MienEvent }
-  | { readonly type: 'dropped'; readonly count: number }
-  | { readonly type: 'error'; readonly message: string };

@@ -1,0 +1,66 @@
+/**
+ * The JSON of Mien's HTTP API and WebSocket, as src/server/openapi.ts documents it: the one home
+ * of these shapes for the server that sends them and the dashboard that reads them (types only,
+ * so it imports nothing but the event types).
+ */
+import type { MienEvent, StreamStatus } from '../events/events.js';
+
+export type StreamKind = 'file' | 'rtsp' | 'rtp' | 'test' | 'still' | 'whip';
+
+/** GET /api/streams: one source with its status and rates (over the last 10 seconds). */
+export interface StreamInfo {
+  readonly id: string;
+  readonly kind: StreamKind;
+  /** Where it comes from, passwords masked. */
+  readonly source: string;
+  readonly status: StreamStatus;
+  readonly reason: string;
+  readonly framesReceived: number;
+  readonly framesAnalysed: number;
+  readonly framesDropped: number;
+  readonly analysedPerSecond: number;
+  readonly droppedPerSecond: number;
+}
+
+/** GET /api/references: a custom expression, from a picture of one face. */
+export interface ReferenceInfo {
+  readonly id: number;
+  readonly tags: readonly string[];
+  /** The reference's own distance threshold; absent means the embedding's default. */
+  readonly threshold?: number;
+  readonly createdAt: string;
+  /** Where the picture came from ("upload" for an upload without a name). */
+  readonly source: string;
+  readonly box: readonly [number, number, number, number];
+  readonly embeddingModel: string;
+  /** URL of the face Mien found in the picture (PNG). */
+  readonly crop: string;
+}
+
+/** GET /api/identities: a person seen. */
+export interface IdentityInfo {
+  readonly id: number;
+  readonly name: string | null;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly faces: number;
+  readonly accepted: number;
+  /** URL of a face of theirs (JPEG), once one was accepted. */
+  readonly thumbnail: string | null;
+  /** Tag -> tagged faces / accepted faces, 0..1. */
+  readonly appearance: Readonly<Record<string, number>>;
+}
+
+/** GET /api/events: one page, oldest first. */
+export interface EventPage {
+  readonly events: readonly MienEvent[];
+  /** Pass as `after` for the next page; absent on the last. */
+  readonly next?: number;
+}
+
+/** What the WebSocket at /events sends. */
+export type SocketMessage =
+  | { readonly type: 'subscribed'; readonly filter: unknown }
+  | { readonly type: 'event'; readonly event: MienEvent }
+  | { readonly type: 'dropped'; readonly count: number }
+  | { readonly type: 'error'; readonly message: string };
