@@ -9,6 +9,7 @@ import { FaceCore } from '../face/analyzer.js';
 import type { ExpressionReference } from '../expression/matching.js';
 import { NoFaceError, referenceFace } from '../expression/reference-face.js';
 import type { Frame } from '../ingest/frame.js';
+import type { RgbImage } from '../image/rgb-image.js';
 import { decodeImage, ImageDecodeError, readImageFile } from '../ingest/image-file.js';
 import { openModels, type OpenedModels } from '../models/index.js';
 import { ExpressionAnalysis } from '../operators/analysis-pipeline.js';
@@ -52,7 +53,8 @@ export class MienServer {
   private readonly previews = new Map<string, Preview>();
   private readonly pendingEvents: MienEvent[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
-  private referenceCache: ExpressionReference[] = [];
+  /** The custom expressions, read again whenever they change (a stored reference is a matchable one). */
+  private referenceCache: readonly ExpressionReference[] = [];
   private subscription: Subscription | undefined;
   private ready = false;
   private closed = false;
@@ -120,7 +122,7 @@ export class MienServer {
   }
 
   private wire(): void {
-    this.referenceCache = this.loadReferences();
+    this.referenceCache = this.references.list();
     this.bus.subscribe((event) => this.record(event));
     this.subscription = this.streams.allFrames
       .pipe(this.analysis.liveEvents((frame) => (this.metrics.framesDropped.inc({ stream: frame.stream }), this.streams.countDropped(frame.stream))))
@@ -200,7 +202,7 @@ export class MienServer {
     r.add('POST', '/api/references', async ({ req, query }) => json(201, referenceJson(await this.addReference(req, query))));
     r.add('DELETE', '/api/references/:id', ({ params }) => {
       if (!this.references.remove(Number(params.id))) throw new HttpError(404, `no reference ${params.id}`);
-      this.referenceCache = this.loadReferences();
+      this.referenceCache = this.references.list();
       return { status: 204 };
     });
     r.add('GET', '/api/references/:id/crop.png', ({ params }) => {
@@ -264,19 +266,19 @@ export class MienServer {
       throw error;
     }
     try {
-      const face = await referenceFace(this.core, image);
-      const source = query.get('name') ?? 'upload';
-      const stored = this.references.add({ tags, threshold, box: [...face.box], embedding: face.embedding, embeddingModel: face.embeddingModel, cropPng: await encodePng(face.crop), source });
-      this.referenceCache = this.loadReferences();
-      return stored;
+      return await this.enrol(image, tags, threshold, query.get('name') ?? 'upload');
     } catch (error) {
       if (error instanceof NoFaceError) throw new HttpError(422, `${error.message}; nothing was added`);
       throw error;
     }
   }
 
-  private loadReferences(): ExpressionReference[] {
-    return this.references.list().map(({ id, tags, embedding, threshold }) => ({ id, tags, embedding, ...(threshold !== undefined && { threshold }) }));
+  /** Stores the picture's reference face as a custom expression; NoFaceError when it has none. */
+  private async enrol(image: RgbImage, tags: string[], threshold: number | undefined, source: string): Promise<StoredReference> {
+    const face = await referenceFace(this.core, image);
+    const stored = this.references.add({ tags, threshold, box: [...face.box], embedding: face.embedding, embeddingModel: face.embeddingModel, cropPng: await encodePng(face.crop), source });
+    this.referenceCache = this.references.list();
+    return stored;
   }
 
   /** Every event: to the store (in batches), the identity counts and the metrics. */
@@ -338,11 +340,7 @@ export class MienServer {
    * yet, the face in it as one tagged "smile", so a new user sees people and tags at once.
    */
   async addDemo(picture: string): Promise<void> {
-    if (this.references.list().length === 0) {
-      const face = await referenceFace(this.core, await readImageFile(picture));
-      this.references.add({ tags: ['smile'], box: [...face.box], embedding: face.embedding, embeddingModel: face.embeddingModel, cropPng: await encodePng(face.crop), source: picture });
-      this.referenceCache = this.loadReferences();
-    }
+    if (this.references.list().length === 0) await this.enrol(await readImageFile(picture), ['smile'], undefined, picture);
     if (!this.streams.get('demo')) this.streams.add({ kind: 'still', path: picture, id: 'demo' });
   }
 

@@ -12,6 +12,7 @@ import { databasePath, defaultDataDir } from '../../store/database.js';
 import { openMienDatabase } from '../../store/mien-database.js';
 import { ReferenceStore } from '../../store/reference-store.js';
 import { CliError, type Command } from '../command.js';
+import { analysisFps } from '../options.js';
 
 const USAGE = [
   'Usage: mien analyze SOURCE [--refs DB] [--fps N] [--out events.jsonl] [--summary-json FILE]',
@@ -39,8 +40,7 @@ export const analyzeCommand: Command = {
       options: { refs: { type: 'string' }, fps: { type: 'string', default: '5' }, out: { type: 'string' }, 'summary-json': { type: 'string' } },
     });
     if (positionals.length !== 1) throw new CliError(`expected one SOURCE\n\n${USAGE}`, 2);
-    const fps = Number(values.fps);
-    if (!Number.isInteger(fps) || fps < 1 || fps > 60) throw new CliError(`--fps must be an integer from 1 to 60, got "${values.fps}"`, 2);
+    const fps = analysisFps(values.fps);
     let spec;
     try {
       spec = parseSource(positionals[0]);
@@ -95,7 +95,7 @@ export const analyzeCommand: Command = {
 function loadReferences(path: string): ExpressionReference[] {
   const db = openMienDatabase(path);
   try {
-    return new ReferenceStore(db).list().map(({ id, tags, embedding, threshold }) => ({ id, tags, embedding, ...(threshold !== undefined && { threshold }) }));
+    return new ReferenceStore(db).list();
   } finally {
     db.close();
   }

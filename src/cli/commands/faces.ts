@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FaceCore } from '../../face/analyzer.js';
 import { expressionEmbedding } from '../../expression/embedding.js';
@@ -8,11 +7,10 @@ import { EXPRESSION_LABELS } from '../../models/expression.js';
 import { openModels } from '../../models/index.js';
 import { writeOverlayPng } from '../../render/overlay.js';
 import { CliError, type Command } from '../command.js';
+import { DEMO_PICTURE } from '../options.js';
 import { analyseImage, type ImageAnalysis } from '../image-analysis.js';
 import { formatJson } from '../json.js';
 
-/** The built-in demo picture written by scripts/fetch-demo-media (from Debian's python3-skimage). */
-const DEMO_PICTURE = fileURLToPath(new URL('../../../.cache/demo/astronaut.png', import.meta.url));
 
 const round = (v: number, digits: number): number => Number(v.toFixed(digits));
 

@@ -10,6 +10,7 @@ import { openModels } from '../../models/index.js';
 import { ExpressionAnalysis, IDENTITY_DEFAULTS } from '../../operators/analysis-pipeline.js';
 import type { FrameAnalysis } from '../../operators/frame-analysis.js';
 import { CliError, type Command } from '../command.js';
+import { analysisFps } from '../options.js';
 import { formatJson } from '../json.js';
 
 const PICTURE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff']);
@@ -48,8 +49,7 @@ export const identitiesCommand: Command = {
   async run(argv) {
     const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { fps: { type: 'string', default: '5' } } });
     if (positionals.length === 0) throw new CliError(`expected at least one PATH\n\n${this.usage}`, 2);
-    const fps = Number(values.fps);
-    if (!Number.isInteger(fps) || fps < 1 || fps > 60) throw new CliError(`--fps must be an integer from 1 to 60, got "${values.fps}"`, 2);
+    const fps = analysisFps(values.fps);
     const files = positionals.flatMap(picturesAt);
     const models = await openModels();
     try {

@@ -13,6 +13,7 @@ import { ExpressionAnalysis } from '../../operators/analysis-pipeline.js';
 import { contactSheetPng } from '../../render/contact-sheet.js';
 import { CliError, type Command } from '../command.js';
 import { formatJson } from '../json.js';
+import { positiveNumber } from '../options.js';
 
 /** A FaceQA-accepted face of a video, with what search and summaries need of it. */
 export interface VideoFace {
@@ -51,13 +52,6 @@ async function queryEmbedding(models: OpenedModels, path: string): Promise<{ emb
 }
 
 export const timeCode = (seconds: number): string => `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${(seconds % 60).toFixed(2).padStart(5, '0')}`;
-
-export const positiveNumber = (name: string, raw: string | undefined, fallback: number, integer = false): number => {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!(value > 0) || (integer && !Number.isInteger(value))) throw new CliError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"`, 2);
-  return value;
-};
 
 export const searchCommand: Command = {
   name: 'search',

@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../server/config.js';
 import { MienServer } from '../../server/server.js';
 import { CliError, type Command } from '../command.js';
+import { DEMO_PICTURE } from '../options.js';
 
-/** The demo picture scripts/setup takes from Debian's python3-skimage (NASA, public domain). */
-const DEMO_PICTURE = fileURLToPath(new URL('../../../.cache/demo/astronaut.png', import.meta.url));
 
 const USAGE = [
   'Usage: mien serve [--port N] [--host H] [--data DIR] [--config FILE] [--demo]',

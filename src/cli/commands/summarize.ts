@@ -6,7 +6,8 @@ import { openModels } from '../../models/index.js';
 import { contactSheetPng } from '../../render/contact-sheet.js';
 import { CliError, type Command } from '../command.js';
 import { formatJson } from '../json.js';
-import { analyseVideoFaces, positiveNumber, timeCode } from './search.js';
+import { positiveNumber } from '../options.js';
+import { analyseVideoFaces, timeCode } from './search.js';
 
 export const summarizeCommand: Command = {
   name: 'summarize',

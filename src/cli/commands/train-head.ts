@@ -12,7 +12,7 @@ import { HEAD_TRAINING_DEFAULTS, trainHead } from '../../expression/head-trainin
 import { readImageFile } from '../../ingest/image-file.js';
 import { openModels } from '../../models/index.js';
 import { CliError, type Command } from '../command.js';
-import { positiveNumber } from './search.js';
+import { positiveNumber } from '../options.js';
 
 export const trainHeadCommand: Command = {
   name: 'train-head',
