@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import ort from 'onnxruntime-node';
+import { InferenceWorker, type RawSession } from './inference-worker.js';
 
 /** Where inference runs. */
 export type ExecutionProvider = 'cuda' | 'cpu';
@@ -22,6 +23,13 @@ export interface InferenceOptions {
    * 'all' measured slower (bench/models.ts).
    */
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /**
+   * The thread that runs the session. 'worker': an inference worker thread of its own, so that
+   * Node's main thread goes on while the model runs (onnxruntime-node blocks the thread calling
+   * `run`); an `InferenceWorker`: that worker, shared with other sessions (its owner closes it);
+   * 'main': Node's main thread. Default: $MIEN_INFERENCE_THREAD, else 'main'.
+   */
+  readonly thread?: 'main' | 'worker' | InferenceWorker;
   /** Where the one-line provider notice goes. Default: stderr. */
   readonly log?: (line: string) => void;
   /** Called after every run with its duration and batch size (metrics). */
@@ -40,14 +48,23 @@ export class ModelLoadError extends Error {
   override name = 'ModelLoadError';
 }
 
-type SessionFactory = (path: string, options: ort.InferenceSession.SessionOptions) => Promise<ort.InferenceSession>;
+type SessionFactory<S> = (path: string, options: ort.InferenceSession.SessionOptions) => Promise<S>;
 
 /** An ONNX Runtime session and the provider it actually got. */
 export interface ModelSession {
   readonly path: string;
   readonly provider: ExecutionProvider;
+  /**
+   * Runs the model. A session in a worker takes the feeds' ArrayBuffers (the caller's views are
+   * detached once sent) and shares SharedArrayBuffer-backed ones. Rejects once the session is
+   * closed or its worker died.
+   */
   run(feeds: Record<string, ort.Tensor>, outputs?: readonly string[]): Promise<Record<string, ort.Tensor>>;
   close(): Promise<void>;
+}
+
+export class SessionClosedError extends Error {
+  override name = 'SessionClosedError';
 }
 
 const require = createRequire(import.meta.url);
@@ -84,21 +101,56 @@ export function sessionOptions(options: InferenceOptions, provider: ExecutionPro
   };
 }
 
+function threadFromEnv(): 'main' | 'worker' {
+  const raw = process.env.MIEN_INFERENCE_THREAD;
+  if (raw === undefined || raw === '') return 'main';
+  if (raw !== 'main' && raw !== 'worker') throw new TypeError(`MIEN_INFERENCE_THREAD must be "main" or "worker", got "${raw}"`);
+  return raw;
+}
+
 let providerNoticeShown = false;
 
 /**
- * Opens a model with the provider policy of `options`. `create` is the seam tests use to stand in
- * for a CUDA provider that does or does not load.
+ * Opens a model with the provider and thread policy of `options`. `create` is the seam tests use
+ * to stand in for a CUDA provider that does or does not load.
  */
 export async function openModelSession(
   path: string,
   options: InferenceOptions = {},
-  create: SessionFactory = (p, o) => ort.InferenceSession.create(p, o),
+  create?: SessionFactory<ort.InferenceSession>,
   cudaInstalled: () => boolean = cudaProviderInstalled,
 ): Promise<ModelSession> {
   if (!existsSync(path)) {
     throw new ModelLoadError(`model file ${path} is missing; run \`mien models fetch\` (or scripts/setup)`);
   }
+  const thread = options.thread ?? threadFromEnv();
+  if (create || thread === 'main') {
+    const make = create ?? ((p, o) => ort.InferenceSession.create(p, o));
+    return openWith(path, options, async (p, o) => inThisThread(await make(p, o)), cudaInstalled);
+  }
+  if (thread !== 'worker') return openWith(path, options, (p, o) => thread.open(p, o), cudaInstalled);
+  const own = new InferenceWorker();
+  try {
+    const session = await openWith(path, options, (p, o) => own.open(p, o), cudaInstalled);
+    return { ...session, close: () => session.close().finally(() => own.close()) };
+  } catch (error) {
+    await own.close();
+    throw error;
+  }
+}
+
+function inThisThread(session: ort.InferenceSession): RawSession {
+  return {
+    run: async (feeds, outputs) => {
+      const started = performance.now();
+      const result = (await (outputs ? session.run(feeds, outputs as string[]) : session.run(feeds))) as Record<string, ort.Tensor>;
+      return { outputs: result, seconds: (performance.now() - started) / 1000 };
+    },
+    release: () => session.release(),
+  };
+}
+
+async function openWith(path: string, options: InferenceOptions, create: SessionFactory<RawSession>, cudaInstalled: () => boolean): Promise<ModelSession> {
   const wanted = options.provider ?? 'auto';
   const log = options.log ?? ((line: string) => console.error(line));
   let fallbackReason: string | undefined;
@@ -114,7 +166,7 @@ export async function openModelSession(
     }
     if (wanted === 'cuda') throw new ModelLoadError(`cannot use CUDA for ${path}: ${fallbackReason}`);
   }
-  let session: ort.InferenceSession;
+  let session: RawSession;
   try {
     session = await create(path, sessionOptions(options, 'cpu'));
   } catch (error) {
@@ -127,18 +179,18 @@ export async function openModelSession(
   return wrap(path, 'cpu', session, options.onInference);
 }
 
-function wrap(path: string, provider: ExecutionProvider, session: ort.InferenceSession, onInference?: (run: InferenceRun) => void): ModelSession {
+function wrap(path: string, provider: ExecutionProvider, session: RawSession, onInference?: (run: InferenceRun) => void): ModelSession {
   let closed = false;
   const model = basename(path);
   return {
     path,
     provider,
     run: async (feeds, outputs) => {
-      const started = performance.now();
-      const result = (await (outputs ? session.run(feeds, outputs as string[]) : session.run(feeds))) as Record<string, ort.Tensor>;
+      if (closed) throw new SessionClosedError(`the session of ${path} is closed`);
       const batch = Object.values(feeds)[0]?.dims[0] ?? 1;
-      onInference?.({ model, provider, seconds: (performance.now() - started) / 1000, batch });
-      return result;
+      const { outputs: result, seconds } = await session.run(feeds, outputs);
+      onInference?.({ model, provider, seconds, batch });
+      return Object.fromEntries(Object.entries(result).map(([name, value]) => [name, value instanceof ort.Tensor ? value : new ort.Tensor(value.type, value.data, value.dims)]));
     },
     close: async () => {
       if (closed) return;
