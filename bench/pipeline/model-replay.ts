@@ -38,8 +38,12 @@ export function inferenceSummary(runs: readonly InferenceRun[]): Map<string, { r
   return summary;
 }
 
-/** Packs inputs for every run now, and returns the replay to time. */
-export function prepareReplay(models: OpenedModels, runs: readonly InferenceRun[]): () => Promise<void> {
+/**
+ * Packs inputs for every run now, and returns the replay: it resolves to the seconds spent inside
+ * the session runs. A session in a worker takes its input's buffer, so each run gets a copy, made
+ * outside the timed runs.
+ */
+export function prepareReplay(models: OpenedModels, runs: readonly InferenceRun[]): () => Promise<number> {
   const inputs = new Map<string, Float32Array>();
   let seed = 1;
   const steps = runs.map(({ model, batch }) => {
@@ -55,9 +59,16 @@ export function prepareReplay(models: OpenedModels, runs: readonly InferenceRun[
       inputs.set(key, packed);
     }
     const packed = inputs.get(key)!;
-    return () => adapter.inferPacked(packed, batch);
+    return async () => {
+      const copy = packed.slice();
+      const started = performance.now();
+      await adapter.inferPacked(copy, batch);
+      return (performance.now() - started) / 1000;
+    };
   });
   return async () => {
-    for (const step of steps) await step();
+    let seconds = 0;
+    for (const step of steps) seconds += await step();
+    return seconds;
   };
 }

@@ -1,4 +1,4 @@
-import { bufferTime, concatMap, concatWith, defer, filter, from, pipe, tap, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { bufferTime, concatMap, concatWith, defer, filter, from, mergeMap, pipe, tap, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import type { FaceCore } from '../face/analyzer.js';
 import type { MienEvent } from '../events/events.js';
 import { EXPRESSION_EMBEDDING } from '../expression/embedding.js';
@@ -15,12 +15,20 @@ import { AnalysisEvents } from './emit-events.js';
 import type { FaceThumbnail, FrameAnalysis } from './frame-analysis.js';
 import { faceIdentifier } from './identify-faces.js';
 import { faceLocator } from './locate-faces.js';
+import { pipelineStage } from './pipeline-stage.js';
 
 export interface AnalysisOptions {
   /** Frames analysed together (across streams). Default 4. */
   readonly batchSize?: number;
   /** Longest wait for a batch to fill, ms. Default 40. */
   readonly batchWaitMs?: number;
+  /**
+   * Batches `events()` analyses at once, each in a different step. 2 pays off only with inference
+   * in a worker thread (InferenceOptions.thread): one batch's crops, clustering and events then run
+   * on the main thread while another's model runs; on the main thread a run would only wait behind
+   * another. Default 1.
+   */
+  readonly batchesInFlight?: number;
   /** Online clustering of identity embeddings (cosine distance). Defaults: eps 0.5, minPts 3, 20000 faces; ids from firstIdentity (0). */
   readonly identity?: { readonly eps?: number; readonly minPts?: number; readonly capacity?: number; readonly refreshSeconds?: number; readonly firstIdentity?: number };
   /**
@@ -51,6 +59,7 @@ export class ExpressionAnalysis {
   private readonly locate;
   private readonly identify;
   private readonly embed;
+  private readonly compose;
   private readonly composer: AnalysisEvents;
   /** When each frame reached events() or liveEvents(): its events' wallTime. */
   private readonly arrivals = new WeakMap<Frame, number>();
@@ -73,20 +82,25 @@ export class ExpressionAnalysis {
       defaultThreshold: options.threshold ?? EXPRESSION_EMBEDDING.defaultThreshold,
       gap: options.tagGap ?? 0.5,
     });
-    this.locate = faceLocator(core, (frame) => this.arrivals.get(frame) ?? Date.now());
-    this.identify = faceIdentifier(core, this.identities);
-    this.embed = expressionEmbedder(core, options.expressionRate);
+    this.locate = pipelineStage(faceLocator(core, (frame) => this.arrivals.get(frame) ?? Date.now()));
+    this.identify = pipelineStage(faceIdentifier(core, this.identities));
+    this.embed = pipelineStage(expressionEmbedder(core, options.expressionRate));
     this.composer = new AnalysisEvents(this.tagger);
+    this.compose = pipelineStage((records: readonly FrameAnalysis[]) =>
+      records.flatMap((record) => {
+        const events = this.composer.of(record);
+        this.options.onAnalysed?.(record, events);
+        return events;
+      }),
+    );
   }
 
-  /** Analyses one batch of frames (any streams) and returns their events in order. */
-  async analyse(frames: readonly Frame[]): Promise<MienEvent[]> {
-    const records = await this.embed(await this.identify(await this.locate(frames)));
-    return records.flatMap((record) => {
-      const events = this.composer.of(record);
-      this.options.onAnalysed?.(record, events);
-      return events;
-    });
+  /**
+   * Analyses one batch of frames (any streams) and returns their events in order. Batches passed
+   * before this one's events are out go through every step in the order of the calls.
+   */
+  analyse(frames: readonly Frame[]): Promise<MienEvent[]> {
+    return this.compose(this.embed(this.identify(this.locate(Promise.resolve(frames)))));
   }
 
   /**
@@ -95,16 +109,16 @@ export class ExpressionAnalysis {
    * decodes no further ahead than the gate's capacity (see `analysisGate`).
    */
   events(gate?: PullGate): OperatorFunction<Frame, MienEvent> {
-    const { batchSize = 4, batchWaitMs = 40, scheduler } = this.options;
+    const { batchSize = 4, batchWaitMs = 40, batchesInFlight = 1, scheduler } = this.options;
     return pipe(
       tap((frame: Frame) => this.arrivals.set(frame, Date.now())),
       bufferTime<Frame>(batchWaitMs, null, batchSize, ...(scheduler ? [scheduler] : [])),
       filter((batch) => batch.length > 0),
-      concatMap(async (batch) => {
+      mergeMap(async (batch) => {
         const events = await this.analyse(batch);
         gate?.leave(batch.length);
         return events;
-      }),
+      }, batchesInFlight),
       concatMap((events) => from(events)),
       concatWith(defer(() => from(this.composer.closing()))),
     );
