@@ -1,18 +1,19 @@
 /**
  * The expression model (DenseNet-121 FER, global average pooling) on smaller inputs than the 224 px
- * it ships with: cost against accuracy on the fixtures, before any is adopted. Per input side:
+ * it ships with, and with int8 convolutions (`224-int8`: the model `mien models fetch` derives):
+ * cost against accuracy on the fixtures, before any is adopted. Per variant:
  *
  * - ms per face (batch 4, the default threads), best and median of alternating rounds;
  * - with the default embedding (7 probabilities): triplet accuracy on the fixture triplets
  *   (`npx tsx scripts/fixture-triplets.ts` writes them: London validation people, the CREMA-D man
  *   against them, the man alone), and London smiles against other people's neutral photos
  *   (bench/threshold.ts's test) at the default threshold;
- * - how often the top class agrees with the 224 px model's, over every face of those sets.
+ * - how often the top class agrees with the 224 px float model's, over every face of those sets.
  *
  * The crop is the same eye-aligned crop (eyes level, 70/224 of its width apart), warped straight
  * from the picture at the smaller size.
  *
- *   npx tsx bench/expression-input.ts [--sizes 224,160,128,112] [--rounds 5]
+ *   npx tsx bench/expression-input.ts [--variants 224,224-int8,160,128,112] [--rounds 5] [--threads N]
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,8 +34,11 @@ import { packNchw } from '../src/models/tensor-input.js';
 import { warpAffine } from '../src/image/warp.js';
 import { fixture } from '../test/support/fixtures.js';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '224,160,128,112' }, rounds: { type: 'string', default: '5' } } });
-const sizes = values.sizes.split(',').map(Number);
+const { values } = parseArgs({ options: { variants: { type: 'string', default: '224,224-int8,160,128,112' }, rounds: { type: 'string', default: '5' }, threads: { type: 'string' } } });
+/** A variant is an input side, float unless it ends in -int8 (224 only: the provisioned int8 model). */
+const variants = values.variants.split(',');
+const FULL = String(DENSENET_FER.input.width);
+const sideOf = (variant: string): number => Number.parseInt(variant, 10);
 const rounds = Number(values.rounds);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TRIPLETS = join(ROOT, '.cache/fixture-triplets');
@@ -44,9 +48,11 @@ const models = await openModels({}, { log: () => {} });
 const core = new FaceCore(models);
 
 /** The provisioned graph with its input fixed at size x size (global pooling makes the rest follow). */
-function variantPath(size: number): string {
+function variantPath(variant: string): string {
+  const size = sideOf(variant);
+  if (variant === `${FULL}-int8`) return join(ROOT, 'models', DENSENET_FER.int8.file);
   const source = join(ROOT, 'models', DENSENET_FER.source.file);
-  if (size === DENSENET_FER.input.width) return source;
+  if (variant === FULL) return source;
   const model = decodeModel(readFileSync(source));
   const dims = model.graph.input![0].type!.tensorType!.shape!.dim!;
   dims[2] = { dimValue: String(size) };
@@ -57,16 +63,18 @@ function variantPath(size: number): string {
   return path;
 }
 
-const sessions = new Map<number, ModelSession>();
-for (const size of sizes) sessions.set(size, await openModelSession(variantPath(size), { log: () => {} }));
+const sessions = new Map<string, ModelSession>();
+const intraOpThreads = values.threads === undefined ? undefined : Number(values.threads);
+for (const variant of variants) sessions.set(variant, await openModelSession(variantPath(variant), { log: () => {}, intraOpThreads }));
 
-async function probabilities(size: number, crops: readonly RgbImage[]): Promise<Float32Array[]> {
+async function probabilities(variant: string, crops: readonly RgbImage[]): Promise<Float32Array[]> {
+  const size = sideOf(variant);
   const input = { ...DENSENET_FER.input, width: size, height: size };
   const out: Float32Array[] = [];
   for (let start = 0; start < crops.length; start += 8) {
     const batch = crops.slice(start, start + 8);
     const tensor = new ort.Tensor('float32', packNchw(batch, input), [batch.length, 3, size, size]);
-    const { output } = await sessions.get(size)!.run({ input: tensor }, ['output']);
+    const { output } = await sessions.get(variant)!.run({ input: tensor }, ['output']);
     const logits = output.data as Float32Array;
     for (let i = 0; i < batch.length; i++) out.push(softmax(logits.subarray(i * 7, (i + 1) * 7)));
   }
@@ -81,12 +89,12 @@ function eyeCrop(face: LocatedFace, size: number): RgbImage {
   return warpAffine(face.frame, [a * k, b * k, c * k, d * k, e * k, f * k], size, size);
 }
 
-/** Every size's 7 probabilities per face. */
-type Described = Map<number, Float32Array>;
+/** Every variant's 7 probabilities per face. */
+type Described = Map<string, Float32Array>;
 const describeFaces = async (faces: LocatedFace[]): Promise<Described[]> => {
-  const bySize = new Map<number, Float32Array[]>();
-  for (const size of sizes) bySize.set(size, await probabilities(size, faces.map((f) => eyeCrop(f, size))));
-  return faces.map((_, i) => new Map(sizes.map((s) => [s, bySize.get(s)![i]])));
+  const byVariant = new Map<string, Float32Array[]>();
+  for (const v of variants) byVariant.set(v, await probabilities(v, faces.map((f) => eyeCrop(f, sideOf(v)))));
+  return faces.map((_, i) => new Map(variants.map((v) => [v, byVariant.get(v)![i]])));
 };
 const everyFace: Described[] = [];
 const describe = describeFacesInBoxes(core, readImageFile, async (faces: LocatedFace[]) => {
@@ -96,11 +104,11 @@ const describe = describeFacesInBoxes(core, readImageFile, async (faces: Located
 });
 
 const sets = ['validation', 'validation-video', 'validation-same-person'];
-const accuracy = new Map<string, Map<number, number>>();
+const accuracy = new Map<string, Map<string, number>>();
 for (const set of sets) {
   const { triplets } = parseFecCsv(readFileSync(join(TRIPLETS, `${set}.csv`), 'utf8'));
   const found = await findFecFaces(triplets, TRIPLETS, describe);
-  accuracy.set(set, new Map(sizes.map((s) => [s, scoreFecFaces(found.triplets, (d) => l2Normalise(Float32Array.from(d.get(s)!))).accuracy])));
+  accuracy.set(set, new Map(variants.map((v) => [v, scoreFecFaces(found.triplets, (d) => l2Normalise(Float32Array.from(d.get(v)!))).accuracy])));
 }
 
 // London smiles as references against other people's smiles (should tag) and neutrals (should not).
@@ -120,9 +128,9 @@ for (const p of people) {
   smiles.set(p, await largest(join(london, `${p}_08.jpg`)));
   neutrals.set(p, await largest(join(london, `${p}_03.jpg`)));
 }
-const balanced = (size: number): number => {
+const balanced = (variant: string): number => {
   const t = EXPRESSION_EMBEDDING.defaultThreshold;
-  const e = (d: Described) => l2Normalise(Float32Array.from(d.get(size)!));
+  const e = (d: Described) => l2Normalise(Float32Array.from(d.get(variant)!));
   let tp = 0, tn = 0, n = 0;
   for (const ref of people) {
     for (const other of people) {
@@ -135,36 +143,40 @@ const balanced = (size: number): number => {
   return (tp / n + tn / n) / 2;
 };
 const top = (p: Float32Array) => p.indexOf(Math.max(...p));
-const agreement = (size: number) => everyFace.filter((d) => top(d.get(size)!) === top(d.get(DENSENET_FER.input.width)!)).length / everyFace.length;
+const agreement = (variant: string) => everyFace.filter((d) => top(d.get(variant)!) === top(d.get(FULL)!)).length / everyFace.length;
 
-// Speed: batch 4 of noise, sizes alternating so that load from elsewhere spreads over all.
-const times = new Map<number, number[]>(sizes.map((s) => [s, []]));
-const feeds = new Map(sizes.map((s) => [s, { input: new ort.Tensor('float32', Float32Array.from({ length: 4 * 3 * s * s }, () => Math.random()), [4, 3, s, s]) }]));
-for (const s of sizes) await sessions.get(s)!.run(feeds.get(s)!);
+// Speed: batch 4 of face crops, variants alternating so that load from elsewhere spreads over all.
+const times = new Map<string, number[]>(variants.map((v) => [v, []]));
+const feeds = new Map(variants.map((v) => {
+  const s = sideOf(v);
+  return [v, { input: new ort.Tensor('float32', Float32Array.from({ length: 4 * 3 * s * s }, () => Math.random()), [4, 3, s, s]) }];
+}));
+for (const v of variants) await sessions.get(v)!.run(feeds.get(v)!);
 for (let r = 0; r < rounds; r++) {
-  for (const s of sizes) {
+  for (const v of variants) {
     const started = performance.now();
-    await sessions.get(s)!.run(feeds.get(s)!);
-    times.get(s)!.push((performance.now() - started) / 4);
+    await sessions.get(v)!.run(feeds.get(v)!);
+    times.get(v)!.push((performance.now() - started) / 4);
   }
 }
 
-const rows = [['input', 'ms/face best', 'median', 'x 224', 'London triplets', 'video', 'same person', 'smile vs neutral', 'top class = 224']];
+const rows = [['variant', 'ms/face best', 'median', 'x 224', 'London triplets', 'video', 'same person', 'smile vs neutral', 'top class = 224']];
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
-const base = median(times.get(DENSENET_FER.input.width) ?? times.get(sizes[0])!);
-for (const s of sizes) {
-  const t = times.get(s)!;
+const base = median(times.get(FULL) ?? times.get(variants[0])!);
+for (const v of variants) {
+  const t = times.get(v)!;
+  const s = sideOf(v);
   rows.push([
-    `${s}x${s}`,
+    `${s}x${s}${v.endsWith('-int8') ? ' int8' : ''}`,
     Math.min(...t).toFixed(1),
     median(t).toFixed(1),
     (base / median(t)).toFixed(2),
-    ...sets.map((set) => accuracy.get(set)!.get(s)!.toFixed(3)),
-    balanced(s).toFixed(3),
-    `${(100 * agreement(s)).toFixed(1)}%`,
+    ...sets.map((set) => accuracy.get(set)!.get(v)!.toFixed(3)),
+    balanced(v).toFixed(3),
+    `${(100 * agreement(v)).toFixed(1)}%`,
   ]);
 }
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
-console.log(`\n${everyFace.length} faces; smile vs neutral: balanced accuracy at threshold ${EXPRESSION_EMBEDDING.defaultThreshold}; ${rounds} rounds; ${new Date().toISOString()}`);
+console.log(`\n${everyFace.length} faces; smile vs neutral: balanced accuracy at threshold ${EXPRESSION_EMBEDDING.defaultThreshold}; ${rounds} rounds; intra-op threads ${values.threads ?? 'default'}; ${new Date().toISOString()}`);
 await models.close();
