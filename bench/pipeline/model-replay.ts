@@ -26,7 +26,10 @@ export class InferenceRecorder {
   }
 }
 
-const ROLE_OF_FILE = new Map(Object.entries(DEFAULT_MODELS).map(([role, m]) => [m.source.file, role as ModelRole]));
+const ROLE_OF_FILE = new Map<string, ModelRole>([
+  ...Object.entries(DEFAULT_MODELS).map(([role, m]) => [m.source.file, role as ModelRole] as const),
+  [DEFAULT_MODELS.expression.int8.file, 'expression'],
+]);
 
 /** Per model file: session runs, images and seconds. */
 export function inferenceSummary(runs: readonly InferenceRun[]): Map<string, { runs: number; images: number; seconds: number }> {

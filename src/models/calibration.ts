@@ -3,7 +3,7 @@ import { convActivations, exposeTensors, quantizeConvsInt8, widenRange, type Ten
 import { ort } from './session.js';
 import { packNchw, type ImageInputContract } from './tensor-input.js';
 
-/** Images per calibration run: bounds the exposed activations held at once (DenseNet: ~100 MB a face). */
+/** Images per calibration run: every exposed activation of a batch is held at once. */
 const CALIBRATION_BATCH = 4;
 
 /**

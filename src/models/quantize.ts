@@ -177,7 +177,7 @@ function padWithInputs(node: Node, added: Tensor[]): Node {
 }
 
 /** Symmetric int8 weights, one scale per output channel (axis 0). */
-export function int8PerChannel(weight: Tensor): { scales: Float32Array; quantized: Int8Array } {
+function int8PerChannel(weight: Tensor): { scales: Float32Array; quantized: Int8Array } {
   const values = floatValues(weight);
   const channels = Number(weight.dims?.[0] ?? 0);
   if (!channels || values.length % channels !== 0) throw new OnnxFormatError(`weight "${weight.name}" has no output-channel axis`);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FaceCore } from '../../face/analyzer.js';
 import { CalibrationPictureError, int8ExpressionModel } from '../../expression/int8-expression.js';
-import { decodeImage } from '../../ingest/image-file.js';
+import { decodeImage, ImageDecodeError } from '../../ingest/image-file.js';
 import { DENSENET_FER } from '../../models/expression.js';
 import { DEFAULT_MODEL_SOURCES, openModels } from '../../models/index.js';
 import { MODEL_PACKAGE } from '../../models/model-source.js';
@@ -38,7 +38,7 @@ export const modelsCommand: Command = {
       await deriveInt8Expression(dir, values.calibration ?? DEMO_PICTURE);
       return 0;
     } catch (error) {
-      if (error instanceof ProvisioningError || error instanceof CalibrationPictureError) throw new CliError(error.message);
+      if (error instanceof ProvisioningError || error instanceof CalibrationPictureError || error instanceof ImageDecodeError) throw new CliError(error.message);
       throw error;
     }
   },
