@@ -40,7 +40,7 @@ import { fileFrames } from '../src/ingest/file-source.js';
 import type { PullGate } from '../src/ingest/pull-gate.js';
 import { InferenceWorker } from '../src/models/inference-worker.js';
 import { openModels, type OpenedModels } from '../src/models/index.js';
-import type { InferenceOptions, InferenceRun } from '../src/models/session.js';
+import { defaultInferenceThread, type InferenceOptions, type InferenceRun } from '../src/models/session.js';
 import { ExpressionAnalysis, type AnalysisOptions } from '../src/operators/analysis-pipeline.js';
 import { loadConfig } from '../src/server/config.js';
 import { MienServer } from '../src/server/server.js';
@@ -137,7 +137,7 @@ const sharedWorker = values.thread === 'shared' ? new InferenceWorker() : undefi
 const thread: InferenceOptions['thread'] = sharedWorker ?? (values.thread as 'main' | 'worker' | undefined);
 const models = await openModels({}, { log: () => {}, onInference: recorder.onInference, thread });
 // Overlapping batches pay off only when inference leaves the main thread.
-const batchesInFlight = thread === undefined || thread === 'main' ? 1 : 2;
+const batchesInFlight = (thread ?? defaultInferenceThread()) === 'main' ? 1 : 2;
 const core = new FaceCore(models);
 const frames = (path: string, gate?: PullGate) => fileFrames(fixture(path), { maxFps: fps, maxWidth, stream: 'bench', gate });
 
@@ -265,7 +265,7 @@ async function liveRun(path: string, liveFps: number, rate?: number): Promise<Li
 const f = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
 const costCells = (c: PhaseCost) => [f(c.seconds, 2), f(c.cpuCores, 2), f(c.peakRssMb, 0)];
 
-log(`mien bench/pipeline: ${new Date().toISOString()}, ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}, providers ${[...new Set(Object.values(models.providers))].join('/')}, inference thread ${values.thread ?? process.env.MIEN_INFERENCE_THREAD ?? 'default'}, intra-op threads ${process.env.MIEN_INTRA_OP_THREADS ?? availableParallelism()}`);
+log(`mien bench/pipeline: ${new Date().toISOString()}, ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}, providers ${[...new Set(Object.values(models.providers))].join('/')}, expression model ${models.expressionPrecision}, inference thread ${values.thread ?? defaultInferenceThread()}, intra-op threads ${process.env.MIEN_INTRA_OP_THREADS ?? availableParallelism()}`);
 log(`decode cap ${fps} fps, width <= ${maxWidth}; decode, pipeline and model-only: fastest of ${rounds} alternating rounds; live runs ${liveSeconds} s each\n`);
 
 const results: ClipResult[] = [];
@@ -334,6 +334,7 @@ const summary = {
   latencyMs: worst(lives),
   sampledLatencyMs: worst(livesSampled),
   peakRssMb: process.resourceUsage().maxRSS / 1024,
+  expressionPrecision: models.expressionPrecision,
 };
 if (values.json) {
   console.log(JSON.stringify({ ...summary, at: new Date().toISOString(), fps, clips: results }));

@@ -27,7 +27,7 @@ export interface InferenceOptions {
    * The thread that runs the session. 'worker': an inference worker thread of its own, so that
    * Node's main thread goes on while the model runs (onnxruntime-node blocks the thread calling
    * `run`); an `InferenceWorker`: that worker, shared with other sessions (its owner closes it);
-   * 'main': Node's main thread. Default: $MIEN_INFERENCE_THREAD, else 'main'.
+   * 'main': Node's main thread. Default: `defaultInferenceThread()`.
    */
   readonly thread?: 'main' | 'worker' | InferenceWorker;
   /** Where the one-line provider notice goes. Default: stderr. */
@@ -101,9 +101,14 @@ export function sessionOptions(options: InferenceOptions, provider: ExecutionPro
   };
 }
 
-function threadFromEnv(): 'main' | 'worker' {
+/**
+ * Where sessions run when `InferenceOptions.thread` is not given: $MIEN_INFERENCE_THREAD, else
+ * 'worker' (each session in a worker thread of its own: with the int8 expression model, 1.2-1.5x
+ * the main thread's faces/s; docs/performance.md).
+ */
+export function defaultInferenceThread(): 'main' | 'worker' {
   const raw = process.env.MIEN_INFERENCE_THREAD;
-  if (raw === undefined || raw === '') return 'main';
+  if (raw === undefined || raw === '') return 'worker';
   if (raw !== 'main' && raw !== 'worker') throw new TypeError(`MIEN_INFERENCE_THREAD must be "main" or "worker", got "${raw}"`);
   return raw;
 }
@@ -123,7 +128,7 @@ export async function openModelSession(
   if (!existsSync(path)) {
     throw new ModelLoadError(`model file ${path} is missing; run \`mien models fetch\` (or scripts/setup)`);
   }
-  const thread = options.thread ?? threadFromEnv();
+  const thread = options.thread ?? defaultInferenceThread();
   if (create || thread === 'main') {
     const make = create ?? ((p, o) => ort.InferenceSession.create(p, o));
     return openWith(path, options, async (p, o) => inThisThread(await make(p, o)), cudaInstalled);
