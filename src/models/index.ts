@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FaceDetectorModel, ULTRALIGHT_RFB320 } from './detector.js';
 import { DENSENET_FER, ExpressionModel } from './expression.js';
@@ -6,7 +7,6 @@ import { LandmarkModel, LANDMARKS_68 } from './landmarks.js';
 import type { ModelSource } from './model-source.js';
 import { HOPENET, PoseModel } from './pose.js';
 import { defaultModelsDir } from './provision.js';
-import { existsSync } from 'node:fs';
 import { cudaProviderInstalled, ModelLoadError, type ExecutionProvider, type InferenceOptions } from './session.js';
 
 /** The default model of each role, all from the pinned npm package. */
@@ -40,7 +40,7 @@ export interface ModelPaths {
 
 export type ExpressionPrecision = 'auto' | 'int8' | 'float';
 
-export const EXPRESSION_PRECISION_ENV = 'MIEN_EXPRESSION_PRECISION';
+const EXPRESSION_PRECISION_ENV = 'MIEN_EXPRESSION_PRECISION';
 
 /** The expression model file `openModels` opens, and its precision. */
 export function expressionModelFile(
@@ -76,7 +76,7 @@ export interface OpenedModels {
   readonly pose: PoseModel;
   /** The provider each role's session got. */
   readonly providers: Record<ModelRole, ExecutionProvider>;
-  /** Whether the expression model runs with int8 convolutions or in float. */
+  /** Whether the expression model runs with int8 convolutions or in float (an override counts as float). */
   readonly expressionPrecision: 'int8' | 'float';
   close(): Promise<void>;
 }
