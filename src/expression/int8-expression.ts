@@ -1,5 +1,5 @@
 import type { FaceCore, LocatedFace } from '../face/analyzer.js';
-import { boxHeight, boxWidth, type Box } from '../face/geometry.js';
+import { largestFace } from '../face/detect.js';
 import type { RgbImage } from '../image/rgb-image.js';
 import { quantizeWithCalibration } from '../models/calibration.js';
 import { DENSENET_FER } from '../models/expression.js';
@@ -39,10 +39,8 @@ export class CalibrationPictureError extends Error {
 /** The int8 expression model, calibrated on the largest face in `picture`. */
 export async function int8ExpressionModel(core: FaceCore, picture: RgbImage, float: Uint8Array): Promise<Uint8Array> {
   const [detections] = await core.detect([picture]);
-  const largest = [...detections].sort((a, b) => area(b.box) - area(a.box))[0];
+  const largest = largestFace(detections);
   if (!largest) throw new CalibrationPictureError('the calibration picture shows no face');
   const [face] = await core.locate([{ frame: picture, detection: largest }]);
   return quantizeWithCalibration(float, DENSENET_FER.input, calibrationViews(face));
 }
-
-const area = (box: Box): number => boxWidth(box) * boxHeight(box);

@@ -1,6 +1,6 @@
 import type { FaceCore, FaceQuality } from '../face/analyzer.js';
-import type { FaceDetection } from '../face/detect.js';
-import { boxHeight, boxWidth, intersectionOverUnion, type Box } from '../face/geometry.js';
+import { largestFace, type FaceDetection } from '../face/detect.js';
+import { intersectionOverUnion, type Box } from '../face/geometry.js';
 import type { RgbImage } from '../image/rgb-image.js';
 import { expressionEmbedding, expressionEmbeddingKind } from './embedding.js';
 
@@ -25,7 +25,7 @@ export interface ReferenceFace {
  */
 export async function referenceFace(core: FaceCore, image: RgbImage, chosen?: Box): Promise<ReferenceFace> {
   const [faces] = await core.detect([image]);
-  const detection = chosen ? closestTo(faces, chosen) : largest(faces);
+  const detection = chosen ? closestTo(faces, chosen) : largestFace(faces);
   if (!detection) throw new NoFaceError(chosen ? 'no face found in the chosen box' : 'no face found in the picture');
   const [face] = await core.locate([{ frame: image, detection }]);
   const [outputs] = await core.expressions([face]);
@@ -36,12 +36,6 @@ export async function referenceFace(core: FaceCore, image: RgbImage, chosen?: Bo
     crop: face.eyeCrop.image,
     quality: face.quality,
   };
-}
-
-const area = (b: Box): number => boxWidth(b) * boxHeight(b);
-
-function largest(faces: readonly FaceDetection[]): FaceDetection | undefined {
-  return [...faces].sort((a, b) => area(b.box) - area(a.box))[0];
 }
 
 function closestTo(faces: readonly FaceDetection[], chosen: Box): FaceDetection | undefined {

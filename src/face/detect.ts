@@ -1,5 +1,5 @@
 import type { DetectionCandidates } from '../models/detector.js';
-import { intersectionOverUnion, type Box } from './geometry.js';
+import { boxHeight, boxWidth, intersectionOverUnion, type Box } from './geometry.js';
 
 export interface FaceDetection {
   readonly box: Box;
@@ -48,3 +48,9 @@ export function selectFaces(candidates: DetectionCandidates, width: number, heig
 }
 
 const clamp = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > hi ? hi : v);
+
+/** The face with the largest box, or undefined when there is none. */
+export function largestFace(faces: readonly FaceDetection[]): FaceDetection | undefined {
+  const area = (b: Box): number => boxWidth(b) * boxHeight(b);
+  return [...faces].sort((a, b) => area(b.box) - area(a.box))[0];
+}

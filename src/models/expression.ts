@@ -25,8 +25,9 @@ export const DENSENET_FER = {
   labels: EXPRESSION_LABELS,
   /**
    * The same model with int8 convolutions (src/models/quantize.ts), derived by `mien models fetch`
-   * and calibrated on the built-in demo picture: 2.7x faster per face on the CPU provider, same
-   * triplet accuracy on the fixtures (docs/expression.md). The CPU default; CUDA runs the float one.
+   * and calibrated on the built-in demo picture: on the CPU provider 2x faster on one thread and as
+   * fast on one as the float model on two, same triplet accuracy on the fixtures (docs/models.md).
+   * The CPU default; CUDA runs the float one.
    */
   int8: { file: 'fr_expression.int8.onnx' },
 } as const;

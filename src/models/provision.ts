@@ -61,9 +61,7 @@ export async function provisionModels(sources: readonly ModelSource[], dir = def
         throw new ProvisioningError(`${source.packagePath}: sha256 ${originalSha}, expected ${source.sha256}`);
       }
       const patched = patchForBatching(original, source.patch);
-      const target = join(dir, source.file);
-      await writeFile(`${target}.tmp`, patched);
-      await rename(`${target}.tmp`, target);
+      await writeFileAtomically(join(dir, source.file), patched);
       files[source.file] = { source: source.packagePath, sourceSha256: originalSha, sha256: sha256(patched) };
     }
     await writeFile(manifestPath, `${JSON.stringify({ package: packageSpec(), files }, null, 2)}\n`);
@@ -91,12 +89,16 @@ export async function derivedModelIsCurrent(dir: string, file: string, from: Der
 
 /** Writes a derived model and what it was derived from; returns its sha256. */
 export async function writeDerivedModel(dir: string, file: string, bytes: Uint8Array, from: DerivedFrom): Promise<string> {
-  const target = join(dir, file);
-  await writeFile(`${target}.tmp`, bytes);
-  await rename(`${target}.tmp`, target);
+  await writeFileAtomically(join(dir, file), bytes);
   const digest = sha256(bytes);
   await writeFile(derivationRecord(dir, file), `${JSON.stringify({ from, sha256: digest }, null, 2)}\n`);
   return digest;
+}
+
+/** Readers never see a half-written model. */
+async function writeFileAtomically(path: string, bytes: Uint8Array): Promise<void> {
+  await writeFile(`${path}.tmp`, bytes);
+  await rename(`${path}.tmp`, path);
 }
 
 const packageSpec = (): string => `${MODEL_PACKAGE.name}@${MODEL_PACKAGE.version}`;
