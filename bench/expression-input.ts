@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FaceCore, type LocatedFace } from '../src/face/analyzer.js';
-import { EXPRESSION_EMBEDDING } from '../src/expression/embedding.js';
+import { EXPRESSION_EMBEDDINGS } from '../src/expression/embedding.js';
 import { parseFecCsv } from '../src/expression/fec.js';
 import { describeFacesInBoxes, findFecFaces, scoreFecFaces } from '../src/expression/fec-evaluation.js';
 import type { RgbImage } from '../src/image/rgb-image.js';
@@ -129,7 +129,7 @@ for (const p of people) {
   neutrals.set(p, await largest(join(london, `${p}_03.jpg`)));
 }
 const balanced = (variant: string): number => {
-  const t = EXPRESSION_EMBEDDING.defaultThreshold;
+  const t = EXPRESSION_EMBEDDINGS[DENSENET_FER.kind].defaultThreshold;
   const e = (d: Described) => l2Normalise(Float32Array.from(d.get(variant)!));
   let tp = 0, tn = 0, n = 0;
   for (const ref of people) {
@@ -178,5 +178,5 @@ for (const v of variants) {
 }
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
-console.log(`\n${everyFace.length} faces; smile vs neutral: balanced accuracy at threshold ${EXPRESSION_EMBEDDING.defaultThreshold}; ${rounds} rounds; intra-op threads ${values.threads ?? 'default'}; ${new Date().toISOString()}`);
+console.log(`\n${everyFace.length} faces; smile vs neutral: balanced accuracy at threshold ${EXPRESSION_EMBEDDINGS[DENSENET_FER.kind].defaultThreshold}; ${rounds} rounds; intra-op threads ${values.threads ?? 'default'}; ${new Date().toISOString()}`);
 await models.close();

@@ -14,8 +14,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FaceCore, type LocatedFace } from '../src/face/analyzer.js';
-import { EYE_CROP, mapPoint, similarityTransform } from '../src/face/align.js';
-import { cropResize, warpAffine } from '../src/image/warp.js';
+import { EYE_CROP, landmarkBoxCrop, mapPoint, similarityTransform } from '../src/face/align.js';
+import { cropResize, resizeBilinear, warpAffine } from '../src/image/warp.js';
+import { FACE_EXPRESSION_NET } from '../src/models/face-expression-net.js';
 import { parseFecCsv, tripletAgrees, type FecTriplet } from '../src/expression/fec.js';
 import { describeFacesInBoxes, findFecFaces, scoreFecFaces, type FecFaces } from '../src/expression/fec-evaluation.js';
 import { headEmbedding } from '../src/expression/head.js';
@@ -24,14 +25,15 @@ import { jitteredEyeCrop, mirrored, TRAINING_JITTERS } from '../src/expression/v
 import { readImageFile } from '../src/ingest/image-file.js';
 import { l2Normalise, softmax } from '../src/math/vector.js';
 import { openModels } from '../src/models/index.js';
-import { EXPRESSION_LABELS } from '../src/models/expression.js';
+import { DENSENET_FER, EXPRESSION_LABELS, ExpressionModel } from '../src/models/expression.js';
+import { defaultModelsDir } from '../src/models/provision.js';
 import { fileFrames } from '../src/ingest/file-source.js';
 import { lastValueFrom, toArray } from 'rxjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TRIPLETS = join(ROOT, '.cache/fixture-triplets');
 /** Features depend on the expression model's precision (MIEN_EXPRESSION_PRECISION; the table in docs/expression.md is float's). */
-const cachePath = (precision: string): string => join(ROOT, `.cache/expression-bench/features-v2-${precision}.json`);
+const cachePath = (precision: string): string => join(ROOT, `.cache/expression-bench/features-v4-${precision}.json`);
 
 /** Everything a candidate may be built from, per face. */
 interface FaceFeatures {
@@ -54,6 +56,12 @@ interface FaceFeatures {
   /** 68 landmarks in eye-crop pixels (eyes level, 70 px apart), divided by the eye distance. */
   readonly shape: Float32Array;
   readonly identity: Float32Array;
+  /** FaceExpressionNet's logits and 256-d features on its own crop (landmark box), its mirror, and the eye crop. */
+  readonly netLogits: Float32Array;
+  readonly netFeatures: Float32Array;
+  readonly netMirrorLogits: Float32Array;
+  readonly netMirrorFeatures: Float32Array;
+  readonly netEyeLogits: Float32Array;
 }
 
 /** London NNN_0E.jpg is person NNN; video frames are the CREMA-D man. */
@@ -73,9 +81,10 @@ function eyeFrameShape(face: LocatedFace): Float32Array {
 type Cached = Record<string, Record<string, number[] | number[][] | string>>;
 
 async function extract(sets: Record<string, FecTriplet[]>): Promise<{ found: Record<string, FecFaces<FaceFeatures>>; videoMedian: { pooled: Float32Array; logits: Float32Array; shape: Float32Array } }> {
-  const models = await openModels({}, { log: () => {} });
+  const models = await openModels({ expressionModel: DENSENET_FER.kind }, { log: () => {} });
+  const net = await ExpressionModel.open(join(defaultModelsDir(), FACE_EXPRESSION_NET.source.file), FACE_EXPRESSION_NET, { log: () => {} });
   const cacheFile = cachePath(models.expressionPrecision);
-  console.log(`expression model: ${models.expressionPrecision}`);
+  console.log(`DenseNet FER: ${models.expressionPrecision}`);
   const cache: Cached = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : {};
   const core = new FaceCore(models);
   const describeFaces = async (faces: LocatedFace[]): Promise<FaceFeatures[]> => {
@@ -93,7 +102,11 @@ async function extract(sets: Record<string, FecTriplet[]>): Promise<{ found: Rec
       const outputs = await models.expression.analyse(crops);
       const [identity] = await core.identities([face]);
       const shape = eyeFrameShape(face);
+      const { crop, input } = FACE_EXPRESSION_NET;
+      const netCrop = landmarkBoxCrop(face.frame, face.landmarks68, crop.growth, input.width);
+      const [own, ownMirror, eye] = await net.analyse([netCrop, mirrored(netCrop), resizeBilinear(face.eyeCrop.image, input.width, input.height)]);
       out.push({
+        netLogits: own.logits, netFeatures: own.pooled, netMirrorLogits: ownMirror.logits, netMirrorFeatures: ownMirror.pooled, netEyeLogits: eye.logits,
         picture: '',
         person: '',
         eyePooled: outputs[0].pooled, eyeLogits: outputs[0].logits,
@@ -128,11 +141,12 @@ async function extract(sets: Record<string, FecTriplet[]>): Promise<{ found: Rec
         boxPooled: f32('boxPooled'), boxLogits: f32('boxLogits'), shape: f32('shape'), identity: f32('identity'),
         mouthPooled: f32('mouthPooled'), mouthLogits: f32('mouthLogits'), tightPooled: f32('tightPooled'), tightLogits: f32('tightLogits'),
         jitterPooled: (c.jitterPooled as number[][]).map((a) => Float32Array.from(a)),
+        netLogits: f32('netLogits'), netFeatures: f32('netFeatures'), netMirrorLogits: f32('netMirrorLogits'), netMirrorFeatures: f32('netMirrorFeatures'), netEyeLogits: f32('netEyeLogits'),
       }];
     });
   }
   if (!cache[VIDEO_MEDIAN]) cache[VIDEO_MEDIAN] = await videoMedian(core);
-  await models.close();
+  await Promise.all([models.close(), net.close()]);
   mkdirSync(join(ROOT, '.cache/expression-bench'), { recursive: true });
   writeFileSync(cacheFile, JSON.stringify(cache));
   const median = cache[VIDEO_MEDIAN];
@@ -175,6 +189,7 @@ const { found: sets, videoMedian: manMedian } = await extract({ train: read('tra
 const mean = (a: ArrayLike<number>, b: ArrayLike<number>): Float32Array => Float32Array.from(a, (v, i) => (v + b[i]) / 2);
 const unit = (v: ArrayLike<number>): Float32Array => l2Normalise(Float32Array.from(v));
 const probabilities = (logits: Float32Array): Float32Array => softmax(logits);
+const HAPPY = EXPRESSION_LABELS.indexOf('happy');
 
 /**
  * Per-identity centring, as a live pipeline could do it: each person's own reference subtracted.
@@ -219,47 +234,73 @@ function report(name: string, embed: (f: FaceFeatures) => ArrayLike<number>): vo
   const london = scoreFecFaces(sets.validation.triplets, embed).accuracy;
   const video = scoreFecFaces(sets.video.triplets, embed).accuracy;
   const samePerson = scoreFecFaces(sets.samePerson.triplets, embed).accuracy;
+  const training = scoreFecFaces(sets.train.triplets, embed).accuracy;
   scores.set(name, london);
-  console.log(`| ${name.padEnd(78)} | ${london.toFixed(3)} | ${video.toFixed(3)} | ${samePerson.toFixed(3)} |`);
+  console.log(`| ${name.padEnd(78)} | ${london.toFixed(3)} | ${video.toFixed(3)} | ${samePerson.toFixed(3)} | ${training.toFixed(3)} |`);
 }
 
 console.log(`validation: ${sets.validation.triplets.length} London triplets (11 people), ${sets.video.triplets.length} CREMA-D man against them, ${sets.samePerson.triplets.length} of the man alone; training: ${sets.train.triplets.length} triplets (23 people)\n`);
-console.log(`| ${'candidate'.padEnd(78)} | London | video | same person |`);
-console.log(`|${'-'.repeat(80)}|--------|-------|-------------|`);
+console.log(`| ${'candidate'.padEnd(78)} | London | video | same person | training people |`);
+console.log(`|${'-'.repeat(80)}|--------|-------|-------------|-----------------|`);
 report('identity embedding (control: who, not how)', (f) => f.identity);
 report('DenseNet pooled 1024-d, eye-aligned crop (eyes 70 px apart)', (f) => unit(f.eyePooled));
 report('DenseNet pooled 1024-d, box crop 1.2x', (f) => unit(f.boxPooled));
 report('DenseNet pooled 1024-d, eye crop and its mirror averaged', (f) => unit(mean(f.eyePooled, f.mirrorPooled)));
-report('7 logits, eye crop', (f) => f.eyeLogits);
-report('7 logits, box crop', (f) => f.boxLogits);
-report('7 probabilities, eye crop (the default)', (f) => unit(probabilities(f.eyeLogits)));
-report('7 probabilities, box crop', (f) => unit(probabilities(f.boxLogits)));
-report('7 probabilities, tight crop (eyes 100 px apart)', (f) => unit(probabilities(f.tightLogits)));
-report('7 probabilities, lower-face crop', (f) => unit(probabilities(f.mouthLogits)));
-report('7 probabilities, eye crop and its mirror averaged (mirror TTA)', (f) => unit(mean(probabilities(f.eyeLogits), probabilities(f.mirrorLogits))));
+report('DenseNet 7 logits, eye crop', (f) => f.eyeLogits);
+report('DenseNet 7 logits, box crop', (f) => f.boxLogits);
+report('DenseNet 7 probabilities, eye crop (the default before FaceExpressionNet)', (f) => unit(probabilities(f.eyeLogits)));
+report('DenseNet 7 probabilities, box crop', (f) => unit(probabilities(f.boxLogits)));
+report('DenseNet 7 probabilities, tight crop (eyes 100 px apart)', (f) => unit(probabilities(f.tightLogits)));
+report('DenseNet 7 probabilities, lower-face crop', (f) => unit(probabilities(f.mouthLogits)));
+report('DenseNet 7 probabilities, eye crop and its mirror averaged (mirror TTA)', (f) => unit(mean(probabilities(f.eyeLogits), probabilities(f.mirrorLogits))));
 report('68-landmark shape in the eye-aligned frame', (f) => f.shape);
+report('FaceExpressionNet 7 probabilities, its own crop (landmark box 1.2x; the default)', (f) => unit(probabilities(f.netLogits)));
+report('FaceExpressionNet 7 probabilities, eye crop', (f) => unit(probabilities(f.netEyeLogits)));
+report('FaceExpressionNet 7 probabilities, own crop and its mirror averaged', (f) => unit(mean(probabilities(f.netLogits), probabilities(f.netMirrorLogits))));
+report('FaceExpressionNet 256-d pooled features, own crop', (f) => unit(f.netFeatures));
+report('FaceExpressionNet 7 logits, own crop', (f) => f.netLogits);
+report('ensemble: mean of both classifiers\' 7 probabilities', (f) => unit(mean(probabilities(f.eyeLogits), probabilities(f.netLogits))));
+report('ensemble: mean of both classifiers\' logits, then softmax', (f) => unit(probabilities(mean(f.eyeLogits, f.netLogits))));
+report('fusion: both 7 probabilities concatenated (unit vectors)', (f) => unit([...unit(probabilities(f.eyeLogits)), ...unit(probabilities(f.netLogits))]));
 
 const HEAD: HeadTrainingOptions = { epochs: 40, seed: 1 };
 /** What mien train-head trains on: the eye crop and its mirror. */
 const asTrainHead = trainingData((f) => [f.eyePooled, f.mirrorPooled]);
 const randomHead = trainHead(asTrainHead.faces, asTrainHead.triplets, { ...HEAD, epochs: 0 });
-report('random 1024-128-16 head (untrained)', (f) => headEmbedding(randomHead, f.eyePooled));
+report('random 1024-128-16 head on DenseNet (untrained)', (f) => headEmbedding(randomHead, f.eyePooled));
 const head = trainHead(asTrainHead.faces, asTrainHead.triplets, HEAD);
-report('trained 1024-128-16 head (as mien train-head: eye crop + mirror views)', (f) => headEmbedding(head, f.eyePooled));
-report('trained head, mirror TTA', (f) => headEmbedding(head, mean(f.eyePooled, f.mirrorPooled)));
+report('trained 1024-128-16 head on DenseNet (eye crop + mirror views)', (f) => headEmbedding(head, f.eyePooled));
+report('trained DenseNet head, mirror TTA', (f) => headEmbedding(head, mean(f.eyePooled, f.mirrorPooled)));
 const jittered = trainingData((f) => [f.eyePooled, f.mirrorPooled, ...f.jitterPooled]);
 const jitterHead = trainHead(jittered.faces, jittered.triplets, HEAD);
-report('trained head, + 4 jittered crops and their mirrors as views', (f) => headEmbedding(jitterHead, f.eyePooled));
-report('fusion: trained head + 7 probabilities (concatenated unit vectors)', (f) => unit([...headEmbedding(head, f.eyePooled), ...unit(probabilities(f.eyeLogits))]));
+report('trained DenseNet head, + 4 jittered crops and their mirrors as views', (f) => headEmbedding(jitterHead, f.eyePooled));
+report('fusion: trained DenseNet head + its 7 probabilities (concatenated unit vectors)', (f) => unit([...headEmbedding(head, f.eyePooled), ...unit(probabilities(f.eyeLogits))]));
 
+/** What mien train-head trains with the default expression model: its pooled features of its own crop and the mirror. */
+const asTrainHead256 = trainingData((f) => [f.netFeatures, f.netMirrorFeatures]);
+const randomHead256 = trainHead(asTrainHead256.faces, asTrainHead256.triplets, { ...HEAD, epochs: 0 });
+report('random 256-128-16 head on FaceExpressionNet (untrained)', (f) => headEmbedding(randomHead256, f.netFeatures));
+const head256 = trainHead(asTrainHead256.faces, asTrainHead256.triplets, HEAD);
+report('trained 256-128-16 head on FaceExpressionNet (as mien train-head: own crop + mirror views)', (f) => headEmbedding(head256, f.netFeatures));
+report('fusion: trained FaceExpressionNet head + its 7 probabilities', (f) => unit([...headEmbedding(head256, f.netFeatures), ...unit(probabilities(f.netLogits))]));
+
+console.log('\nNot candidates: one-dimensional (one contrast only), or per identity with a reference the London column flatters:\n');
+report('p(happy) alone: FaceExpressionNet, own crop', (f) => [probabilities(f.netLogits)[HAPPY]]);
+report('p(happy) alone: DenseNet, eye crop', (f) => [probabilities(f.eyeLogits)[HAPPY]]);
 report('per identity: 68-landmark shape minus the person\'s own reference', centredOnPerson((f) => f.shape, manMedian.shape));
 const centredPooled = centredOnPerson((f) => f.eyePooled, manMedian.pooled);
 report('per identity: pooled minus the person\'s own reference', (f) => unit(centredPooled(f)));
 const centredLogits = centredOnPerson((f) => f.eyeLogits, manMedian.logits);
 report('per identity: 7 logits minus the person\'s own reference', centredLogits);
 
-const margin = scores.get('trained 1024-128-16 head (as mien train-head: eye crop + mirror views)')! - scores.get('random 1024-128-16 head (untrained)')!;
-console.log(`\ntrained head over random head on London validation people: +${margin.toFixed(3)}`);
+const margins = [
+  ['DenseNet', 'trained 1024-128-16 head on DenseNet (eye crop + mirror views)', 'random 1024-128-16 head on DenseNet (untrained)'],
+  ['FaceExpressionNet', 'trained 256-128-16 head on FaceExpressionNet (as mien train-head: own crop + mirror views)', 'random 256-128-16 head on FaceExpressionNet (untrained)'],
+] as const;
+console.log('');
+for (const [backbone, trained, random] of margins) {
+  console.log(`trained head over random head on ${backbone} features, London validation people: +${(scores.get(trained)! - scores.get(random)!).toFixed(3)}`);
+}
 
 /**
  * The head once more by 5-fold cross-validation over all 34 London people, as the issue's first
@@ -306,30 +347,33 @@ const folds = Array.from({ length: FOLDS }, (_, k) => {
   return {
     head: crossPersonAccuracy(validation, (f) => headEmbedding(foldHead, f.eyePooled)),
     probabilities: crossPersonAccuracy(validation, (f) => unit(probabilities(f.eyeLogits))),
+    net: crossPersonAccuracy(validation, (f) => unit(probabilities(f.netLogits))),
   };
 });
 const average = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
 console.log(`5-fold cross-validation over ${people.length} London people (triplets within each fold's validation people):`);
-console.log(`  trained head      ${average(folds.map((f) => f.head)).toFixed(3)}  (folds ${folds.map((f) => f.head.toFixed(3)).join(' ')})`);
-console.log(`  7 probabilities   ${average(folds.map((f) => f.probabilities)).toFixed(3)}  (folds ${folds.map((f) => f.probabilities.toFixed(3)).join(' ')})`);
+console.log(`  trained DenseNet head          ${average(folds.map((f) => f.head)).toFixed(3)}  (folds ${folds.map((f) => f.head.toFixed(3)).join(' ')})`);
+console.log(`  DenseNet 7 probabilities       ${average(folds.map((f) => f.probabilities)).toFixed(3)}  (folds ${folds.map((f) => f.probabilities.toFixed(3)).join(' ')})`);
+console.log(`  FaceExpressionNet 7 probabilities (untrained here) ${average(folds.map((f) => f.net)).toFixed(3)}  (folds ${folds.map((f) => f.net.toFixed(3)).join(' ')})`);
 
 /**
  * Where the single-picture errors come from: the same triplets among the people whose smile the
  * classifier sees at all (p(happy) up by more than 0.5 from their neutral photo to their smiling
  * one). Chosen by the model's own output, so an upper bound, not a score.
  */
-const HAPPY = EXPRESSION_LABELS.indexOf('happy');
-const smileSeen = (p: string): boolean => {
-  const { neutral, smiling } = london.get(p)!;
-  return probabilities(smiling!.eyeLogits)[HAPPY] - probabilities(neutral!.eyeLogits)[HAPPY] > 0.5;
-};
 const peopleOf = (set: FecFaces<FaceFeatures>): string[] =>
   people.filter((p) => set.triplets.some(({ faces }) => faces.some((f) => f.picture.includes(`london/${p}_`))));
-const defaultEmbedding = (f: FaceFeatures) => unit(probabilities(f.eyeLogits));
-for (const [name, set] of [['validation', sets.validation], ['training', sets.train]] as const) {
-  const group = peopleOf(set), seen = group.filter(smileSeen);
-  console.log(
-    `7 probabilities, ${name} people: ${crossPersonAccuracy(group, defaultEmbedding).toFixed(3)} over all ${group.length}; ` +
-      `${crossPersonAccuracy(seen, defaultEmbedding).toFixed(3)} over the ${seen.length} whose smile it sees (not: ${group.filter((p) => !smileSeen(p)).join(' ')})`,
-  );
+for (const [model, logits] of [['DenseNet', (f: FaceFeatures) => f.eyeLogits], ['FaceExpressionNet', (f: FaceFeatures) => f.netLogits]] as const) {
+  const smileSeen = (p: string): boolean => {
+    const { neutral, smiling } = london.get(p)!;
+    return probabilities(logits(smiling!))[HAPPY] - probabilities(logits(neutral!))[HAPPY] > 0.5;
+  };
+  const embedding = (f: FaceFeatures) => unit(probabilities(logits(f)));
+  for (const [name, set] of [['validation', sets.validation], ['training', sets.train]] as const) {
+    const group = peopleOf(set), seen = group.filter(smileSeen);
+    console.log(
+      `${model} 7 probabilities, ${name} people: ${crossPersonAccuracy(group, embedding).toFixed(3)} over all ${group.length}; ` +
+        `${crossPersonAccuracy(seen, embedding).toFixed(3)} over the ${seen.length} whose smile it sees (not: ${group.filter((p) => !smileSeen(p)).join(' ')})`,
+    );
+  }
 }

@@ -9,7 +9,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { FaceCore, type LocatedFace } from '../src/face/analyzer.js';
-import { EXPRESSION_EMBEDDING, expressionEmbedding } from '../src/expression/embedding.js';
+import { expressionEmbedding, expressionEmbeddingKind } from '../src/expression/embedding.js';
 import { MedianPool } from '../src/expression/median-pool.js';
 import type { RgbImage } from '../src/image/rgb-image.js';
 import { readImageFile } from '../src/ingest/image-file.js';
@@ -47,7 +47,8 @@ for (const ref of people) {
   }
 }
 const quantiles = (d: number[]) => [0.1, 0.25, 0.5, 0.75, 0.9].map((q) => [...d].sort((a, b) => a - b)[Math.floor(q * d.length)].toFixed(3)).join(' ');
-console.log(`embedding: ${EXPRESSION_EMBEDDING.name} (${EXPRESSION_EMBEDDING.dimensions}-d)`);
+const EMBEDDING = expressionEmbeddingKind();
+console.log(`embedding: ${EMBEDDING.name} (${EMBEDDING.dimensions}-d), default threshold now ${EMBEDDING.defaultThreshold}`);
 console.log(`smile ref vs other people's smiles   (n=${positives.length}) quantiles 10/25/50/75/90%: ${quantiles(positives)}`);
 console.log(`smile ref vs other people's neutrals (n=${negatives.length}) quantiles 10/25/50/75/90%: ${quantiles(negatives)}`);
 let best = { threshold: 0, j: -1, tpr: 0, tnr: 0 };

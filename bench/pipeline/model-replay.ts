@@ -3,7 +3,8 @@
  * through the same sessions at the same batch sizes on inputs packed in advance, with nothing else
  * (no decoding, cropping, packing, FaceQA, clustering or events).
  */
-import { DEFAULT_MODELS, type ModelRole, type OpenedModels } from '../../src/models/index.js';
+import { DENSENET_FER } from '../../src/models/expression.js';
+import { DEFAULT_MODELS, EXPRESSION_MODELS, type ModelRole, type OpenedModels } from '../../src/models/index.js';
 import type { InferenceRun } from '../../src/models/session.js';
 
 /** Session runs, in order, while recording. */
@@ -28,7 +29,8 @@ export class InferenceRecorder {
 
 const ROLE_OF_FILE = new Map<string, ModelRole>([
   ...Object.entries(DEFAULT_MODELS).map(([role, m]) => [m.source.file, role as ModelRole] as const),
-  [DEFAULT_MODELS.expression.int8.file, 'expression'],
+  ...Object.values(EXPRESSION_MODELS).map((m) => [m.source.file, 'expression'] as const),
+  [DENSENET_FER.int8.file, 'expression'],
 ]);
 
 /** Per model file: session runs, images and seconds. */

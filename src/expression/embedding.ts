@@ -1,28 +1,36 @@
 import type { ExpressionOutputs } from '../models/expression.js';
+import { configuredExpressionModel, type ExpressionModelKind } from '../models/index.js';
 import { l2Normalise } from '../math/vector.js';
 import { headEmbedding, readHeadOnnx, type EmbeddingHead } from './head.js';
 
+/** What an expression embedding is called, its size, and its default tag distance. */
+export interface ExpressionEmbeddingKind {
+  readonly name: string;
+  readonly dimensions: number;
+  /** Default tag distance: Euclidean, between L2-normalised vectors. */
+  readonly defaultThreshold: number;
+}
+
 /**
  * The one home of Mien's expression embedding: what it is built from, its size, and how distances
- * in it read (Euclidean on unit vectors). Everything downstream (FEC evaluation, search, summaries)
- * calls `expressionEmbedding`.
+ * in it read (Euclidean on unit vectors). Everything downstream (FEC evaluation, search, summaries,
+ * tags) calls `expressionEmbedding`.
  *
- * The default is the FER classifier's 7 class probabilities, L2-normalised: it ships with the
- * models alone. A trained FEENet head (`mien train-head`, an ONNX file) replaces it when
- * $MIEN_EXPRESSION_HEAD names one: the backbone's pooled features go through the head instead.
- * No head ships with Mien, because the only training data at hand is the test fixtures, which
- * the product must not depend on (see docs/expression.md).
+ * The default is the expression model's 7 class probabilities, L2-normalised: it ships with the
+ * models alone. Each model's threshold is calibrated by bench/threshold.ts (the best balanced
+ * accuracy on London smiles against other people's neutral faces); recalibrate whenever the
+ * embedding changes. A trained FEENet head (`mien train-head`, an ONNX file) replaces it when
+ * $MIEN_EXPRESSION_HEAD names one: the model's pooled features go through the head instead. No
+ * head ships with Mien, because the only training data at hand is the test fixtures, which the
+ * product must not depend on (see docs/expression.md).
  */
-export const EXPRESSION_EMBEDDING = {
-  name: 'fer7-probabilities',
-  dimensions: 7,
-  /**
-   * Default tag distance (Euclidean, L2-normalised vectors; the paper used 0.5 for its 16-d
-   * FEENet). Calibrated by bench/threshold.ts: the best balanced accuracy (0.767) on London smiles
-   * against neutrals of other people. Recalibrate whenever the embedding changes.
-   */
-  defaultThreshold: 0.45,
-} as const;
+export const EXPRESSION_EMBEDDINGS: Readonly<Record<ExpressionModelKind, ExpressionEmbeddingKind>> = {
+  'face-api-expression-net': { name: 'face-api-expression-net-7-probabilities', dimensions: 7, defaultThreshold: 1.25 },
+  'densenet121-fer': { name: 'fer7-probabilities', dimensions: 7, defaultThreshold: 0.45 },
+};
+
+/** A trained head's default tag distance: the paper's, for its 16-d FEENet. */
+const HEAD_THRESHOLD = 0.5;
 
 /** Names the trained head (ONNX from `mien train-head`) to embed with; unset: the default. */
 export const EXPRESSION_HEAD_ENV = 'MIEN_EXPRESSION_HEAD';
@@ -37,11 +45,19 @@ export function configuredExpressionHead(): EmbeddingHead | undefined {
   return loaded.head;
 }
 
-/** Which embedding `expressionEmbedding` gives with `head`. */
-export function expressionEmbeddingKind(head = configuredExpressionHead()): { readonly name: string; readonly dimensions: number } {
-  return head ? { name: `feenet-head-${head.inputs}-${head.hidden}-${head.outputs}`, dimensions: head.outputs } : EXPRESSION_EMBEDDING;
+/** Which embedding `expressionEmbedding` gives with `head` over the expression model `model`. */
+export function expressionEmbeddingKind(head = configuredExpressionHead(), model = configuredExpressionModel()): ExpressionEmbeddingKind {
+  if (!head) return EXPRESSION_EMBEDDINGS[model];
+  return { name: `feenet-head-${head.inputs}-${head.hidden}-${head.outputs}`, dimensions: head.outputs, defaultThreshold: HEAD_THRESHOLD };
 }
 
 export function expressionEmbedding(outputs: ExpressionOutputs, head = configuredExpressionHead()): Float32Array {
-  return head ? headEmbedding(head, outputs.pooled) : l2Normalise(Float32Array.from(outputs.probabilities));
+  if (!head) return l2Normalise(Float32Array.from(outputs.probabilities));
+  if (outputs.pooled.length !== head.inputs) {
+    throw new TypeError(
+      `the head in $${EXPRESSION_HEAD_ENV} takes ${head.inputs} features, the expression model gives ${outputs.pooled.length}: ` +
+        'train it on the running expression model ($MIEN_EXPRESSION_MODEL), or run the model it was trained on',
+    );
+  }
+  return headEmbedding(head, outputs.pooled);
 }

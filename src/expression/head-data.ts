@@ -1,17 +1,18 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { LocatedFace } from '../face/analyzer.js';
-import type { ExpressionOutputs } from '../models/expression.js';
-import type { RgbImage } from '../image/rgb-image.js';
+import type { FaceCore, LocatedFace } from '../face/analyzer.js';
 import type { TripletType } from './fec.js';
 import type { DescribePicture, FecFaces } from './fec-evaluation.js';
 import type { TrainingTriplet } from './head-training.js';
 import { mirrored } from './views.js';
 
-/** The views of a face a head trains on: the backbone's pooled features of its eye crop and of that crop mirrored. */
-export async function pooledViews(expression: { analyse(crops: readonly RgbImage[]): Promise<ExpressionOutputs[]> }, faces: readonly LocatedFace[]): Promise<Float32Array[][]> {
-  const crops = faces.flatMap((f) => [f.eyeCrop.image, mirrored(f.eyeCrop.image)]);
-  const outputs = await expression.analyse(crops);
+/** The views of a face a head trains on: the expression model's pooled features of its crop and of that crop mirrored. */
+export async function pooledViews(core: FaceCore, faces: readonly LocatedFace[]): Promise<Float32Array[][]> {
+  const crops = faces.flatMap((f) => {
+    const crop = core.expressionCrop(f);
+    return [crop, mirrored(crop)];
+  });
+  const outputs = await core.models.expression.analyse(crops);
   return faces.map((_, i) => [outputs[2 * i].pooled, outputs[2 * i + 1].pooled]);
 }
 

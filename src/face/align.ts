@@ -1,6 +1,6 @@
 import { applyAffine, type Affine } from '../image/affine.js';
 import type { RgbImage } from '../image/rgb-image.js';
-import { warpAffine } from '../image/warp.js';
+import { cropResize, warpAffine } from '../image/warp.js';
 import type { Point } from './geometry.js';
 import { fivePointsArray, type FivePoints } from './landmarks.js';
 
@@ -73,4 +73,39 @@ export function alignEyes(frame: RgbImage, points: FivePoints): AlignedFace {
 
 export function mapPoint(transform: Affine, p: Point): Point {
   return applyAffine(transform, p[0], p[1]);
+}
+
+/**
+ * An upright crop around the landmarks (frame pixels): their bounding box grown by `growth` of its
+ * size, cut at the frame's edges, padded with black to a centred square, resized to size x size.
+ * FaceExpressionNet's crop (face-api's alignedRect and toBatchTensor).
+ */
+export function landmarkBoxCrop(frame: RgbImage, landmarks: ArrayLike<number>, growth: number, size: number): RgbImage {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (let i = 0; i < landmarks.length; i += 2) {
+    x0 = Math.min(x0, landmarks[i]);
+    x1 = Math.max(x1, landmarks[i]);
+    y0 = Math.min(y0, landmarks[i + 1]);
+    y1 = Math.max(y1, landmarks[i + 1]);
+  }
+  const grow = growth / 2;
+  const w = x1 - x0, h = y1 - y0;
+  x0 = Math.max(0, x0 - grow * w);
+  y0 = Math.max(0, y0 - grow * h);
+  x1 = Math.min(frame.width, x1 + grow * w);
+  y1 = Math.min(frame.height, y1 + grow * h);
+  const side = Math.max(x1 - x0, y1 - y0);
+  if (!(side > 0)) throw new RangeError('landmarks span no area');
+  const left = x0 - (side - (x1 - x0)) / 2, top = y0 - (side - (y1 - y0)) / 2;
+  const crop = cropResize(frame, left, top, side, side, size, size);
+  // Black outside the box: the padding face-api adds, not the frame's pixels beside the face.
+  const scale = size / side;
+  const inside = (v: number, lo: number, hi: number): boolean => v + 0.5 >= lo && v + 0.5 <= hi;
+  const [bx0, bx1, by0, by1] = [(x0 - left) * scale, (x1 - left) * scale, (y0 - top) * scale, (y1 - top) * scale];
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      if (!inside(x, bx0, bx1) || !inside(y, by0, by1)) crop.data.fill(0, (y * size + x) * 3, (y * size + x) * 3 + 3);
+    }
+  }
+  return crop;
 }

@@ -1,9 +1,9 @@
 import type { RgbImage } from '../image/rgb-image.js';
-import { cropResize, warpAffine } from '../image/warp.js';
+import { cropResize, resizeBilinear, warpAffine } from '../image/warp.js';
 import type { DetectionCandidates } from '../models/detector.js';
-import type { ExpressionOutputs } from '../models/expression.js';
+import type { ExpressionCrop, ExpressionOutputs } from '../models/expression.js';
 import type { HeadPose } from '../models/pose.js';
-import { alignEyes, alignToArcFace, type AlignedFace } from './align.js';
+import { alignEyes, alignToArcFace, landmarkBoxCrop, type AlignedFace } from './align.js';
 import { selectFaces, type DetectionOptions, type FaceDetection } from './detect.js';
 import { boxHeight, boxWidth } from './geometry.js';
 import { headPoseFromLandmarks } from './head-pose.js';
@@ -16,7 +16,11 @@ export interface FaceModels {
   readonly detector: { detect(frames: readonly RgbImage[]): Promise<DetectionCandidates[]>; readonly input: { width: number; height: number } };
   readonly landmarks: { locate(crops: readonly RgbImage[]): Promise<Float32Array[]>; readonly input: { width: number; height: number } };
   readonly identity: { embed(alignedCrops: readonly RgbImage[]): Promise<Float32Array[]> };
-  readonly expression: { analyse(crops: readonly RgbImage[]): Promise<ExpressionOutputs[]> };
+  readonly expression: {
+    analyse(crops: readonly RgbImage[]): Promise<ExpressionOutputs[]>;
+    readonly crop: ExpressionCrop;
+    readonly input: { width: number; height: number };
+  };
   readonly pose: { estimate(crops: readonly RgbImage[]): Promise<HeadPose[]>; readonly input: { width: number; height: number } };
 }
 
@@ -122,9 +126,17 @@ export class FaceCore {
     return this.models.identity.embed(faces.map((f) => alignToArcFace(f.frame, f.points).image));
   }
 
-  /** The expression model's outputs on the eye-aligned crops. */
+  /** The expression model's outputs, each on the crop the model declares. */
   async expressions(faces: readonly LocatedFace[]): Promise<ExpressionOutputs[]> {
     if (faces.length === 0) return [];
-    return this.models.expression.analyse(faces.map((f) => f.eyeCrop.image));
+    return this.models.expression.analyse(faces.map((f) => this.expressionCrop(f)));
+  }
+
+  /** The crop of `face` that the expression model reads. */
+  expressionCrop(face: LocatedFace): RgbImage {
+    const { crop, input } = this.models.expression;
+    if (crop.kind === 'landmark-box') return landmarkBoxCrop(face.frame, face.landmarks68, crop.growth, input.width);
+    const eyes = face.eyeCrop.image;
+    return eyes.width === input.width && eyes.height === input.height ? eyes : resizeBilinear(eyes, input.width, input.height);
   }
 }

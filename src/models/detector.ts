@@ -1,7 +1,7 @@
 import type { RgbImage } from '../image/rgb-image.js';
 import { resizeBilinear } from '../image/warp.js';
 import { ImageModel } from './image-model.js';
-import type { ModelSource } from './model-source.js';
+import { facepluginModel } from './model-source.js';
 import { openModelSession, type InferenceOptions } from './session.js';
 import type { ImageInputContract } from './tensor-input.js';
 
@@ -19,12 +19,7 @@ export interface DetectionCandidates {
  */
 export const ULTRALIGHT_RFB320 = {
   kind: 'ultralight-rfb320',
-  source: {
-    file: 'fr_detect.onnx',
-    packagePath: 'model/fr_detect.onnx',
-    sha256: '6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854',
-    patch: { batchDimension: 'batch' },
-  } satisfies ModelSource,
+  source: facepluginModel('fr_detect.onnx', '6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854', { batchDimension: 'batch' }),
   input: { name: 'input', width: 320, height: 240, colour: 'rgb', mean: [127, 127, 127], std: [128, 128, 128] } satisfies ImageInputContract,
   outputs: { scores: 'scores', boxes: 'boxes' },
 } as const;

@@ -1,19 +1,14 @@
 import type { RgbImage } from '../image/rgb-image.js';
 import { l2Normalise } from '../math/vector.js';
 import { ImageModel } from './image-model.js';
-import type { ModelSource } from './model-source.js';
+import { facepluginModel } from './model-source.js';
 import { openModelSession, type InferenceOptions } from './session.js';
 import type { ImageInputContract } from './tensor-input.js';
 
 /** MobileFaceNet: a 512-d face-recognition embedding of a 112x112 crop aligned to the ArcFace template. */
 export const MOBILEFACENET = {
   kind: 'mobilefacenet',
-  source: {
-    file: 'fr_feature.onnx',
-    packagePath: 'model/fr_feature.onnx',
-    sha256: '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581',
-    patch: { batchDimension: 'batch' },
-  } satisfies ModelSource,
+  source: facepluginModel('fr_feature.onnx', '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581', { batchDimension: 'batch' }),
   input: { name: 'input', width: 112, height: 112, colour: 'rgb', mean: [127, 127, 127], std: [128, 128, 128] } satisfies ImageInputContract,
   output: 'output',
   dimensions: 512,

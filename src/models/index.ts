@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FaceDetectorModel, ULTRALIGHT_RFB320 } from './detector.js';
-import { DENSENET_FER, ExpressionModel } from './expression.js';
+import { DENSENET_FER, ExpressionModel, type ExpressionModelContract } from './expression.js';
+import { FACE_EXPRESSION_NET } from './face-expression-net.js';
 import { IdentityModel, MOBILEFACENET } from './identity.js';
 import { LandmarkModel, LANDMARKS_68 } from './landmarks.js';
 import type { ModelSource } from './model-source.js';
@@ -9,31 +10,56 @@ import { HOPENET, PoseModel } from './pose.js';
 import { defaultModelsDir } from './provision.js';
 import { cudaProviderInstalled, ModelLoadError, type ExecutionProvider, type InferenceOptions } from './session.js';
 
-/** The default model of each role, all from the pinned npm package. */
+/** The default model of each role, each from a pinned npm package. */
 export const DEFAULT_MODELS = {
   detector: ULTRALIGHT_RFB320,
   landmarks: LANDMARKS_68,
   identity: MOBILEFACENET,
-  expression: DENSENET_FER,
+  expression: FACE_EXPRESSION_NET,
   pose: HOPENET,
 } as const;
 
 export type ModelRole = keyof typeof DEFAULT_MODELS;
 
-export const DEFAULT_MODEL_SOURCES: readonly ModelSource[] = Object.values(DEFAULT_MODELS).map((m) => m.source);
+/** The expression models Mien ships, by kind; the first is the default. */
+export const EXPRESSION_MODELS = {
+  [FACE_EXPRESSION_NET.kind]: FACE_EXPRESSION_NET,
+  [DENSENET_FER.kind]: DENSENET_FER,
+} as const satisfies Record<string, ExpressionModelContract>;
+
+export type ExpressionModelKind = keyof typeof EXPRESSION_MODELS;
+
+/** Every model `mien models fetch` provisions: each role's default, and the other expression models. */
+export const DEFAULT_MODEL_SOURCES: readonly ModelSource[] = [
+  ...Object.values(DEFAULT_MODELS).map((m) => m.source),
+  ...Object.values(EXPRESSION_MODELS).filter((m) => m !== DEFAULT_MODELS.expression).map((m) => m.source),
+];
+
+const EXPRESSION_MODEL_ENV = 'MIEN_EXPRESSION_MODEL';
+
+/** The expression model $MIEN_EXPRESSION_MODEL names; unset: the default. */
+export function configuredExpressionModel(): ExpressionModelKind {
+  const raw = process.env[EXPRESSION_MODEL_ENV];
+  if (raw === undefined || raw === '') return DEFAULT_MODELS.expression.kind;
+  if (raw in EXPRESSION_MODELS) return raw as ExpressionModelKind;
+  throw new TypeError(`${EXPRESSION_MODEL_ENV} must be one of ${Object.keys(EXPRESSION_MODELS).join(', ')}, got "${raw}"`);
+}
 
 export interface ModelPaths {
   /** Directory holding provisioned default models. Default: `defaultModelsDir()`. */
   readonly dir?: string;
   /**
    * A file per role that replaces the default; it must honour that role's contract (same input
-   * and outputs), e.g. a retrained FER model exported the same way.
+   * and outputs; for the expression role, the contract of `expressionModel`), e.g. a retrained
+   * FER model exported the same way.
    */
   readonly override?: Partial<Record<ModelRole, string>>;
+  /** Which expression model runs. Default: $MIEN_EXPRESSION_MODEL, else FaceExpressionNet. */
+  readonly expressionModel?: ExpressionModelKind;
   /**
-   * Which expression model runs: 'int8' (DENSENET_FER.int8, made by `mien models fetch`),
+   * For DenseNet FER, which version runs: 'int8' (DENSENET_FER.int8, made by `mien models fetch`),
    * 'float', or 'auto' (default): int8 where inference runs on the CPU and the file is there.
-   * Default: $MIEN_EXPRESSION_PRECISION, else 'auto'.
+   * Other expression models run in float. Default: $MIEN_EXPRESSION_PRECISION, else 'auto'.
    */
   readonly expressionPrecision?: ExpressionPrecision;
 }
@@ -45,12 +71,17 @@ const EXPRESSION_PRECISION_ENV = 'MIEN_EXPRESSION_PRECISION';
 /** The expression model file `openModels` opens, and its precision. */
 export function expressionModelFile(
   dir: string,
+  kind: ExpressionModelKind,
   precision: ExpressionPrecision,
   provider: InferenceOptions['provider'] = 'auto',
   cudaInstalled: () => boolean = cudaProviderInstalled,
 ): { readonly path: string; readonly precision: 'int8' | 'float' } {
+  const float = { path: join(dir, EXPRESSION_MODELS[kind].source.file), precision: 'float' } as const;
+  if (kind !== DENSENET_FER.kind) {
+    if (precision === 'int8') throw new ModelLoadError(`${EXPRESSION_PRECISION_ENV}=int8: only ${DENSENET_FER.kind} has an int8 version, not ${kind}`);
+    return float;
+  }
   const int8 = join(dir, DENSENET_FER.int8.file);
-  const float = { path: join(dir, DENSENET_FER.source.file), precision: 'float' } as const;
   if (precision === 'float') return float;
   if (precision === 'int8') {
     if (!existsSync(int8)) throw new ModelLoadError(`model file ${int8} is missing; run \`mien models fetch\` (or scripts/setup)`);
@@ -78,20 +109,23 @@ export interface OpenedModels {
   readonly providers: Record<ModelRole, ExecutionProvider>;
   /** Whether the expression model runs with int8 convolutions or in float (an override counts as float). */
   readonly expressionPrecision: 'int8' | 'float';
+  /** Which expression model runs. */
+  readonly expressionModel: ExpressionModelKind;
   close(): Promise<void>;
 }
 
 export async function openModels(paths: ModelPaths = {}, inference: InferenceOptions = {}): Promise<OpenedModels> {
   const dir = paths.dir ?? defaultModelsDir();
   const path = (role: ModelRole): string => paths.override?.[role] ?? join(dir, DEFAULT_MODELS[role].source.file);
+  const expressionModel = paths.expressionModel ?? configuredExpressionModel();
   const expressionFile = paths.override?.expression
     ? { path: paths.override.expression, precision: 'float' as const }
-    : expressionModelFile(dir, paths.expressionPrecision ?? precisionFromEnv(), inference.provider);
+    : expressionModelFile(dir, expressionModel, paths.expressionPrecision ?? precisionFromEnv(), inference.provider);
   const [detector, landmarks, identity, expression, pose] = await Promise.all([
     FaceDetectorModel.open(path('detector'), inference),
     LandmarkModel.open(path('landmarks'), inference),
     IdentityModel.open(path('identity'), inference),
-    ExpressionModel.open(expressionFile.path, inference),
+    ExpressionModel.open(expressionFile.path, EXPRESSION_MODELS[expressionModel], inference),
     PoseModel.open(path('pose'), inference),
   ]);
   const all = { detector, landmarks, identity, expression, pose };
@@ -99,6 +133,7 @@ export async function openModels(paths: ModelPaths = {}, inference: InferenceOpt
     ...all,
     providers: Object.fromEntries(Object.entries(all).map(([role, m]) => [role, m.provider])) as Record<ModelRole, ExecutionProvider>,
     expressionPrecision: expressionFile.precision,
+    expressionModel,
     close: async () => {
       await Promise.all(Object.values(all).map((m) => m.close()));
     },

@@ -1,7 +1,7 @@
 import type { RgbImage } from '../image/rgb-image.js';
 import { softmax } from '../math/vector.js';
 import { ImageModel } from './image-model.js';
-import type { ModelSource } from './model-source.js';
+import { facepluginModel } from './model-source.js';
 import { openModelSession, type InferenceOptions } from './session.js';
 import type { ImageInputContract } from './tensor-input.js';
 
@@ -12,12 +12,7 @@ import type { ImageInputContract } from './tensor-input.js';
  */
 export const HOPENET = {
   kind: 'hopenet-shufflenetv2',
-  source: {
-    file: 'fr_pose.onnx',
-    packagePath: 'model/fr_pose.onnx',
-    sha256: '72d032ec941b7153bf8d3f2c03a4c165453cc7e63d479041ec7c6ef087e5839d',
-    patch: { batchDimension: 'batch' },
-  } satisfies ModelSource,
+  source: facepluginModel('fr_pose.onnx', '72d032ec941b7153bf8d3f2c03a4c165453cc7e63d479041ec7c6ef087e5839d', { batchDimension: 'batch' }),
   input: {
     name: 'input',
     width: 224,

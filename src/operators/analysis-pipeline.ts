@@ -1,7 +1,7 @@
 import { bufferTime, concatMap, concatWith, defer, filter, from, mergeMap, pipe, tap, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import type { FaceCore } from '../face/analyzer.js';
 import type { MienEvent } from '../events/events.js';
-import { EXPRESSION_EMBEDDING } from '../expression/embedding.js';
+import { expressionEmbeddingKind } from '../expression/embedding.js';
 import { ExpressionTagger } from '../expression/expression-tagger.js';
 import type { ExpressionReference } from '../expression/matching.js';
 import type { Frame } from '../ingest/frame.js';
@@ -81,7 +81,7 @@ export class ExpressionAnalysis {
     });
     this.identities = new FaceIdentities(clustering, { refreshSeconds: identity.refreshSeconds });
     this.tagger = new ExpressionTagger(references, {
-      defaultThreshold: options.threshold ?? EXPRESSION_EMBEDDING.defaultThreshold,
+      defaultThreshold: options.threshold ?? expressionEmbeddingKind().defaultThreshold,
       gap: options.tagGap ?? 0.5,
     });
     this.locate = pipelineStage(faceLocator(core, (frame) => this.arrivals.get(frame) ?? Date.now()));

@@ -4,7 +4,8 @@ import { FaceCore, type LocatedFace } from '../../src/face/analyzer.js';
 import { createRgbImage, type RgbImage } from '../../src/image/rgb-image.js';
 import { readImageFile } from '../../src/ingest/image-file.js';
 import { quantizeWithCalibration } from '../../src/models/calibration.js';
-import { DENSENET_FER } from '../../src/models/expression.js';
+import { DENSENET_FER, EXPRESSION_LABELS } from '../../src/models/expression.js';
+import { FACE_EXPRESSION_NET } from '../../src/models/face-expression-net.js';
 import { expressionModelFile, openModels, type OpenedModels } from '../../src/models/index.js';
 import { DataType, decodeModel, encodeModel, OnnxFormatError, type Tensor } from '../../src/models/onnx-format.js';
 import { quantizeConvsInt8, uint8Quantization, widenRange } from '../../src/models/quantize.js';
@@ -115,18 +116,24 @@ describe('quantizeConvsInt8', () => {
 
 describe('which expression model opens', () => {
   const dir = defaultModelsDir();
+  const DENSENET = DENSENET_FER.kind;
   const noCuda = () => false, cuda = () => true;
 
   it('int8 on the CPU when it is provisioned, float on CUDA or when asked', () => {
-    expect(expressionModelFile(dir, 'auto', 'auto', noCuda)).toEqual({ path: join(dir, DENSENET_FER.int8.file), precision: 'int8' });
-    expect(expressionModelFile(dir, 'auto', 'auto', cuda).precision).toBe('float');
-    expect(expressionModelFile(dir, 'auto', 'cuda', noCuda).precision).toBe('float');
-    expect(expressionModelFile(dir, 'float', 'cpu', noCuda)).toEqual({ path: join(dir, DENSENET_FER.source.file), precision: 'float' });
+    expect(expressionModelFile(dir, DENSENET, 'auto', 'auto', noCuda)).toEqual({ path: join(dir, DENSENET_FER.int8.file), precision: 'int8' });
+    expect(expressionModelFile(dir, DENSENET, 'auto', 'auto', cuda).precision).toBe('float');
+    expect(expressionModelFile(dir, DENSENET, 'auto', 'cuda', noCuda).precision).toBe('float');
+    expect(expressionModelFile(dir, DENSENET, 'float', 'cpu', noCuda)).toEqual({ path: join(dir, DENSENET_FER.source.file), precision: 'float' });
+  });
+
+  it('FaceExpressionNet, the default, has no int8 version: float, and an error when int8 is asked for', () => {
+    expect(expressionModelFile(dir, FACE_EXPRESSION_NET.kind, 'auto', 'cpu', noCuda)).toEqual({ path: join(dir, FACE_EXPRESSION_NET.source.file), precision: 'float' });
+    expect(() => expressionModelFile(dir, FACE_EXPRESSION_NET.kind, 'int8', 'cpu', noCuda)).toThrow(/only densenet121-fer has an int8 version/);
   });
 
   it('float when no int8 model was derived; an error when int8 is asked for and missing', () => {
-    expect(expressionModelFile('/nonexistent', 'auto', 'cpu').precision).toBe('float');
-    expect(() => expressionModelFile('/nonexistent', 'int8', 'cpu')).toThrow(/mien models fetch/);
+    expect(expressionModelFile('/nonexistent', DENSENET, 'auto', 'cpu').precision).toBe('float');
+    expect(() => expressionModelFile('/nonexistent', DENSENET, 'int8', 'cpu')).toThrow(/mien models fetch/);
   });
 });
 
@@ -135,8 +142,8 @@ describe('the int8 expression model', () => {
   let float: OpenedModels, int8: OpenedModels;
   beforeAll(async () => {
     [float, int8] = await Promise.all([
-      openModels({ expressionPrecision: 'float' }, { log: () => {} }),
-      openModels({ expressionPrecision: 'int8' }, { log: () => {} }),
+      openModels({ expressionModel: DENSENET_FER.kind, expressionPrecision: 'float' }, { log: () => {} }),
+      openModels({ expressionModel: DENSENET_FER.kind, expressionPrecision: 'int8' }, { log: () => {} }),
     ]);
   });
   afterAll(async () => {
@@ -155,7 +162,7 @@ describe('the int8 expression model', () => {
       }
     }
     expect(int8.expressionPrecision).toBe('int8');
-    const top = (p: Float32Array) => DENSENET_FER.labels[p.indexOf(Math.max(...p))];
+    const top = (p: Float32Array) => EXPRESSION_LABELS[p.indexOf(Math.max(...p))];
     const [a, b] = await Promise.all([float, int8].map((m) => m.expression.analyse(faces.map((f) => f.eyeCrop.image))));
     const agreeing = a.filter((o, i) => top(o.probabilities) === top(b[i].probabilities)).length;
     expect(agreeing).toBeGreaterThanOrEqual(faces.length - 1);

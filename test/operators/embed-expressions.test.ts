@@ -16,6 +16,8 @@ function recordingCore(): { core: FaceCore; seen: number[] } {
     identity: { embed: unused },
     pose: { estimate: unused, input: { width: 1, height: 1 } },
     expression: {
+      crop: { kind: 'eye-aligned' },
+      input: { width: 1, height: 1 },
       analyse: async (crops: readonly RgbImage[]): Promise<ExpressionOutputs[]> =>
         crops.map((crop) => {
           seen.push(crop.data[0]);

@@ -78,7 +78,7 @@ describe('mien serve', () => {
         // Prometheus reads values with Go's ParseFloat, which takes NaN and Inf in any case.
         expect(/^([+-]?inf|nan)$/i.test(sample![3]) || Number.isFinite(Number(sample![3])), line).toBe(true);
       }
-      expect(metrics).toMatch(/mien_inference_seconds_bucket\{le="0.05",model="fr_expression.int8.onnx",provider="cpu"\}/);
+      expect(metrics).toMatch(/mien_inference_seconds_bucket\{le="0.05",model="face_expression_net.onnx",provider="cpu"\}/);
 
       const identities = await http.get('/api/identities');
       expect(apiProblems('IdentityList', identities.body)).toEqual([]);

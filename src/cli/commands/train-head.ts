@@ -57,14 +57,14 @@ export const trainHeadCommand: Command = {
     const models = await openModels();
     try {
       const core = new FaceCore(models);
-      const extract = describeFacesInBoxes(core, readImageFile, (faces) => pooledViews(models.expression, faces));
+      const extract = describeFacesInBoxes(core, readImageFile, (faces) => pooledViews(core, faces));
       const read = async (csv: string): Promise<FecFaces<Float32Array[]>> => {
         const text = await readFile(csv, 'utf8').catch((error: NodeJS.ErrnoException) => {
           throw new CliError(`${csv}: cannot read (${error.code ?? error.message})`);
         });
         const { triplets, errors } = parseFecCsv(text);
         for (const { line, message } of errors) console.error(`mien: ${csv}:${line}: skipped, ${message}`);
-        const key = createHash('sha256').update(`${resolve(csv)}\n${resolve(imagesDir)}`).digest('hex').slice(0, 16);
+        const key = createHash('sha256').update(`${resolve(csv)}\n${resolve(imagesDir)}\n${models.expressionModel}\n${models.expressionPrecision}`).digest('hex').slice(0, 16);
         const cache = cachedDescribePicture(extract, join(values.cache ?? join(homedir(), '.cache/mien/head-features'), `${key}.json`));
         const found = await findFecFaces(triplets, imagesDir, cache.describe);
         cache.save();
