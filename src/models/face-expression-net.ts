@@ -90,8 +90,8 @@ export function readTfjsWeights(manifestJson: string, shard: Uint8Array): Map<st
 /**
  * The FaceExpressionNet graph as ONNX (opset 13, batch dimension free): input NCHW 112x112 under
  * FACE_EXPRESSION_NET.input; outputs the 7 logits (EXPRESSION_LABELS order) and the 256-d pooled
- * features. TensorFlow's
- * 'same' padding of a stride-2 3x3 convolution on an even size pads only the bottom and right.
+ * features. TensorFlow's 'same' padding of a stride-2 3x3 convolution on an even size pads only
+ * the bottom and right.
  */
 export function faceExpressionNetOnnx(weights: ReadonlyMap<string, NamedWeight>): Uint8Array {
   const nodes: Node[] = [];
