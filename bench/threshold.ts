@@ -9,6 +9,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { FaceCore, type LocatedFace } from '../src/face/analyzer.js';
+import { largestFace } from '../src/face/detect.js';
 import { expressionEmbedding, expressionEmbeddingKind } from '../src/expression/embedding.js';
 import { MedianPool } from '../src/expression/median-pool.js';
 import type { RgbImage } from '../src/image/rgb-image.js';
@@ -20,14 +21,14 @@ import { fixture, videoFrameAt } from '../test/support/fixtures.js';
 const models = await openModels({}, { log: () => {} });
 const core = new FaceCore(models);
 
-async function largestFace(image: RgbImage): Promise<LocatedFace | undefined> {
+async function locateLargestFace(image: RgbImage): Promise<LocatedFace | undefined> {
   const [faces] = await core.detect([image]);
-  const best = faces.sort((a, b) => (b.box[2] - b.box[0]) * (b.box[3] - b.box[1]) - (a.box[2] - a.box[0]) * (a.box[3] - a.box[1]))[0];
+  const best = largestFace(faces);
   return best && (await core.locate([{ frame: image, detection: best }]))[0];
 }
 
 async function embed(image: RgbImage): Promise<Float32Array | undefined> {
-  const face = await largestFace(image);
+  const face = await locateLargestFace(image);
   return face && expressionEmbedding((await core.expressions([face]))[0]);
 }
 
@@ -47,7 +48,7 @@ for (const ref of people) {
   }
 }
 const quantiles = (d: number[]) => [0.1, 0.25, 0.5, 0.75, 0.9].map((q) => [...d].sort((a, b) => a - b)[Math.floor(q * d.length)].toFixed(3)).join(' ');
-const EMBEDDING = expressionEmbeddingKind();
+const EMBEDDING = expressionEmbeddingKind(models.expression.kind);
 console.log(`embedding: ${EMBEDDING.name} (${EMBEDDING.dimensions}-d), default threshold now ${EMBEDDING.defaultThreshold}`);
 console.log(`smile ref vs other people's smiles   (n=${positives.length}) quantiles 10/25/50/75/90%: ${quantiles(positives)}`);
 console.log(`smile ref vs other people's neutrals (n=${negatives.length}) quantiles 10/25/50/75/90%: ${quantiles(negatives)}`);

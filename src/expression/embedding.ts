@@ -1,5 +1,5 @@
 import type { ExpressionOutputs } from '../models/expression.js';
-import { configuredExpressionModel, type ExpressionModelKind } from '../models/index.js';
+import type { ExpressionModelKind } from '../models/index.js';
 import { l2Normalise } from '../math/vector.js';
 import { headEmbedding, readHeadOnnx, type EmbeddingHead } from './head.js';
 
@@ -45,9 +45,15 @@ export function configuredExpressionHead(): EmbeddingHead | undefined {
   return loaded.head;
 }
 
-/** Which embedding `expressionEmbedding` gives with `head` over the expression model `model`. */
-export function expressionEmbeddingKind(head = configuredExpressionHead(), model = configuredExpressionModel()): ExpressionEmbeddingKind {
-  if (!head) return EXPRESSION_EMBEDDINGS[model];
+/**
+ * Which embedding `expressionEmbedding` gives with `head` over the expression model of kind `model`
+ * (the opened model's contract kind, not the environment's: callers may open another).
+ */
+export function expressionEmbeddingKind(model: string, head = configuredExpressionHead()): ExpressionEmbeddingKind {
+  if (!head) {
+    if (!Object.hasOwn(EXPRESSION_EMBEDDINGS, model)) throw new TypeError(`no expression embedding is calibrated for the expression model "${model}"`);
+    return EXPRESSION_EMBEDDINGS[model as ExpressionModelKind];
+  }
   return { name: `feenet-head-${head.inputs}-${head.hidden}-${head.outputs}`, dimensions: head.outputs, defaultThreshold: HEAD_THRESHOLD };
 }
 

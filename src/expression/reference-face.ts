@@ -32,7 +32,7 @@ export async function referenceFace(core: FaceCore, image: RgbImage, chosen?: Bo
   return {
     box: detection.box,
     embedding: expressionEmbedding(outputs),
-    embeddingModel: expressionEmbeddingKind().name,
+    embeddingModel: expressionEmbeddingKind(core.models.expression.kind).name,
     crop: face.eyeCrop.image,
     quality: face.quality,
   };

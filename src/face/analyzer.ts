@@ -18,6 +18,8 @@ export interface FaceModels {
   readonly identity: { embed(alignedCrops: readonly RgbImage[]): Promise<Float32Array[]> };
   readonly expression: {
     analyse(crops: readonly RgbImage[]): Promise<ExpressionOutputs[]>;
+    /** The model's contract kind: which calibrated embedding its outputs make. */
+    readonly kind: string;
     readonly crop: ExpressionCrop;
     readonly input: { width: number; height: number };
   };

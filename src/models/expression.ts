@@ -68,6 +68,10 @@ export class ExpressionModel extends ImageModel {
     super(session, contract.input);
   }
 
+  get kind(): string {
+    return this.contract.kind;
+  }
+
   get crop(): ExpressionCrop {
     return this.contract.crop;
   }

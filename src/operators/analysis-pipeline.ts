@@ -81,7 +81,7 @@ export class ExpressionAnalysis {
     });
     this.identities = new FaceIdentities(clustering, { refreshSeconds: identity.refreshSeconds });
     this.tagger = new ExpressionTagger(references, {
-      defaultThreshold: options.threshold ?? expressionEmbeddingKind().defaultThreshold,
+      defaultThreshold: options.threshold ?? expressionEmbeddingKind(core.models.expression.kind).defaultThreshold,
       gap: options.tagGap ?? 0.5,
     });
     this.locate = pipelineStage(faceLocator(core, (frame) => this.arrivals.get(frame) ?? Date.now()));

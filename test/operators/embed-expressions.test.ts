@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { FaceCore, type FaceModels, type LocatedFace } from '../../src/face/analyzer.js';
 import { createRgbImage, type RgbImage } from '../../src/image/rgb-image.js';
 import type { ExpressionOutputs } from '../../src/models/expression.js';
+import { EXPRESSION_EMBEDDINGS } from '../../src/expression/embedding.js';
+import { ExpressionAnalysis } from '../../src/operators/analysis-pipeline.js';
 import { expressionEmbedder } from '../../src/operators/embed-expressions.js';
 import type { FrameAnalysis } from '../../src/operators/frame-analysis.js';
 
 const unused = () => Promise.reject(new Error('not used by the expression step'));
 
 /** A face core whose expression model records each crop it sees and answers with its first pixel as "happy". */
-function recordingCore(): { core: FaceCore; seen: number[] } {
+function recordingCore(kind = 'densenet121-fer'): { core: FaceCore; seen: number[] } {
   const seen: number[] = [];
   const models: FaceModels = {
     detector: { detect: unused, input: { width: 1, height: 1 } },
@@ -16,6 +18,7 @@ function recordingCore(): { core: FaceCore; seen: number[] } {
     identity: { embed: unused },
     pose: { estimate: unused, input: { width: 1, height: 1 } },
     expression: {
+      kind,
       crop: { kind: 'eye-aligned' },
       input: { width: 1, height: 1 },
       analyse: async (crops: readonly RgbImage[]): Promise<ExpressionOutputs[]> =>
@@ -94,5 +97,26 @@ describe('expressionEmbedder', () => {
     const { core } = recordingCore();
     expect(() => expressionEmbedder(core, 0)).toThrow(TypeError);
     expect(() => expressionEmbedder(core, Number.NaN)).toThrow('positive number per second');
+  });
+});
+
+describe("ExpressionAnalysis's default tag threshold", () => {
+  it("is the opened expression model's calibration, whatever $MIEN_EXPRESSION_MODEL says", () => {
+    const saved = process.env.MIEN_EXPRESSION_MODEL;
+    process.env.MIEN_EXPRESSION_MODEL = 'face-api-expression-net';
+    try {
+      const densenet = new ExpressionAnalysis(recordingCore('densenet121-fer').core, () => []);
+      expect(densenet.tagger.options.defaultThreshold).toBe(EXPRESSION_EMBEDDINGS['densenet121-fer'].defaultThreshold);
+      const fen = new ExpressionAnalysis(recordingCore('face-api-expression-net').core, () => []);
+      expect(fen.tagger.options.defaultThreshold).toBe(EXPRESSION_EMBEDDINGS['face-api-expression-net'].defaultThreshold);
+      expect(fen.tagger.options.defaultThreshold).not.toBe(densenet.tagger.options.defaultThreshold);
+    } finally {
+      if (saved === undefined) delete process.env.MIEN_EXPRESSION_MODEL;
+      else process.env.MIEN_EXPRESSION_MODEL = saved;
+    }
+  });
+
+  it('refuses an expression model no embedding is calibrated for', () => {
+    expect(() => new ExpressionAnalysis(recordingCore('some-other-net').core, () => [])).toThrow(/no expression embedding is calibrated for the expression model "some-other-net"/);
   });
 });

@@ -91,12 +91,12 @@ export const searchCommand: Command = {
       const identity = (id: number | undefined): string => (id === undefined ? '?' : String(id));
       if (values.json) {
         console.log(formatJson({
-          embedding: expressionEmbeddingKind().name,
+          embedding: expressionEmbeddingKind(models.expression.kind).name,
           facesSearched: faces.length,
           results: results.map(({ face, distance }, i) => ({ rank: i + 1, identity: face.identity ?? null, time: Number(face.pts.toFixed(3)), distance: Number(distance.toFixed(4)) })),
         }));
       } else {
-        console.log(`${results.length} of ${faces.length} faces closest to ${values.query} (${expressionEmbeddingKind().name}):`);
+        console.log(`${results.length} of ${faces.length} faces closest to ${values.query} (${expressionEmbeddingKind(models.expression.kind).name}):`);
         results.forEach(({ face, distance }, i) => console.log(`${String(i + 1).padStart(3)}  identity ${identity(face.identity).padEnd(3)}  ${timeCode(face.pts)}  distance ${distance.toFixed(3)}`));
       }
       const tiles = [

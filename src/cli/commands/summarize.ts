@@ -58,12 +58,12 @@ export const summarizeCommand: Command = {
       if (values.json) {
         console.log(formatJson({
           identity,
-          embedding: expressionEmbeddingKind().name,
+          embedding: expressionEmbeddingKind(models.expression.kind).name,
           faces: own.length,
           clusters: clusters.map((c) => ({ size: c.size, representative: Number(c.representative.pts.toFixed(3)), first: Number(c.first.toFixed(3)), last: Number(c.last.toFixed(3)) })),
         }));
       } else {
-        console.log(`identity ${identity}: ${own.length} faces in ${k} clusters (${expressionEmbeddingKind().name}, Ward)`);
+        console.log(`identity ${identity}: ${own.length} faces in ${k} clusters (${expressionEmbeddingKind(models.expression.kind).name}, Ward)`);
         clusters.forEach((c, i) => console.log(`${String(i + 1).padStart(3)}  ${String(c.size).padStart(4)} faces  ${timeCode(c.first)}-${timeCode(c.last)}  shown: ${timeCode(c.representative.pts)}`));
       }
       const tiles = clusters.map((c, i) => ({ image: c.representative.thumbnail, caption: [`#${i + 1} ${timeCode(c.representative.pts)}`, `${c.size} faces`] }));
