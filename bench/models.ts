@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createRgbImage, type RgbImage } from '../src/image/rgb-image.js';
+import type { ImageModel } from '../src/models/image-model.js';
 import { openModels, type OpenedModels } from '../src/models/index.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, levels: { type: 'string' }, threads: { type: 'string', default: '1,2' } } });
@@ -25,12 +26,13 @@ function noise(width: number, height: number, seed: number): RgbImage {
 }
 
 type Runner = (images: RgbImage[]) => Promise<unknown>;
-const roles: [string, number, (m: OpenedModels) => Runner][] = [
-  ['detector (320x240)', 320, (m) => (i) => m.detector.detect(i)],
-  ['landmarks (64x64)', 64, (m) => (i) => m.landmarks.locate(i)],
-  ['identity (112x112)', 112, (m) => (i) => m.identity.embed(i)],
-  ['expression (224x224)', 224, (m) => (i) => m.expression.analyse(i)],
-  ['pose (224x224)', 224, (m) => (i) => m.pose.estimate(i)],
+/** Each role's model, and how to run it; images are made at the model's own input size. */
+const roles: [string, (m: OpenedModels) => ImageModel, (m: OpenedModels) => Runner][] = [
+  ['detector', (m) => m.detector, (m) => (i) => m.detector.detect(i)],
+  ['landmarks', (m) => m.landmarks, (m) => (i) => m.landmarks.locate(i)],
+  ['identity', (m) => m.identity, (m) => (i) => m.identity.embed(i)],
+  ['expression', (m) => m.expression, (m) => (i) => m.expression.analyse(i)],
+  ['pose', (m) => m.pose, (m) => (i) => m.pose.estimate(i)],
 ];
 
 /** Median ms of each runner over `rounds` after one warm-up each, the runners taking turns. */
@@ -50,11 +52,13 @@ async function medians(runners: (() => Promise<unknown>)[]): Promise<number[]> {
 const rows: string[][] = [['model', 'level', 'threads', 'batch', 'ms/batch', 'ms/face', 'faces/s', 'vs batch 1']];
 for (const threads of threadCounts) {
   const opened = await Promise.all(levels.map((level) => openModels({}, { intraOpThreads: threads, log: () => {}, ...(level && { graphOptimizationLevel: level }) })));
-  for (const [name, size, runner] of roles) {
-    const height = size === 320 ? 240 : size;
+  for (const [role, modelOf, runner] of roles) {
+    const model = modelOf(opened[0]);
+    const { width, height } = model.input;
+    const name = `${role} (${model.file}, ${width}x${height})`;
     const base = new Map<Level | undefined, number>();
     for (const batch of [1, 4, 8]) {
-      const images = Array.from({ length: batch }, (_, i) => noise(size, height, i + 1));
+      const images = Array.from({ length: batch }, (_, i) => noise(width, height, i + 1));
       const ms = await medians(opened.map((models) => () => runner(models)(images)));
       levels.forEach((level, k) => {
         const perFace = ms[k] / batch;

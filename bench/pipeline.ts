@@ -39,7 +39,7 @@ import { FaceCore } from '../src/face/analyzer.js';
 import { fileFrames } from '../src/ingest/file-source.js';
 import type { PullGate } from '../src/ingest/pull-gate.js';
 import { InferenceWorker } from '../src/models/inference-worker.js';
-import { openModels, type OpenedModels } from '../src/models/index.js';
+import { openModels } from '../src/models/index.js';
 import { defaultInferenceThread, type InferenceOptions, type InferenceRun } from '../src/models/session.js';
 import { ExpressionAnalysis, type AnalysisOptions } from '../src/operators/analysis-pipeline.js';
 import { loadConfig } from '../src/server/config.js';
@@ -202,8 +202,8 @@ async function pipelineRun(path: string, options: AnalysisOptions = {}): Promise
     framesAnalysed: best!.framesAnalysed,
     faces,
     acceptedFaces: best!.acceptedFaces,
-    identityEmbeddings: summary.get('fr_feature.onnx')?.images ?? 0,
-    expressionEmbeddings: summary.get('fr_expression.onnx')?.images ?? 0,
+    identityEmbeddings: summary.get(models.identity.file)?.images ?? 0,
+    expressionEmbeddings: summary.get(models.expression.file)?.images ?? 0,
     facesPerSecond,
     cost,
     modelOnly: { seconds: bestModel!.seconds, facesPerSecond: modelOnlyFacesPerSecond, cost: bestModel! },

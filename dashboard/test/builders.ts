@@ -44,7 +44,8 @@ export function reference(id: number, more: Partial<Reference> = {}): Reference 
     createdAt: '2026-11-01T10:00:00.000Z',
     source: 'upload',
     box: [10, 10, 90, 90],
-    embeddingModel: 'fer7-probabilities',
+    embeddingModel: 'face-api-expression-net-7-probabilities',
+    matched: true,
     crop: `/api/references/${id}/crop.png`,
     ...more,
   };

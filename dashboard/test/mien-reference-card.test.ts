@@ -20,6 +20,14 @@ describe('mien-reference-card', () => {
     expect(textOf(root.querySelector('figcaption')!)).toBe('the face Mien found');
   });
 
+  it('says when a reference was made with another embedding and is not matched', async () => {
+    const card = await mount('mien-reference-card', { reference: reference(3) });
+    expect(shadow(card).querySelector('.stale')).toBeNull();
+    card.reference = reference(3, { matched: false, embeddingModel: 'fer7-probabilities' });
+    await settle(card);
+    expect(textOf(shadow(card).querySelector('.stale')!)).toBe('not matched: made with fer7-probabilities; add it again');
+  });
+
   it('deletes only once confirmed', async () => {
     const card = await mount('mien-reference-card', { reference: reference(3) });
     const deleted = vi.fn<(event: ReferenceDeleteEvent) => void>();

@@ -1,3 +1,4 @@
+import { expressionEmbedding } from '../expression/embedding.js';
 import type { FaceCore, FaceQuality } from '../face/analyzer.js';
 import type { Box, Point } from '../face/geometry.js';
 import { fivePointsArray } from '../face/landmarks.js';
@@ -16,6 +17,7 @@ export interface ImageAnalysis {
   /** Expression classes, most probable first. */
   readonly top: [ExpressionLabel, number][];
   readonly identityEmbedding?: Float32Array;
+  readonly expressionEmbedding?: Float32Array;
 }
 
 /** Runs every step of the face core on one picture (the live pipeline runs them as operators). */
@@ -38,6 +40,6 @@ export async function analyseImage(core: FaceCore, image: RgbImage, options: { e
     top: EXPRESSION_LABELS.map((label, k): [ExpressionLabel, number] => [label, expressions[i].probabilities[k]])
       .sort((a, b) => b[1] - a[1])
       .slice(0, 3),
-    ...(identities && { identityEmbedding: identities[i] }),
+    ...(identities && { identityEmbedding: identities[i], expressionEmbedding: expressionEmbedding(expressions[i]) }),
   }));
 }

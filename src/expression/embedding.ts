@@ -19,10 +19,13 @@ export interface ExpressionEmbeddingKind {
  * The default is the expression model's 7 class probabilities, L2-normalised: it ships with the
  * models alone. Each model's threshold is calibrated by bench/threshold.ts (the best balanced
  * accuracy on London smiles against other people's neutral faces); recalibrate whenever the
- * embedding changes. A trained FEENet head (`mien train-head`, an ONNX file) replaces it when
- * $MIEN_EXPRESSION_HEAD names one: the model's pooled features go through the head instead. No
- * head ships with Mien, because the only training data at hand is the test fixtures, which the
- * product must not depend on (see docs/expression.md).
+ * embedding changes, and rename it, so that references stored with the old one are not matched
+ * against the new. FaceExpressionNet's probabilities are nearly one-hot; a softmax temperature of
+ * 3 grades its distances but tags less of a smiling video (docs/expression.md), so it is not used.
+ * A trained FEENet head (`mien train-head`, an ONNX file) replaces it when $MIEN_EXPRESSION_HEAD
+ * names one: the model's pooled features go through the head instead. No head ships with Mien,
+ * because the only training data at hand is the test fixtures, which the product must not depend
+ * on (see docs/expression.md).
  */
 export const EXPRESSION_EMBEDDINGS: Readonly<Record<ExpressionModelKind, ExpressionEmbeddingKind>> = {
   'face-api-expression-net': { name: 'face-api-expression-net-7-probabilities', dimensions: 7, defaultThreshold: 1.25 },

@@ -135,7 +135,6 @@ export function trainHead(
   const beta1 = 0.9, beta2 = 0.999;
   let step = 0;
   const order = triplets.map((_, i) => i);
-  const x = new Float32Array(inputs);
 
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {

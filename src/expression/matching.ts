@@ -27,3 +27,26 @@ export function matchReferences(pooled: Float32Array, references: readonly Expre
   }
   return matches.sort((a, b) => a.distance - b.distance);
 }
+
+/**
+ * Splits stored references into those made with the running embedding and the rest. A reference
+ * made with another (before the expression model or head changed) lives in another space: its
+ * distances would be meaningless, so it is not matched until it is added again.
+ */
+export function referencesFor<R extends StoredEmbedding>(references: readonly R[], embedding: string): { readonly matched: R[]; readonly unmatched: R[] } {
+  return {
+    matched: references.filter((r) => r.embeddingModel === embedding),
+    unmatched: references.filter((r) => r.embeddingModel !== embedding),
+  };
+}
+
+interface StoredEmbedding {
+  readonly id: number;
+  readonly tags: readonly string[];
+  readonly embeddingModel: string;
+}
+
+/** What to tell the operator about a reference `referencesFor` left unmatched. */
+export function unmatchedReferenceNotice(reference: StoredEmbedding, embedding: string): string {
+  return `reference ${reference.id} (${reference.tags.join(', ')}) was made with the embedding ${reference.embeddingModel}, the running one is ${embedding}: not matched; add it again`;
+}

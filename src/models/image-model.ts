@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { RgbImage } from '../image/rgb-image.js';
 import { ort, type ModelSession } from './session.js';
 import { packNchw, type ImageInputContract } from './tensor-input.js';
@@ -46,6 +47,11 @@ export abstract class ImageModel {
     readonly input: ImageInputContract,
     readonly maxBatch = DEFAULT_MAX_BATCH,
   ) {}
+
+  /** The model file's name: what its runs' `InferenceRun.model` says. */
+  get file(): string {
+    return basename(this.session.path);
+  }
 
   /** The execution provider this model's session actually got. */
   get provider(): ModelSession['provider'] {

@@ -33,6 +33,8 @@ export interface ReferenceInfo {
   readonly source: string;
   readonly box: readonly [number, number, number, number];
   readonly embeddingModel: string;
+  /** Whether the running embedding is `embeddingModel`: a reference made with another is not matched. */
+  readonly matched: boolean;
   /** URL of the face Mien found in the picture (PNG). */
   readonly crop: string;
 }

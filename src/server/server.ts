@@ -6,7 +6,8 @@ import type { Subscription } from 'rxjs';
 import { InProcessEventBus, type EventBus } from '../events/event-bus.js';
 import type { FaceEvent, MienEvent } from '../events/events.js';
 import { FaceCore } from '../face/analyzer.js';
-import type { ExpressionReference } from '../expression/matching.js';
+import { expressionEmbeddingKind } from '../expression/embedding.js';
+import { referencesFor, unmatchedReferenceNotice, type ExpressionReference } from '../expression/matching.js';
 import { NoFaceError, referenceFace } from '../expression/reference-face.js';
 import type { Frame } from '../ingest/frame.js';
 import type { RgbImage } from '../image/rgb-image.js';
@@ -53,8 +54,10 @@ export class MienServer {
   private readonly previews = new Map<string, Preview>();
   private readonly pendingEvents: MienEvent[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
-  /** The custom expressions, read again whenever they change (a stored reference is a matchable one). */
+  /** The custom expressions made with the running embedding, read again whenever they change. */
   private referenceCache: readonly ExpressionReference[] = [];
+  /** References already reported as made with another embedding. */
+  private readonly reportedUnmatched = new Set<number>();
   private subscription: Subscription | undefined;
   private ready = false;
   private closed = false;
@@ -122,7 +125,7 @@ export class MienServer {
   }
 
   private wire(): void {
-    this.referenceCache = this.references.list();
+    this.refreshReferences();
     this.bus.subscribe((event) => this.record(event));
     this.subscription = this.streams.allFrames
       .pipe(this.analysis.liveEvents((frame) => (this.metrics.framesDropped.inc({ stream: frame.stream }), this.streams.countDropped(frame.stream))))
@@ -198,11 +201,11 @@ export class MienServer {
       return { status: 200, body: await renderOverlay(preview.frame, faces, 'jpeg'), type: 'image/jpeg' };
     });
 
-    r.add('GET', '/api/references', () => json(200, { references: this.references.list().map(referenceJson) }));
-    r.add('POST', '/api/references', async ({ req, query }) => json(201, referenceJson(await this.addReference(req, query))));
+    r.add('GET', '/api/references', () => json(200, { references: this.references.list().map((r) => referenceJson(r, this.embedding)) }));
+    r.add('POST', '/api/references', async ({ req, query }) => json(201, referenceJson(await this.addReference(req, query), this.embedding)));
     r.add('DELETE', '/api/references/:id', ({ params }) => {
       if (!this.references.remove(Number(params.id))) throw new HttpError(404, `no reference ${params.id}`);
-      this.referenceCache = this.references.list();
+      this.refreshReferences();
       return { status: 204 };
     });
     r.add('GET', '/api/references/:id/crop.png', ({ params }) => {
@@ -273,11 +276,26 @@ export class MienServer {
     }
   }
 
+  /** The name of the embedding this server's analysis makes, which references must share. */
+  private get embedding(): string {
+    return expressionEmbeddingKind(this.core.models.expression.kind).name;
+  }
+
+  private refreshReferences(): void {
+    const { matched, unmatched } = referencesFor(this.references.list(), this.embedding);
+    this.referenceCache = matched;
+    for (const r of unmatched) {
+      if (this.reportedUnmatched.has(r.id)) continue;
+      this.reportedUnmatched.add(r.id);
+      console.error(`mien: ${unmatchedReferenceNotice(r, this.embedding)}`);
+    }
+  }
+
   /** Stores the picture's reference face as a custom expression; NoFaceError when it has none. */
   private async enrol(image: RgbImage, tags: string[], threshold: number | undefined, source: string): Promise<StoredReference> {
     const face = await referenceFace(this.core, image);
     const stored = this.references.add({ tags, threshold, box: [...face.box], embedding: face.embedding, embeddingModel: face.embeddingModel, cropPng: await encodePng(face.crop), source });
-    this.referenceCache = this.references.list();
+    this.refreshReferences();
     return stored;
   }
 
@@ -340,7 +358,7 @@ export class MienServer {
    * yet, the face in it as one tagged "smile", so a new user sees people and tags at once.
    */
   async addDemo(picture: string): Promise<void> {
-    if (this.references.list().length === 0) await this.enrol(await readImageFile(picture), ['smile'], undefined, picture);
+    if (this.referenceCache.length === 0) await this.enrol(await readImageFile(picture), ['smile'], undefined, picture);
     if (!this.streams.get('demo')) this.streams.add({ kind: 'still', path: picture, id: 'demo' });
   }
 
@@ -367,7 +385,7 @@ export class MienServer {
 
 const tenth = (v: number): number => Math.round(v * 10) / 10;
 
-function referenceJson(r: StoredReference): ReferenceInfo {
+function referenceJson(r: StoredReference, embedding: string): ReferenceInfo {
   return {
     id: r.id,
     tags: r.tags,
@@ -376,6 +394,7 @@ function referenceJson(r: StoredReference): ReferenceInfo {
     source: r.source,
     box: [tenth(r.box[0]), tenth(r.box[1]), tenth(r.box[2]), tenth(r.box[3])],
     embeddingModel: r.embeddingModel,
+    matched: r.embeddingModel === embedding,
     crop: `/api/references/${r.id}/crop.png`,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppearanceTally } from '../../src/expression/appearance.js';
-import { matchReferences, type ExpressionReference } from '../../src/expression/matching.js';
+import { matchReferences, referencesFor, unmatchedReferenceNotice, type ExpressionReference } from '../../src/expression/matching.js';
 import { MedianPool, medianEmbedding } from '../../src/expression/median-pool.js';
 import { TagSegmenter, type TagTransition } from '../../src/expression/tag-segments.js';
 import { l2Normalise } from '../../src/math/vector.js';
@@ -56,6 +56,21 @@ describe('matchReferences', () => {
     expect(m.map((x) => x.reference.id)).toEqual([1]);
     expect(m[0].distance).toBeCloseTo(Math.hypot(1 - 1 / Math.hypot(1, 0.1), 0.1 / Math.hypot(1, 0.1)), 6);
     expect(matchReferences(unit(0, 0, 1), [smileRef, frownRef], 0.5)).toEqual([]);
+  });
+});
+
+describe('referencesFor', () => {
+  it('matches only references made with the running embedding, and names the others', () => {
+    const stored = [
+      { id: 1, tags: ['smile'], embeddingModel: 'fer7-probabilities' },
+      { id: 2, tags: ['smile', 'grin'], embeddingModel: 'face-api-expression-net-7-probabilities' },
+    ];
+    const { matched, unmatched } = referencesFor(stored, 'face-api-expression-net-7-probabilities');
+    expect(matched.map((r) => r.id)).toEqual([2]);
+    expect(unmatched.map((r) => r.id)).toEqual([1]);
+    expect(unmatchedReferenceNotice(unmatched[0], 'face-api-expression-net-7-probabilities')).toBe(
+      'reference 1 (smile) was made with the embedding fer7-probabilities, the running one is face-api-expression-net-7-probabilities: not matched; add it again',
+    );
   });
 });
 

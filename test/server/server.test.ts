@@ -2,9 +2,16 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MienEvent, TagEndEvent, TagStartEvent } from '../../src/events/events.js';
 import { eventProblems } from '../../src/events/validate.js';
+import { referenceFace } from '../../src/expression/reference-face.js';
+import { FaceCore } from '../../src/face/analyzer.js';
+import { readImageFile } from '../../src/ingest/image-file.js';
 import { openModels, type OpenedModels } from '../../src/models/index.js';
 import { loadConfig } from '../../src/server/config.js';
 import { MienServer } from '../../src/server/server.js';
+import { encodePng } from '../../src/render/png.js';
+import { databasePath } from '../../src/store/database.js';
+import { openMienDatabase } from '../../src/store/mien-database.js';
+import { ReferenceStore } from '../../src/store/reference-store.js';
 import { fixture, scratchDir } from '../support/fixtures.js';
 import { api, apiProblems, subscriber, until } from '../support/server.js';
 
@@ -101,6 +108,32 @@ describe('mien serve', () => {
       await server.close();
     }
   }, 240_000);
+
+  it('leaves a reference made with another embedding unmatched, and says so', async () => {
+    const dataDir = scratchDir();
+    // The very face the stream shows, stored as if an earlier expression model had made it.
+    const face = await referenceFace(new FaceCore(models), await readImageFile(fixture('faces/london/002_08.jpg')));
+    const db = openMienDatabase(databasePath(dataDir));
+    new ReferenceStore(db).add({ tags: ['smile'], box: [...face.box], embedding: face.embedding, embeddingModel: 'fer7-probabilities', cropPng: await encodePng(face.crop), source: 'older' });
+    db.close();
+    const server = await start(dataDir);
+    try {
+      const http = api(server.url, TOKEN);
+      const listed = await http.get('/api/references');
+      expect(apiProblems('ReferenceList', listed.body)).toEqual([]);
+      expect((listed.body as { references: { matched: boolean }[] }).references.map((r) => r.matched)).toEqual([false]);
+      expect((await http.send('POST', '/api/streams', { kind: 'still', path: fixture('faces/london/002_08.jpg'), id: 'still' })).status).toBe(201);
+      const people = async () => ((await http.get('/api/identities')).body as { identities: { faces: number; appearance: Record<string, number> }[] }).identities;
+      await until(async () => (await people()).some((p) => p.faces >= 10), 60_000, 200);
+      expect((await people()).map((p) => p.appearance)).toEqual((await people()).map(() => ({})));
+      // The same face added now, with the running embedding, is matched.
+      const added = await http.send('POST', '/api/references?tag=smile', new Uint8Array(readFileSync(fixture('faces/london/002_08.jpg'))), { 'content-type': 'image/jpeg' });
+      expect((added.body as { matched: boolean }).matched).toBe(true);
+      await until(async () => (await people()).some((p) => (p.appearance.smile ?? 0) > 0), 60_000, 200);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 
   it('refuses mutations without the token, oversized uploads and non-pictures, changing nothing', async () => {
     const server = await start(scratchDir());

@@ -58,9 +58,9 @@ export async function subscriber(url: string, subscribe: Record<string, unknown>
 }
 
 /** Polls `condition` every `everyMs` until it holds; fails after `timeoutMs`. */
-export async function until(condition: () => boolean, timeoutMs = 60_000, everyMs = 50): Promise<void> {
+export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 60_000, everyMs = 50): Promise<void> {
   const start = Date.now();
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, everyMs));
   }

@@ -65,6 +65,9 @@ export class MienReferenceCard extends LitElement {
         margin: 0 0 0.25rem;
         font-size: 0.85em;
       }
+      .stale {
+        color: var(--mien-warn);
+      }
       .actions {
         display: flex;
         gap: 0.4rem;
@@ -89,6 +92,7 @@ export class MienReferenceCard extends LitElement {
       </figure>
       <div>
         <div class="tags">${r.tags.map((tag) => html`<span class="chip" style=${styleMap({ '--tag-colour': tagColour(tag) })}>${tag}</span>`)}</div>
+        ${r.matched ? '' : html`<p class="stale" role="status">not matched: made with ${r.embeddingModel}; add it again</p>`}
         <p>threshold ${r.threshold === undefined ? html`<span class="muted">server default</span>` : r.threshold}</p>
         <p class="muted">added ${new Date(r.createdAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}</p>
         <div class="actions">

@@ -4,13 +4,14 @@ import { lastValueFrom, tap } from 'rxjs';
 import type { MienEvent } from '../../events/events.js';
 import type { AppearanceRow } from '../../expression/appearance.js';
 import { FaceCore } from '../../face/analyzer.js';
-import type { ExpressionReference } from '../../expression/matching.js';
+import { expressionEmbeddingKind } from '../../expression/embedding.js';
+import { referencesFor, unmatchedReferenceNotice, type ExpressionReference } from '../../expression/matching.js';
 import { openSource, parseSource, SourceSpecError } from '../../ingest/source-spec.js';
 import { openModels } from '../../models/index.js';
 import { ExpressionAnalysis } from '../../operators/analysis-pipeline.js';
 import { databasePath, defaultDataDir } from '../../store/database.js';
 import { openMienDatabase } from '../../store/mien-database.js';
-import { ReferenceStore } from '../../store/reference-store.js';
+import { ReferenceStore, type StoredReference } from '../../store/reference-store.js';
 import { CliError, type Command } from '../command.js';
 import { analysisFps } from '../options.js';
 
@@ -48,8 +49,9 @@ export const analyzeCommand: Command = {
       if (error instanceof SourceSpecError) throw new CliError(error.message);
       throw error;
     }
-    const references = loadReferences(values.refs ?? databasePath(defaultDataDir()));
+    const stored = loadReferences(values.refs ?? databasePath(defaultDataDir()));
     const models = await openModels();
+    const references = matchable(stored, expressionEmbeddingKind(models.expression.kind).name);
     const counts = { received: 0, analysed: 0, dropped: 0 };
     const analysis = new ExpressionAnalysis(new FaceCore(models), () => references, { onAnalysed: () => counts.analysed++ });
     const gate = analysis.analysisGate();
@@ -92,13 +94,20 @@ export const analyzeCommand: Command = {
   },
 };
 
-function loadReferences(path: string): ExpressionReference[] {
+function loadReferences(path: string): StoredReference[] {
   const db = openMienDatabase(path);
   try {
     return new ReferenceStore(db).list();
   } finally {
     db.close();
   }
+}
+
+/** The references made with `embedding`; the others are named on stderr and left out. */
+function matchable(stored: readonly StoredReference[], embedding: string): ExpressionReference[] {
+  const { matched, unmatched } = referencesFor(stored, embedding);
+  for (const r of unmatched) console.error(`mien: ${unmatchedReferenceNotice(r, embedding)}`);
+  return matched;
 }
 
 /** One status line on a terminal: video time reached and people so far. */

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FaceCore } from '../../face/analyzer.js';
-import { expressionEmbedding } from '../../expression/embedding.js';
 import { readImageFile } from '../../ingest/image-file.js';
 import { EXPRESSION_LABELS } from '../../models/expression.js';
 import { openModels } from '../../models/index.js';
@@ -76,7 +75,7 @@ function toJson(f: ImageAnalysis): Record<string, unknown> {
     },
     expression: { top: f.top.map(([label, p]) => [label, round(p, 4)]), probabilities },
     ...(f.identityEmbedding && { identityEmbedding: Array.from(f.identityEmbedding, (v) => round(v, 6)) }),
-    ...(f.identityEmbedding && { expressionEmbedding: Array.from(expressionEmbedding(expression), (v) => round(v, 6)) }),
+    ...(f.expressionEmbedding && { expressionEmbedding: Array.from(f.expressionEmbedding, (v) => round(v, 6)) }),
   };
 }
 

@@ -20,9 +20,9 @@ export const trainHeadCommand: Command = {
   usage: [
     'Usage: mien train-head CSV --out HEAD.onnx [--images DIR] [--validation CSV] [--epochs N] [--seed S] [--per-type-margins]',
     '',
-    'Trains FEENet\'s head (pooled 1024-d DenseNet features -> 128, ReLU, dropout 0.5 -> 16,',
-    'L2-normalised) with the symmetric triplet loss, margin 0.2, on the triplets of CSV (FEC format,',
-    'as mien eval-fec reads it). Each face is embedded from its eye-aligned crop and that crop',
+    'Trains FEENet\'s head (the running expression model\'s pooled features -> 128, ReLU, dropout 0.5',
+    '-> 16, L2-normalised) with the symmetric triplet loss, margin 0.2, on the triplets of CSV (FEC',
+    'format, as mien eval-fec reads it). Each face is embedded from the model\'s own crop and that crop',
     'mirrored; features are extracted once and cached. Prints the loss and, with --validation, the',
     'validation triplet accuracy after every epoch. The same inputs and seed give the same head.',
     'Use the head with MIEN_EXPRESSION_HEAD=HEAD.onnx (every command that embeds expressions).',
