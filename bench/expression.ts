@@ -25,7 +25,7 @@ import { jitteredEyeCrop, mirrored, TRAINING_JITTERS } from '../src/expression/v
 import { readImageFile } from '../src/ingest/image-file.js';
 import { l2Normalise, softmax } from '../src/math/vector.js';
 import { openModels } from '../src/models/index.js';
-import { DENSENET_FER, EXPRESSION_LABELS, ExpressionModel } from '../src/models/expression.js';
+import { DENSENET_FER, EXPRESSION_LABELS, ExpressionModel, meanExpressionOutputs } from '../src/models/expression.js';
 import { defaultModelsDir } from '../src/models/provision.js';
 import { fileFrames } from '../src/ingest/file-source.js';
 import { lastValueFrom, toArray } from 'rxjs';
@@ -33,7 +33,9 @@ import { lastValueFrom, toArray } from 'rxjs';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TRIPLETS = join(ROOT, '.cache/fixture-triplets');
 /** Features depend on the expression model's precision (MIEN_EXPRESSION_PRECISION; the table in docs/expression.md is float's). */
-const cachePath = (precision: string): string => join(ROOT, `.cache/expression-bench/features-v4-${precision}.json`);
+const cachePath = (precision: string): string => join(ROOT, `.cache/expression-bench/features-v5-${precision}.json`);
+/** face-api's own growth of the landmark box, Mien's crop for FaceExpressionNet until 1 Dec. */
+const FACE_API_GROWTH = 0.2;
 
 /** Everything a candidate may be built from, per face. */
 interface FaceFeatures {
@@ -56,7 +58,11 @@ interface FaceFeatures {
   /** 68 landmarks in eye-crop pixels (eyes level, 70 px apart), divided by the eye distance. */
   readonly shape: Float32Array;
   readonly identity: Float32Array;
-  /** FaceExpressionNet's logits and 256-d features on its own crop (landmark box), its mirror, and the eye crop. */
+  /** FaceExpressionNet on its own crop as Mien reads it (FACE_EXPRESSION_NET.crop: 3 scales, averaged), and mirrored. */
+  readonly netProbabilities: Float32Array;
+  readonly netScalesFeatures: Float32Array;
+  readonly netScalesMirrorFeatures: Float32Array;
+  /** FaceExpressionNet's logits and 256-d features on face-api's crop (landmark box grown 0.2), its mirror, and the eye crop. */
   readonly netLogits: Float32Array;
   readonly netFeatures: Float32Array;
   readonly netMirrorLogits: Float32Array;
@@ -103,9 +109,13 @@ async function extract(sets: Record<string, FecTriplet[]>): Promise<{ found: Rec
       const [identity] = await core.identities([face]);
       const shape = eyeFrameShape(face);
       const { crop, input } = FACE_EXPRESSION_NET;
-      const netCrop = landmarkBoxCrop(face.frame, face.landmarks68, crop.growth, input.width);
+      const netCrop = landmarkBoxCrop(face.frame, face.landmarks68, FACE_API_GROWTH, input.width);
       const [own, ownMirror, eye] = await net.analyse([netCrop, mirrored(netCrop), resizeBilinear(face.eyeCrop.image, input.width, input.height)]);
+      const scales = crop.growths.map((g) => landmarkBoxCrop(face.frame, face.landmarks68, g, input.width));
+      const scaled = await net.analyse([...scales, ...scales.map(mirrored)]);
+      const [atScales, atScalesMirrored] = [meanExpressionOutputs(scaled.slice(0, scales.length)), meanExpressionOutputs(scaled.slice(scales.length))];
       out.push({
+        netProbabilities: atScales.probabilities, netScalesFeatures: atScales.pooled, netScalesMirrorFeatures: atScalesMirrored.pooled,
         netLogits: own.logits, netFeatures: own.pooled, netMirrorLogits: ownMirror.logits, netMirrorFeatures: ownMirror.pooled, netEyeLogits: eye.logits,
         picture: '',
         person: '',
@@ -141,6 +151,7 @@ async function extract(sets: Record<string, FecTriplet[]>): Promise<{ found: Rec
         boxPooled: f32('boxPooled'), boxLogits: f32('boxLogits'), shape: f32('shape'), identity: f32('identity'),
         mouthPooled: f32('mouthPooled'), mouthLogits: f32('mouthLogits'), tightPooled: f32('tightPooled'), tightLogits: f32('tightLogits'),
         jitterPooled: (c.jitterPooled as number[][]).map((a) => Float32Array.from(a)),
+        netProbabilities: f32('netProbabilities'), netScalesFeatures: f32('netScalesFeatures'), netScalesMirrorFeatures: f32('netScalesMirrorFeatures'),
         netLogits: f32('netLogits'), netFeatures: f32('netFeatures'), netMirrorLogits: f32('netMirrorLogits'), netMirrorFeatures: f32('netMirrorFeatures'), netEyeLogits: f32('netEyeLogits'),
       }];
     });
@@ -189,8 +200,8 @@ const { found: sets, videoMedian: manMedian } = await extract({ train: read('tra
 const mean = (a: ArrayLike<number>, b: ArrayLike<number>): Float32Array => Float32Array.from(a, (v, i) => (v + b[i]) / 2);
 const unit = (v: ArrayLike<number>): Float32Array => l2Normalise(Float32Array.from(v));
 const probabilities = (logits: Float32Array): Float32Array => softmax(logits);
-/** The default embedding: FaceExpressionNet's 7 probabilities, L2-normalised. */
-const netDefault = (f: FaceFeatures): Float32Array => unit(probabilities(f.netLogits));
+/** The default embedding: FaceExpressionNet's 7 probabilities over its crop's scales, L2-normalised. */
+const netDefault = (f: FaceFeatures): Float32Array => unit(f.netProbabilities);
 /** A softmax temperature that grades FaceExpressionNet's nearly one-hot probabilities. */
 const SOFTENED = 3;
 const HAPPY = EXPRESSION_LABELS.indexOf('happy');
@@ -260,15 +271,16 @@ report('DenseNet 7 probabilities, tight crop (eyes 100 px apart)', (f) => unit(p
 report('DenseNet 7 probabilities, lower-face crop', (f) => unit(probabilities(f.mouthLogits)));
 report('DenseNet 7 probabilities, eye crop and its mirror averaged (mirror TTA)', (f) => unit(mean(probabilities(f.eyeLogits), probabilities(f.mirrorLogits))));
 report('68-landmark shape in the eye-aligned frame', (f) => f.shape);
-report('FaceExpressionNet 7 probabilities, its own crop (landmark box 1.2x; the default)', netDefault);
-report(`FaceExpressionNet 7 probabilities at softmax temperature ${SOFTENED}, own crop`, (f) => unit(softmax(f.netLogits, SOFTENED)));
+report(`FaceExpressionNet 7 probabilities, landmark box at ${FACE_EXPRESSION_NET.crop.growths.join('/')} averaged (the default)`, netDefault);
+report(`FaceExpressionNet 7 probabilities, face-api's crop (growth ${FACE_API_GROWTH}; default until 1 Dec)`, (f) => unit(probabilities(f.netLogits)));
+report(`FaceExpressionNet 7 probabilities at softmax temperature ${SOFTENED}, face-api's crop`, (f) => unit(softmax(f.netLogits, SOFTENED)));
 report('FaceExpressionNet 7 probabilities, eye crop', (f) => unit(probabilities(f.netEyeLogits)));
-report('FaceExpressionNet 7 probabilities, own crop and its mirror averaged', (f) => unit(mean(probabilities(f.netLogits), probabilities(f.netMirrorLogits))));
-report('FaceExpressionNet 256-d pooled features, own crop', (f) => unit(f.netFeatures));
-report('FaceExpressionNet 7 logits, own crop', (f) => f.netLogits);
-report('ensemble: mean of both classifiers\' 7 probabilities', (f) => unit(mean(probabilities(f.eyeLogits), probabilities(f.netLogits))));
-report('ensemble: mean of both classifiers\' logits, then softmax', (f) => unit(probabilities(mean(f.eyeLogits, f.netLogits))));
-report('fusion: both 7 probabilities concatenated (unit vectors)', (f) => unit([...unit(probabilities(f.eyeLogits)), ...unit(probabilities(f.netLogits))]));
+report('FaceExpressionNet 7 probabilities, face-api\'s crop and its mirror averaged', (f) => unit(mean(probabilities(f.netLogits), probabilities(f.netMirrorLogits))));
+report('FaceExpressionNet 256-d pooled features, face-api\'s crop', (f) => unit(f.netFeatures));
+report('FaceExpressionNet 7 logits, face-api\'s crop', (f) => f.netLogits);
+report('ensemble: mean of both classifiers\' 7 probabilities', (f) => unit(mean(probabilities(f.eyeLogits), f.netProbabilities)));
+report('ensemble: mean of both classifiers\' logits (face-api\'s crop), then softmax', (f) => unit(probabilities(mean(f.eyeLogits, f.netLogits))));
+report('fusion: both 7 probabilities concatenated (unit vectors)', (f) => unit([...unit(probabilities(f.eyeLogits)), ...netDefault(f)]));
 
 const HEAD: HeadTrainingOptions = { epochs: 40, seed: 1 };
 /** What mien train-head trains on: the eye crop and its mirror. */
@@ -284,15 +296,15 @@ report('trained DenseNet head, + 4 jittered crops and their mirrors as views', (
 report('fusion: trained DenseNet head + its 7 probabilities (concatenated unit vectors)', (f) => unit([...headEmbedding(head, f.eyePooled), ...unit(probabilities(f.eyeLogits))]));
 
 /** What mien train-head trains with the default expression model: its pooled features of its own crop and the mirror. */
-const asTrainHead256 = trainingData((f) => [f.netFeatures, f.netMirrorFeatures]);
+const asTrainHead256 = trainingData((f) => [f.netScalesFeatures, f.netScalesMirrorFeatures]);
 const randomHead256 = trainHead(asTrainHead256.faces, asTrainHead256.triplets, { ...HEAD, epochs: 0 });
-report('random 256-128-16 head on FaceExpressionNet (untrained)', (f) => headEmbedding(randomHead256, f.netFeatures));
+report('random 256-128-16 head on FaceExpressionNet (untrained)', (f) => headEmbedding(randomHead256, f.netScalesFeatures));
 const head256 = trainHead(asTrainHead256.faces, asTrainHead256.triplets, HEAD);
-report('trained 256-128-16 head on FaceExpressionNet (as mien train-head: own crop + mirror views)', (f) => headEmbedding(head256, f.netFeatures));
-report('fusion: trained FaceExpressionNet head + its 7 probabilities', (f) => unit([...headEmbedding(head256, f.netFeatures), ...unit(probabilities(f.netLogits))]));
+report('trained 256-128-16 head on FaceExpressionNet (as mien train-head: own crop + mirror views)', (f) => headEmbedding(head256, f.netScalesFeatures));
+report('fusion: trained FaceExpressionNet head + its 7 probabilities', (f) => unit([...headEmbedding(head256, f.netScalesFeatures), ...netDefault(f)]));
 
 console.log('\nNot candidates: one-dimensional (one contrast only), or per identity with a reference the London column flatters:\n');
-report('p(happy) alone: FaceExpressionNet, own crop', (f) => [probabilities(f.netLogits)[HAPPY]]);
+report('p(happy) alone: FaceExpressionNet, own crop', (f) => [f.netProbabilities[HAPPY]]);
 report('p(happy) alone: DenseNet, eye crop', (f) => [probabilities(f.eyeLogits)[HAPPY]]);
 report('per identity: 68-landmark shape minus the person\'s own reference', centredOnPerson((f) => f.shape, manMedian.shape));
 const centredPooled = centredOnPerson((f) => f.eyePooled, manMedian.pooled);
@@ -370,12 +382,16 @@ console.log(`  FaceExpressionNet default embedding (untrained here) ${average(fo
  */
 const peopleOf = (set: FecFaces<FaceFeatures>): string[] =>
   people.filter((p) => set.triplets.some(({ faces }) => faces.some((f) => f.picture.includes(`london/${p}_`))));
-for (const [model, logits] of [['DenseNet', (f: FaceFeatures) => f.eyeLogits], ['FaceExpressionNet', (f: FaceFeatures) => f.netLogits]] as const) {
+const classifiers = [
+  ['DenseNet', (f: FaceFeatures) => probabilities(f.eyeLogits)],
+  ['FaceExpressionNet', (f: FaceFeatures) => f.netProbabilities],
+] as const;
+for (const [model, probabilitiesOf] of classifiers) {
   const smileSeen = (p: string): boolean => {
     const { neutral, smiling } = london.get(p)!;
-    return probabilities(logits(smiling!))[HAPPY] - probabilities(logits(neutral!))[HAPPY] > 0.5;
+    return probabilitiesOf(smiling!)[HAPPY] - probabilitiesOf(neutral!)[HAPPY] > 0.5;
   };
-  const embedding = (f: FaceFeatures) => unit(probabilities(logits(f)));
+  const embedding = (f: FaceFeatures) => unit(probabilitiesOf(f));
   for (const [name, set] of [['validation', sets.validation], ['training', sets.train]] as const) {
     const group = peopleOf(set), seen = group.filter(smileSeen);
     console.log(

@@ -28,7 +28,7 @@ export interface ExpressionEmbeddingKind {
  * on (see docs/expression.md).
  */
 export const EXPRESSION_EMBEDDINGS: Readonly<Record<ExpressionModelKind, ExpressionEmbeddingKind>> = {
-  'face-api-expression-net': { name: 'face-api-expression-net-7-probabilities', dimensions: 7, defaultThreshold: 1.25 },
+  'face-api-expression-net': { name: 'face-api-expression-net-7-probabilities', dimensions: 7, defaultThreshold: 0.8 },
   'densenet121-fer': { name: 'fer7-probabilities', dimensions: 7, defaultThreshold: 0.45 },
 };
 

@@ -6,14 +6,14 @@ import type { DescribePicture, FecFaces } from './fec-evaluation.js';
 import type { TrainingTriplet } from './head-training.js';
 import { mirrored } from './views.js';
 
-/** The views of a face a head trains on: the expression model's pooled features of its crop and of that crop mirrored. */
+/**
+ * The views of a face a head trains on: the expression model's pooled features of its crops and
+ * of those crops mirrored (each averaged over the model's views, as in the pipeline).
+ */
 export async function pooledViews(core: FaceCore, faces: readonly LocatedFace[]): Promise<Float32Array[][]> {
-  const crops = faces.flatMap((f) => {
-    const crop = core.expressionCrop(f);
-    return [crop, mirrored(crop)];
-  });
-  const outputs = await core.models.expression.analyse(crops);
-  return faces.map((_, i) => [outputs[2 * i].pooled, outputs[2 * i + 1].pooled]);
+  const views = faces.map((f) => core.expressionViews(f));
+  const outputs = await core.expressionsOfViews([...views, ...views.map((v) => v.map(mirrored))]);
+  return faces.map((_, i) => [outputs[i].pooled, outputs[faces.length + i].pooled]);
 }
 
 /** The FEC paper's margins: 0.1 for one-class triplets (subtler differences), 0.2 otherwise. */

@@ -1,7 +1,7 @@
 import type { RgbImage } from '../image/rgb-image.js';
 import { cropResize, resizeBilinear, warpAffine } from '../image/warp.js';
 import type { DetectionCandidates } from '../models/detector.js';
-import type { ExpressionCrop, ExpressionOutputs } from '../models/expression.js';
+import { meanExpressionOutputs, type ExpressionCrop, type ExpressionOutputs } from '../models/expression.js';
 import type { HeadPose } from '../models/pose.js';
 import { alignEyes, alignToArcFace, landmarkBoxCrop, type AlignedFace } from './align.js';
 import { selectFaces, type DetectionOptions, type FaceDetection } from './detect.js';
@@ -128,17 +128,24 @@ export class FaceCore {
     return this.models.identity.embed(faces.map((f) => alignToArcFace(f.frame, f.points).image));
   }
 
-  /** The expression model's outputs, each on the crop the model declares. */
+  /** The expression model's outputs, each over the views the model declares, averaged. */
   async expressions(faces: readonly LocatedFace[]): Promise<ExpressionOutputs[]> {
-    if (faces.length === 0) return [];
-    return this.models.expression.analyse(faces.map((f) => this.expressionCrop(f)));
+    return this.expressionsOfViews(faces.map((f) => this.expressionViews(f)));
   }
 
-  /** The crop of `face` that the expression model reads. */
-  expressionCrop(face: LocatedFace): RgbImage {
+  /** The expression model's outputs for each face's `views` (crops), averaged per face. */
+  async expressionsOfViews(views: readonly (readonly RgbImage[])[]): Promise<ExpressionOutputs[]> {
+    if (views.length === 0) return [];
+    const outputs = await this.models.expression.analyse(views.flat());
+    let next = 0;
+    return views.map((v) => meanExpressionOutputs(outputs.slice(next, (next += v.length))));
+  }
+
+  /** The crops of `face` that the expression model reads (one per view it declares). */
+  expressionViews(face: LocatedFace): RgbImage[] {
     const { crop, input } = this.models.expression;
-    if (crop.kind === 'landmark-box') return landmarkBoxCrop(face.frame, face.landmarks68, crop.growth, input.width);
+    if (crop.kind === 'landmark-box') return crop.growths.map((growth) => landmarkBoxCrop(face.frame, face.landmarks68, growth, input.width));
     const eyes = face.eyeCrop.image;
-    return eyes.width === input.width && eyes.height === input.height ? eyes : resizeBilinear(eyes, input.width, input.height);
+    return [eyes.width === input.width && eyes.height === input.height ? eyes : resizeBilinear(eyes, input.width, input.height)];
   }
 }

@@ -13,8 +13,11 @@ export type ExpressionLabel = (typeof EXPRESSION_LABELS)[number];
 export type ExpressionCrop =
   /** The paper's crop (src/face/align.ts EYE_CROP): eyes level, 70 px apart. */
   | { readonly kind: 'eye-aligned' }
-  /** The 68 landmarks' bounding box grown by `growth`, cut at the frame, padded black to a square. */
-  | { readonly kind: 'landmark-box'; readonly growth: number };
+  /**
+   * The 68 landmarks' bounding box grown by each of `growths`, cut at the frame, padded black to a
+   * square: one view per growth, their outputs averaged (`meanExpressionOutputs`).
+   */
+  | { readonly kind: 'landmark-box'; readonly growths: readonly number[] };
 
 /** What an expression model adapter declares: its file, input, crop and outputs. */
 export interface ExpressionModelContract {
@@ -50,10 +53,24 @@ export const DENSENET_FER = {
 export interface ExpressionOutputs {
   /** 7 logits in EXPRESSION_LABELS order. */
   readonly logits: Float32Array;
-  /** softmax(logits). */
+  /** softmax(logits); over several views of a face, the mean of theirs. */
   readonly probabilities: Float32Array;
   /** The backbone's pooled features (the contract's `pooledSize`). */
   readonly pooled: Float32Array;
+}
+
+/**
+ * One face's outputs from several views of it: each field the mean of the views'. Probabilities
+ * are averaged as probabilities (not softmax of the mean logits), which is what was measured.
+ */
+export function meanExpressionOutputs(views: readonly ExpressionOutputs[]): ExpressionOutputs {
+  if (views.length === 1) return views[0];
+  const mean = (pick: (o: ExpressionOutputs) => Float32Array): Float32Array => {
+    const out = new Float32Array(pick(views[0]).length);
+    for (const view of views) pick(view).forEach((v, i) => (out[i] += v / views.length));
+    return out;
+  };
+  return { logits: mean((o) => o.logits), probabilities: mean((o) => o.probabilities), pooled: mean((o) => o.pooled) };
 }
 
 export class ExpressionModel extends ImageModel {

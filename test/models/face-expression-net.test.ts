@@ -61,7 +61,7 @@ describe('FaceExpressionNet as ONNX', () => {
   afterAll(() => models?.close());
 
   it('gives face-api\'s own probabilities on the same crops', async () => {
-    const crops = [...faces.values()].map((f) => core.expressionCrop(f));
+    const crops = [...faces.values()].flatMap((f) => core.expressionViews(f));
     const ours = await models.expression.analyse(crops);
     const reference = await faceApiProbabilities(crops);
     const FACE_API_ORDER = ['neutral', 'happy', 'sad', 'angry', 'fear', 'disgust', 'surprise'];

@@ -64,7 +64,7 @@ export const trainHeadCommand: Command = {
         });
         const { triplets, errors } = parseFecCsv(text);
         for (const { line, message } of errors) console.error(`mien: ${csv}:${line}: skipped, ${message}`);
-        const key = createHash('sha256').update(`${resolve(csv)}\n${resolve(imagesDir)}\n${models.expressionModel}\n${models.expressionPrecision}`).digest('hex').slice(0, 16);
+        const key = createHash('sha256').update(`${resolve(csv)}\n${resolve(imagesDir)}\n${models.expressionModel}\n${models.expressionPrecision}\n${JSON.stringify(models.expression.crop)}`).digest('hex').slice(0, 16);
         const cache = cachedDescribePicture(extract, join(values.cache ?? join(homedir(), '.cache/mien/head-features'), `${key}.json`));
         const found = await findFecFaces(triplets, imagesDir, cache.describe);
         cache.save();
