@@ -21,7 +21,7 @@ export interface ExpressionEmbeddingKind {
  * accuracy on London smiles against other people's neutral faces); recalibrate whenever the
  * embedding changes, and rename it, so that references stored with the old one are not matched
  * against the new. FaceExpressionNet's probabilities are nearly one-hot; a softmax temperature of
- * 3 grades its distances but tags less of a smiling video (docs/expression.md), so it is not used.
+ * 3 grades its distances but scored lower on video triplets (docs/expression.md), so it is not used.
  * A trained FEENet head (`mien train-head`, an ONNX file) replaces it when $MIEN_EXPRESSION_HEAD
  * names one: the model's pooled features go through the head instead. No head ships with Mien,
  * because the only training data at hand is the test fixtures, which the product must not depend

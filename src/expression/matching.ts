@@ -35,9 +35,14 @@ export function matchReferences(pooled: Float32Array, references: readonly Expre
  */
 export function referencesFor<R extends StoredEmbedding>(references: readonly R[], embedding: string): { readonly matched: R[]; readonly unmatched: R[] } {
   return {
-    matched: references.filter((r) => r.embeddingModel === embedding),
-    unmatched: references.filter((r) => r.embeddingModel !== embedding),
+    matched: references.filter((r) => madeWithEmbedding(r, embedding)),
+    unmatched: references.filter((r) => !madeWithEmbedding(r, embedding)),
   };
+}
+
+/** Whether `reference` was made with the embedding named `embedding`, so it can be matched. */
+export function madeWithEmbedding(reference: Pick<StoredEmbedding, 'embeddingModel'>, embedding: string): boolean {
+  return reference.embeddingModel === embedding;
 }
 
 interface StoredEmbedding {

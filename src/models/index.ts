@@ -41,7 +41,7 @@ const EXPRESSION_MODEL_ENV = 'MIEN_EXPRESSION_MODEL';
 export function configuredExpressionModel(): ExpressionModelKind {
   const raw = process.env[EXPRESSION_MODEL_ENV];
   if (raw === undefined || raw === '') return DEFAULT_MODELS.expression.kind;
-  if (raw in EXPRESSION_MODELS) return raw as ExpressionModelKind;
+  if (Object.hasOwn(EXPRESSION_MODELS, raw)) return raw as ExpressionModelKind;
   throw new TypeError(`${EXPRESSION_MODEL_ENV} must be one of ${Object.keys(EXPRESSION_MODELS).join(', ')}, got "${raw}"`);
 }
 

@@ -7,7 +7,7 @@ import { InProcessEventBus, type EventBus } from '../events/event-bus.js';
 import type { FaceEvent, MienEvent } from '../events/events.js';
 import { FaceCore } from '../face/analyzer.js';
 import { expressionEmbeddingKind } from '../expression/embedding.js';
-import { referencesFor, unmatchedReferenceNotice, type ExpressionReference } from '../expression/matching.js';
+import { madeWithEmbedding, referencesFor, unmatchedReferenceNotice, type ExpressionReference } from '../expression/matching.js';
 import { NoFaceError, referenceFace } from '../expression/reference-face.js';
 import type { Frame } from '../ingest/frame.js';
 import type { RgbImage } from '../image/rgb-image.js';
@@ -394,7 +394,7 @@ function referenceJson(r: StoredReference, embedding: string): ReferenceInfo {
     source: r.source,
     box: [tenth(r.box[0]), tenth(r.box[1]), tenth(r.box[2]), tenth(r.box[3])],
     embeddingModel: r.embeddingModel,
-    matched: r.embeddingModel === embedding,
+    matched: madeWithEmbedding(r, embedding),
     crop: `/api/references/${r.id}/crop.png`,
   };
 }
