@@ -20,6 +20,7 @@ import { FACE_EXPRESSION_NET } from '../src/models/face-expression-net.js';
 import { meanExpressionOutputs } from '../src/models/expression.js';
 import { openModels } from '../src/models/index.js';
 import { fixture } from '../test/support/fixtures.js';
+import { crossPersonAccuracy } from './cross-person.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const models = await openModels({ expressionModel: FACE_EXPRESSION_NET.kind }, { log: () => {} });
@@ -51,20 +52,8 @@ for (const t of videoTriplets) for (const f of t.faces) if (!faces.has(keyOf(f.i
 
 type Embeddings = Map<string, Float32Array>;
 
-/** Cross-person triplets within `group`: (A smiling, B smiling, A neutral) and (A neutral, B neutral, A smiling). */
-function crossPersonAccuracy(group: readonly string[], e: Embeddings): number {
-  let right = 0, n = 0;
-  for (const a of group) {
-    for (const b of group) {
-      if (a === b) continue;
-      for (const [x, y, odd] of [[`${a}_08`, `${b}_08`, `${a}_03`], [`${a}_03`, `${b}_03`, `${a}_08`]]) {
-        n++;
-        if (tripletAgrees([e.get(x)!, e.get(y)!, e.get(odd)!], 2)) right++;
-      }
-    }
-  }
-  return right / n;
-}
+const photosOf = (p: string): { neutral: string; smiling: string } => ({ neutral: `${p}_03`, smiling: `${p}_08` });
+const accuracy = (group: readonly string[], e: Embeddings): number => crossPersonAccuracy(group, photosOf, (key) => e.get(key)!);
 
 function videoAccuracy(e: Embeddings): number {
   const right = videoTriplets.filter((t) => tripletAgrees(t.faces.map((f) => e.get(keyOf(f.image))!) as [Float32Array, Float32Array, Float32Array], majorityOddOne(t.annotations)!));
@@ -95,7 +84,7 @@ for (const [name, growths] of variants) {
   const e = await embed(growths);
   embeddings.set(name, e);
   const shown = growths.join('/') === FACE_EXPRESSION_NET.crop.growths.join('/') ? `${name} (the default)` : name;
-  console.log(`| ${shown} | ${crossPersonAccuracy(training, e).toFixed(3)} | ${crossPersonAccuracy(validation, e).toFixed(3)} | ${videoAccuracy(e).toFixed(3)} | ${crossPersonAccuracy(people, e).toFixed(3)} |`);
+  console.log(`| ${shown} | ${accuracy(training, e).toFixed(3)} | ${accuracy(validation, e).toFixed(3)} | ${videoAccuracy(e).toFixed(3)} | ${accuracy(people, e).toFixed(3)} |`);
 }
 
 const folds = [0, 1, 2, 3, 4].map((k) => people.filter((_, i) => i % 5 === k));
@@ -104,8 +93,8 @@ let picked = 0, fixed = 0;
 console.log('\nnested 5-fold over people: the variant best on the other folds, scored on the held-out one');
 for (const [k, fold] of folds.entries()) {
   const rest = people.filter((p) => !fold.includes(p));
-  const [best] = [...embeddings].sort((a, b) => crossPersonAccuracy(rest, b[1]) - crossPersonAccuracy(rest, a[1]))[0];
-  const score = crossPersonAccuracy(fold, embeddings.get(best)!), base = crossPersonAccuracy(fold, faceApi);
+  const [best] = [...embeddings].sort((a, b) => accuracy(rest, b[1]) - accuracy(rest, a[1]))[0];
+  const score = accuracy(fold, embeddings.get(best)!), base = accuracy(fold, faceApi);
   picked += score / folds.length;
   fixed += base / folds.length;
   console.log(`  fold ${k + 1}: ${best} -> ${score.toFixed(3)} (face-api's growth 0.2: ${base.toFixed(3)})`);

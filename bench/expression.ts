@@ -17,7 +17,8 @@ import { FaceCore, type LocatedFace } from '../src/face/analyzer.js';
 import { EYE_CROP, landmarkBoxCrop, mapPoint, similarityTransform } from '../src/face/align.js';
 import { cropResize, resizeBilinear, warpAffine } from '../src/image/warp.js';
 import { FACE_EXPRESSION_NET } from '../src/models/face-expression-net.js';
-import { parseFecCsv, tripletAgrees, type FecTriplet } from '../src/expression/fec.js';
+import { parseFecCsv, type FecTriplet } from '../src/expression/fec.js';
+import { crossPersonAccuracy } from './cross-person.js';
 import { describeFacesInBoxes, findFecFaces, scoreFecFaces, type FecFaces } from '../src/expression/fec-evaluation.js';
 import { headEmbedding } from '../src/expression/head.js';
 import { trainHead, type HeadTrainingOptions, type TrainingTriplet } from '../src/expression/head-training.js';
@@ -336,18 +337,7 @@ for (const set of [sets.train, sets.validation]) {
 }
 const people = [...london.keys()].sort();
 /** A smiling, B smiling, A neutral and the neutral mirror, over every ordered pair of `group`. */
-function crossPersonAccuracy(group: readonly string[], embed: (f: FaceFeatures) => ArrayLike<number>): number {
-  let right = 0, all = 0;
-  for (const a of group) {
-    for (const b of group) {
-      if (a === b) continue;
-      const A = london.get(a)!, B = london.get(b)!;
-      right += Number(tripletAgrees([embed(A.smiling!), embed(B.smiling!), embed(A.neutral!)], 2)) + Number(tripletAgrees([embed(A.neutral!), embed(B.neutral!), embed(A.smiling!)], 2));
-      all += 2;
-    }
-  }
-  return right / all;
-}
+const londonFaces = (p: string): { neutral: FaceFeatures; smiling: FaceFeatures } => ({ neutral: london.get(p)!.neutral!, smiling: london.get(p)!.smiling! });
 const FOLDS = 5;
 const folds = Array.from({ length: FOLDS }, (_, k) => {
   const validation = people.filter((_, i) => i % FOLDS === k), training = people.filter((_, i) => i % FOLDS !== k);
@@ -364,9 +354,9 @@ const folds = Array.from({ length: FOLDS }, (_, k) => {
   );
   const foldHead = trainHead(faces.map((f) => [f.eyePooled, f.mirrorPooled]), triplets, HEAD);
   return {
-    head: crossPersonAccuracy(validation, (f) => headEmbedding(foldHead, f.eyePooled)),
-    probabilities: crossPersonAccuracy(validation, (f) => unit(probabilities(f.eyeLogits))),
-    net: crossPersonAccuracy(validation, netDefault),
+    head: crossPersonAccuracy(validation, londonFaces, (f) => headEmbedding(foldHead, f.eyePooled)),
+    probabilities: crossPersonAccuracy(validation, londonFaces, (f) => unit(probabilities(f.eyeLogits))),
+    net: crossPersonAccuracy(validation, londonFaces, netDefault),
   };
 });
 const average = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
@@ -395,8 +385,8 @@ for (const [model, probabilitiesOf] of classifiers) {
   for (const [name, set] of [['validation', sets.validation], ['training', sets.train]] as const) {
     const group = peopleOf(set), seen = group.filter(smileSeen);
     console.log(
-      `${model} 7 probabilities, ${name} people: ${crossPersonAccuracy(group, embedding).toFixed(3)} over all ${group.length}; ` +
-        `${crossPersonAccuracy(seen, embedding).toFixed(3)} over the ${seen.length} whose smile it sees (not: ${group.filter((p) => !smileSeen(p)).join(' ')})`,
+      `${model} 7 probabilities, ${name} people: ${crossPersonAccuracy(group, londonFaces, embedding).toFixed(3)} over all ${group.length}; ` +
+        `${crossPersonAccuracy(seen, londonFaces, embedding).toFixed(3)} over the ${seen.length} whose smile it sees (not: ${group.filter((p) => !smileSeen(p)).join(' ')})`,
     );
   }
 }
