@@ -49,7 +49,7 @@ export interface LocatedFace extends FaceRef {
   /** 68 points in frame pixels. */
   readonly landmarks68: Float32Array;
   readonly points: FivePoints;
-  /** The paper's 224x224 crop, eyes level and 70 px apart. */
+  /** The paper's 224x224 crop, eyes level and 70 px apart; drawn when `image` is first read. */
   readonly eyeCrop: AlignedFace;
   readonly quality: FaceQuality;
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ARCFACE_TEMPLATE_112, similarityTransform } from '../../src/face/align.js';
+import { alignEyes, ARCFACE_TEMPLATE_112, EYE_CROP, EYE_CROP_EYES, similarityTransform } from '../../src/face/align.js';
 import { nonMaxSuppression, selectFaces } from '../../src/face/detect.js';
 import type { Box, Point } from '../../src/face/geometry.js';
 import { fivePointsFrom68 } from '../../src/face/landmarks.js';
 import { applyAffine, invertAffine } from '../../src/image/affine.js';
+import { createRgbImage } from '../../src/image/rgb-image.js';
 
 describe('similarityTransform', () => {
   it('recovers a known rotation, scale and shift exactly', () => {
@@ -29,6 +30,22 @@ describe('similarityTransform', () => {
   it('refuses degenerate input', () => {
     expect(() => similarityTransform([[1, 1], [1, 1]], [[0, 0], [1, 1]])).toThrow(/all the same/);
     expect(() => similarityTransform([[1, 1]], [[0, 0]])).toThrow(TypeError);
+  });
+});
+
+describe('alignEyes', () => {
+  it('draws a tilted pair of eyes level, 70 px apart, where the crop puts them, once', () => {
+    const frame = createRgbImage(400, 300);
+    const eyes: [Point, Point] = [[150, 120], [230, 160]];
+    for (const [x, y] of eyes) {
+      for (let dy = -3; dy <= 3; dy++) for (let dx = -3; dx <= 3; dx++) frame.data.fill(255, ((y + dy) * 400 + x + dx) * 3, ((y + dy) * 400 + x + dx) * 3 + 3);
+    }
+    const aligned = alignEyes(frame, { leftEye: eyes[0], rightEye: eyes[1], nose: [190, 200], mouthLeft: [160, 240], mouthRight: [220, 260] });
+    const { image } = aligned;
+    expect([image.width, image.height]).toEqual([EYE_CROP.size, EYE_CROP.size]);
+    for (const [x, y] of EYE_CROP_EYES) expect(image.data[(y * image.width + x) * 3]).toBe(255);
+    expect(image.data[(EYE_CROP.eyeLineY * image.width + EYE_CROP.size / 2) * 3]).toBe(0);
+    expect(aligned.image).toBe(image);
   });
 });
 
