@@ -6,7 +6,7 @@
  *
  *   npx tsx scripts/fixture-triplets.ts && npx tsx bench/expression-crop.ts
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { majorityOddOne, parseFecCsv, tripletAgrees } from '../src/expression/fec.js';
@@ -20,6 +20,7 @@ import { FACE_EXPRESSION_NET } from '../src/models/face-expression-net.js';
 import { meanExpressionOutputs } from '../src/models/expression.js';
 import { openModels } from '../src/models/index.js';
 import { fixture } from '../test/support/fixtures.js';
+import { londonPeople } from '../scripts/london-people.js';
 import { crossPersonAccuracy } from './cross-person.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -34,14 +35,8 @@ async function locate(path: string): Promise<LocatedFace> {
   return (await core.locate([{ frame: image, detection }]))[0];
 }
 
-// London people with a neutral (_03) and a smiling (_08) photo; validation as in scripts/fixture-triplets.ts.
 const london = fixture('faces/london');
-const files = new Set(readdirSync(london));
-const people = [...new Set([...files].filter((f) => /^\d{3}_0[38]\.jpg$/.test(f)).map((f) => f.slice(0, 3)))]
-  .filter((p) => files.has(`${p}_03.jpg`) && files.has(`${p}_08.jpg`))
-  .sort();
-const validation = people.filter((_, i) => i % 3 === 2);
-const training = people.filter((_, i) => i % 3 !== 2);
+const { all: people, validation, training } = londonPeople(london);
 const faces = new Map<string, LocatedFace>();
 for (const p of people) for (const e of ['03', '08']) faces.set(`${p}_${e}`, await locate(join(london, `${p}_${e}.jpg`)));
 

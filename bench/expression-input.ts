@@ -15,7 +15,7 @@
  *
  *   npx tsx bench/expression-input.ts [--variants 224,224-int8,160,128,112] [--rounds 5] [--threads N]
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -33,6 +33,7 @@ import { openModelSession, ort, type ModelSession } from '../src/models/session.
 import { packNchw } from '../src/models/tensor-input.js';
 import { warpAffine } from '../src/image/warp.js';
 import { fixture } from '../test/support/fixtures.js';
+import { londonPeople } from '../scripts/london-people.js';
 
 const { values } = parseArgs({ options: { variants: { type: 'string', default: '224,224-int8,160,128,112' }, rounds: { type: 'string', default: '5' }, threads: { type: 'string' } } });
 /** A variant is an input side, float unless it ends in -int8 (224 only: the provisioned int8 model). */
@@ -113,7 +114,7 @@ for (const set of sets) {
 
 // London smiles as references against other people's smiles (should tag) and neutrals (should not).
 const london = fixture('faces/london');
-const people = [...new Set(readdirSync(london).filter((f) => /^\d{3}_0[38]\.jpg$/.test(f)).map((f) => f.slice(0, 3)))].sort();
+const { all: people, neutral: neutralPhoto, smiling: smilingPhoto } = londonPeople(london);
 const largest = async (path: string): Promise<Described> => {
   const image = await readImageFile(path);
   const [faces] = await core.detect([image]);
@@ -125,8 +126,8 @@ const largest = async (path: string): Promise<Described> => {
 };
 const smiles = new Map<string, Described>(), neutrals = new Map<string, Described>();
 for (const p of people) {
-  smiles.set(p, await largest(join(london, `${p}_08.jpg`)));
-  neutrals.set(p, await largest(join(london, `${p}_03.jpg`)));
+  smiles.set(p, await largest(smilingPhoto(p)));
+  neutrals.set(p, await largest(neutralPhoto(p)));
 }
 const balanced = (variant: string): number => {
   const t = EXPRESSION_EMBEDDINGS[DENSENET_FER.kind].defaultThreshold;

@@ -274,7 +274,7 @@ report('DenseNet 7 probabilities, eye crop and its mirror averaged (mirror TTA)'
 report('68-landmark shape in the eye-aligned frame', (f) => f.shape);
 report(`FaceExpressionNet 7 probabilities, landmark box at ${FACE_EXPRESSION_NET.crop.growths.join('/')} averaged (the default)`, netDefault);
 report(`FaceExpressionNet 7 probabilities, face-api's crop (growth ${FACE_API_GROWTH}; default until 1 Dec)`, (f) => unit(probabilities(f.netLogits)));
-report(`FaceExpressionNet 7 probabilities at softmax temperature ${SOFTENED}, face-api's crop`, (f) => unit(softmax(f.netLogits, SOFTENED)));
+report(`FaceExpressionNet 7 probabilities at softmax temperature ${SOFTENED}, face-api's crop`, (f) => unit(softmax(f.netLogits.map((l) => l / SOFTENED))));
 report('FaceExpressionNet 7 probabilities, eye crop', (f) => unit(probabilities(f.netEyeLogits)));
 report('FaceExpressionNet 7 probabilities, face-api\'s crop and its mirror averaged', (f) => unit(mean(probabilities(f.netLogits), probabilities(f.netMirrorLogits))));
 report('FaceExpressionNet 256-d pooled features, face-api\'s crop', (f) => unit(f.netFeatures));

@@ -7,7 +7,6 @@
  *
  *   npx tsx bench/threshold.ts
  */
-import { readdirSync } from 'node:fs';
 import { FaceCore, type LocatedFace } from '../src/face/analyzer.js';
 import { largestFace } from '../src/face/detect.js';
 import { expressionEmbedding, expressionEmbeddingKind } from '../src/expression/embedding.js';
@@ -17,6 +16,7 @@ import { readImageFile } from '../src/ingest/image-file.js';
 import { euclideanDistance } from '../src/math/vector.js';
 import { openModels } from '../src/models/index.js';
 import { fixture, videoFrameAt } from '../test/support/fixtures.js';
+import { londonPeople } from '../scripts/london-people.js';
 
 const models = await openModels({}, { log: () => {} });
 const core = new FaceCore(models);
@@ -33,11 +33,11 @@ async function embed(image: RgbImage): Promise<Float32Array | undefined> {
 }
 
 const dir = fixture('faces/london');
-const people = [...new Set(readdirSync(dir).filter((f) => /^\d{3}_0[38]\.jpg$/.test(f)).map((f) => f.slice(0, 3)))].sort();
+const { all: people, neutral: neutralPhoto, smiling: smilingPhoto } = londonPeople(dir);
 const smile = new Map<string, Float32Array>(), neutral = new Map<string, Float32Array>();
 for (const p of people) {
-  smile.set(p, (await embed(await readImageFile(`${dir}/${p}_08.jpg`)))!);
-  neutral.set(p, (await embed(await readImageFile(`${dir}/${p}_03.jpg`)))!);
+  smile.set(p, (await embed(await readImageFile(smilingPhoto(p))))!);
+  neutral.set(p, (await embed(await readImageFile(neutralPhoto(p))))!);
 }
 const positives: number[] = [], negatives: number[] = [];
 for (const ref of people) {

@@ -21,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatFecRow, type FecFace } from '../src/expression/fec.js';
+import { londonPeople } from './london-people.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { fixtures: { type: 'string' }, out: { type: 'string' } } });
@@ -38,13 +39,8 @@ function row(similar: [string, string], odd: string, position: number): string {
   return formatFecRow(faces as [FecFace, FecFace, FecFace], 'TWO_CLASS_TRIPLET', [position + 1]);
 }
 
-// London: NNN_03 neutral, NNN_08 smiling. Every third person (by id) is a validation person.
-const londonDir = join(fixtures, 'faces/london');
-const people = [...new Set(readdirSync(londonDir).filter((f) => /^\d{3}_0[38]\.jpg$/.test(f)).map((f) => f.slice(0, 3)))].sort();
-const neutral = (p: string): string => join(londonDir, `${p}_03.jpg`);
-const smiling = (p: string): string => join(londonDir, `${p}_08.jpg`);
-const validationPeople = people.filter((_, i) => i % 3 === 2);
-const trainPeople = people.filter((_, i) => i % 3 !== 2);
+// London: NNN_03 neutral, NNN_08 smiling.
+const { validation: validationPeople, training: trainPeople, neutral, smiling } = londonPeople(join(fixtures, 'faces/london'));
 
 function crossPersonRows(group: readonly string[]): string[] {
   const rows: string[] = [];

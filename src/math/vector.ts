@@ -9,13 +9,12 @@ export function l2Normalise<T extends Float32Array | Float64Array>(v: T): T {
   return v;
 }
 
-/** softmax(logits / temperature): a temperature above 1 softens an overconfident classifier. */
-export function softmax(logits: ArrayLike<number>, temperature = 1): Float32Array {
+export function softmax(logits: ArrayLike<number>): Float32Array {
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]);
   const out = new Float32Array(logits.length);
   let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += out[i] = Math.exp((logits[i] - max) / temperature);
+  for (let i = 0; i < logits.length; i++) sum += out[i] = Math.exp(logits[i] - max);
   for (let i = 0; i < out.length; i++) out[i] /= sum;
   return out;
 }
