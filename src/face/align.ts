@@ -81,6 +81,13 @@ export function alignEyes(frame: RgbImage, points: FivePoints): AlignedFace {
   };
 }
 
+/** The eye-aligned crop drawn at `size` px square from the frame: thumbnails, without the 224 px crop. */
+export function eyeCropAt(frame: RgbImage, { transform }: AlignedFace, size: number): RgbImage {
+  const s = size / EYE_CROP.size;
+  const [a, b, c, d, e, f] = transform;
+  return warpAffine(frame, [a * s, b * s, c * s, d * s, e * s, f * s], size, size);
+}
+
 export function mapPoint(transform: Affine, p: Point): Point {
   return applyAffine(transform, p[0], p[1]);
 }

@@ -11,11 +11,14 @@ export interface ContactTile {
 export interface ContactSheetOptions {
   /** Tiles per row. Default: up to 5. */
   readonly columns?: number;
-  /** Side of each (square) picture, px. Default 160. */
+  /** Side of each (square) picture, px. Default `CONTACT_TILE`. */
   readonly tileSize?: number;
   /** A line across the top. */
   readonly title?: string;
 }
+
+/** The default side of a contact sheet's pictures, px. */
+export const CONTACT_TILE = 160;
 
 const GAP = 8, LINE = 16, BACKGROUND = 32;
 
@@ -24,7 +27,7 @@ const escapeXml = (s: string): string => s.replace(/[<>&"']/g, (c) => `&#${c.cha
 /** Lays the tiles out in rows, each picture above its caption, as a PNG. */
 export async function contactSheetPng(tiles: readonly ContactTile[], options: ContactSheetOptions = {}): Promise<Uint8Array> {
   if (tiles.length === 0) throw new RangeError('a contact sheet needs at least one tile');
-  const size = options.tileSize ?? 160;
+  const size = options.tileSize ?? CONTACT_TILE;
   const columns = Math.min(options.columns ?? 5, tiles.length);
   const lines = Math.max(...tiles.map((t) => t.caption.length));
   const top = options.title ? LINE + GAP : 0;

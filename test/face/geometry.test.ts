@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignEyes, ARCFACE_TEMPLATE_112, EYE_CROP, EYE_CROP_EYES, similarityTransform } from '../../src/face/align.js';
+import { alignEyes, ARCFACE_TEMPLATE_112, EYE_CROP, EYE_CROP_EYES, eyeCropAt, similarityTransform } from '../../src/face/align.js';
 import { nonMaxSuppression, selectFaces } from '../../src/face/detect.js';
 import type { Box, Point } from '../../src/face/geometry.js';
 import { fivePointsFrom68 } from '../../src/face/landmarks.js';
@@ -46,6 +46,12 @@ describe('alignEyes', () => {
     for (const [x, y] of EYE_CROP_EYES) expect(image.data[(y * image.width + x) * 3]).toBe(255);
     expect(image.data[(EYE_CROP.eyeLineY * image.width + EYE_CROP.size / 2) * 3]).toBe(0);
     expect(aligned.image).toBe(image);
+
+    // The same crop drawn smaller straight from the frame (thumbnails): the eyes where they scale to.
+    const small = eyeCropAt(frame, aligned, 160);
+    expect([small.width, small.height]).toEqual([160, 160]);
+    for (const [x, y] of EYE_CROP_EYES) expect(small.data[(Math.round((y * 160) / EYE_CROP.size) * 160 + Math.round((x * 160) / EYE_CROP.size)) * 3]).toBeGreaterThan(200);
+    expect(small.data[(Math.round((EYE_CROP.eyeLineY * 160) / EYE_CROP.size) * 160 + 80) * 3]).toBe(0);
   });
 });
 

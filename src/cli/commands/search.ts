@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ignoreElements, lastValueFrom } from 'rxjs';
+import { eyeCropAt } from '../../face/align.js';
 import { FaceCore } from '../../face/analyzer.js';
 import { expressionEmbeddingKind } from '../../expression/embedding.js';
 import { NoFaceError, referenceFace } from '../../expression/reference-face.js';
@@ -10,7 +11,7 @@ import { ImageDecodeError, readImageFile } from '../../ingest/image-file.js';
 import { euclideanDistance } from '../../math/vector.js';
 import { openModels, type OpenedModels } from '../../models/index.js';
 import { ExpressionAnalysis } from '../../operators/analysis-pipeline.js';
-import { contactSheetPng } from '../../render/contact-sheet.js';
+import { CONTACT_TILE, contactSheetPng } from '../../render/contact-sheet.js';
 import { CliError, type Command } from '../command.js';
 import { formatJson } from '../json.js';
 import { positiveNumber } from '../options.js';
@@ -22,7 +23,7 @@ export interface VideoFace {
   /** The person, from the online identity clustering (its final word on the face's track). */
   readonly identity: number | undefined;
   readonly embedding: Float32Array;
-  /** The eye-aligned crop the expression was read from. */
+  /** The eye-aligned crop at the contact sheet's size: kept for every face, so no bigger than drawn. */
   readonly thumbnail: RgbImage;
 }
 
@@ -31,7 +32,7 @@ export async function analyseVideoFaces(models: OpenedModels, path: string, fps:
   const seen: (Omit<VideoFace, 'identity'> & { track: string })[] = [];
   const analysis = new ExpressionAnalysis(new FaceCore(models), () => [], {
     onAnalysed: (record) => {
-      for (const f of record.faces) if (f.embedding) seen.push({ pts: record.frame.pts, track: f.track, embedding: f.embedding, thumbnail: f.face.eyeCrop.image });
+      for (const f of record.faces) if (f.embedding) seen.push({ pts: record.frame.pts, track: f.track, embedding: f.embedding, thumbnail: eyeCropAt(f.face.frame, f.face.eyeCrop, CONTACT_TILE) });
     },
   });
   const gate = analysis.analysisGate();
