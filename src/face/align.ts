@@ -76,13 +76,16 @@ export function alignEyes(frame: RgbImage, points: FivePoints): AlignedFace {
   return {
     transform,
     get image(): RgbImage {
-      return (image ??= warpAffine(frame, transform, EYE_CROP.size, EYE_CROP.size));
+      return (image ??= eyeCropAt(frame, transform, EYE_CROP.size));
     },
   };
 }
 
-/** The eye-aligned crop drawn at `size` px square from the frame: thumbnails, without the 224 px crop. */
-export function eyeCropAt(frame: RgbImage, { transform }: AlignedFace, size: number): RgbImage {
+/**
+ * The eye-aligned crop drawn at `size` px square straight from the frame; `transform` is the
+ * 224 px crop's (`alignEyes`). Thumbnails use it to skip the full-size crop.
+ */
+export function eyeCropAt(frame: RgbImage, transform: Affine, size: number): RgbImage {
   const s = size / EYE_CROP.size;
   const [a, b, c, d, e, f] = transform;
   return warpAffine(frame, [a * s, b * s, c * s, d * s, e * s, f * s], size, size);

@@ -48,7 +48,7 @@ describe('alignEyes', () => {
     expect(aligned.image).toBe(image);
 
     // The same crop drawn smaller straight from the frame (thumbnails): the eyes where they scale to.
-    const small = eyeCropAt(frame, aligned, 160);
+    const small = eyeCropAt(frame, aligned.transform, 160);
     expect([small.width, small.height]).toEqual([160, 160]);
     for (const [x, y] of EYE_CROP_EYES) expect(small.data[(Math.round((y * 160) / EYE_CROP.size) * 160 + Math.round((x * 160) / EYE_CROP.size)) * 3]).toBeGreaterThan(200);
     expect(small.data[(Math.round((EYE_CROP.eyeLineY * 160) / EYE_CROP.size) * 160 + 80) * 3]).toBe(0);

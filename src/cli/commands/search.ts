@@ -32,7 +32,7 @@ export async function analyseVideoFaces(models: OpenedModels, path: string, fps:
   const seen: (Omit<VideoFace, 'identity'> & { track: string })[] = [];
   const analysis = new ExpressionAnalysis(new FaceCore(models), () => [], {
     onAnalysed: (record) => {
-      for (const f of record.faces) if (f.embedding) seen.push({ pts: record.frame.pts, track: f.track, embedding: f.embedding, thumbnail: eyeCropAt(f.face.frame, f.face.eyeCrop, CONTACT_TILE) });
+      for (const f of record.faces) if (f.embedding) seen.push({ pts: record.frame.pts, track: f.track, embedding: f.embedding, thumbnail: eyeCropAt(f.face.frame, f.face.eyeCrop.transform, CONTACT_TILE) });
     },
   });
   const gate = analysis.analysisGate();
