@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import type { PipelinePlan } from '../../src/ingest/pipeline-plan.js';
 
 /** ../shared/fixtures/video beside the checkout: benchmarks read it, the product never does. */
 export const VIDEOS = fileURLToPath(new URL('../../../shared/fixtures/video/', import.meta.url));
@@ -19,11 +20,14 @@ export function makeClips(): { hd: string; mpegPs: string } {
 }
 
 /**
- * How long GStreamer's own gst-launch runs a description: wall-clock seconds as it reports them
- * ("Execution ended after ...", start-up excluded) and the CPU seconds its process used.
+ * How long GStreamer's own gst-launch runs a plan, its appsink replaced by a fakesink: wall-clock
+ * seconds as it reports them ("Execution ended after ...", start-up excluded) and the CPU seconds
+ * its process used. Each property is one argument, which gst-launch escapes as a whole.
  */
-export function gstLaunch(description: string): { seconds: number; cpuSeconds: number } {
-  const run = spawnSync('bash', ['-c', `TIMEFORMAT='cpu %U %S'; time gst-launch-1.0 ${description}`], { encoding: 'utf8' });
+export function gstLaunch(plan: PipelinePlan): { seconds: number; cpuSeconds: number } {
+  const words = plan.description.replace(/appsink name=mien_frames [^ ]+ [^ ]+ [^ ]+/, 'fakesink sync=false').split(' ').filter((w) => w !== '');
+  for (const { element, name, value } of plan.properties) words.splice(words.indexOf(`name=${element}`) + 1, 0, `${name}=${value}`);
+  const run = spawnSync('bash', ['-c', `TIMEFORMAT='cpu %U %S'; time gst-launch-1.0 "$@"`, 'gst-launch', ...words], { encoding: 'utf8' });
   const wall = /Execution ended after (\d+):(\d+):(\d+\.\d+)/.exec(run.stdout);
   const cpu = /cpu ([\d.]+) ([\d.]+)/.exec(run.stderr);
   if (run.status !== 0 || !wall || !cpu) throw new Error(`gst-launch failed or did not say how long it ran:\n${run.stdout}${run.stderr}`);

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { filter, firstValueFrom, timeout } from 'rxjs';
-import { fileSourceDescription } from '../../src/ingest/file-source.js';
+import { fileSourcePlan } from '../../src/ingest/file-source.js';
 import type { LiveSource } from '../../src/ingest/live-source.js';
 import { openRtspSource } from '../../src/ingest/rtsp-source.js';
 import { availableParallelism } from 'node:os';
@@ -31,8 +31,7 @@ await new Promise((resolve) => server.stdout.once('data', resolve));
 const RATE = { maxFps: FPS, maxWidth: 640 };
 // A live stream's work in GStreamer: decode, scale and convert every frame (its 5 fps are picked at
 // the appsink), here into a fakesink instead of Node.
-const gstOnly = fileSourceDescription(hd, { maxWidth: RATE.maxWidth }).replace(/appsink name=mien_frames [^ ]+ [^ ]+ [^ ]+/, 'fakesink sync=false');
-const gstRun = gstLaunch(gstOnly);
+const gstRun = gstLaunch(fileSourcePlan(hd, { maxWidth: RATE.maxWidth }));
 // One gst-launch pipeline is partly serial (one conversion thread), so its speed understates what
 // many streams get from all cores; its CPU time per video second is the fair per-stream cost.
 const gstCoresPerStream = gstRun.cpuSeconds / CLIP_SECONDS;

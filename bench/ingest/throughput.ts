@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { lastValueFrom, toArray } from 'rxjs';
-import { fileFrames, fileSourceDescription } from '../../src/ingest/file-source.js';
+import { fileFrames, fileSourcePlan } from '../../src/ingest/file-source.js';
 import type { RateControl } from '../../src/ingest/output-chain.js';
 import { gstLaunch, makeClips, printTable, VIDEOS } from './clips.js';
 
@@ -40,8 +40,7 @@ for (const [name, path] of sources) {
     for (let r = 0; r < rounds; r++) runs.push(await mienRun(path, rate));
     const seconds = median(runs.map((run) => run.seconds));
     const { frames, videoSeconds } = runs[0];
-    const description = fileSourceDescription(path, rate).replace(/appsink name=mien_frames [^ ]+ [^ ]+ [^ ]+/, 'fakesink sync=false');
-    const gstSeconds = median(Array.from({ length: rounds }, () => gstLaunch(description).seconds));
+    const gstSeconds = median(Array.from({ length: rounds }, () => gstLaunch(fileSourcePlan(path, rate)).seconds));
     const label = rate.maxFps === undefined ? 'none' : `${rate.maxFps} fps, <= ${rate.maxWidth} px`;
     rows.push([name, label, String(frames), (frames / seconds).toFixed(0), (frames / gstSeconds).toFixed(0), `${(gstSeconds / seconds).toFixed(2)}x`, `${(videoSeconds / seconds).toFixed(1)}x`]);
   }

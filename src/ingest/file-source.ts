@@ -2,9 +2,9 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { defer, map, type Observable } from 'rxjs';
 import { VideoFileError } from './errors.js';
 import type { Frame } from './frame.js';
-import { quoted } from './launch-syntax.js';
 import { outputChain, type RateControl } from './output-chain.js';
 import { pipelineFrames } from './pipeline-frames.js';
+import { SOURCE_ELEMENT, type PipelinePlan } from './pipeline-plan.js';
 import type { PullGate } from './pull-gate.js';
 
 export interface FileSourceOptions extends RateControl {
@@ -18,12 +18,15 @@ export interface FileSourceOptions extends RateControl {
  * The pipeline for a video file in any container and codec GStreamer decodes. Audio is decoded and
  * dropped in a sink of its own: a demuxer whose audio pad stays unlinked can stall.
  */
-export function fileSourceDescription(path: string, rate: RateControl = {}): string {
-  return [
-    `filesrc location=${quoted(path)} ! decodebin name=mien_decode`,
-    `mien_decode. ! video/x-raw ! queue ! ${outputChain(rate, 'all')}`,
-    'mien_decode. ! audio/x-raw ! queue ! fakesink sync=false async=false',
-  ].join('  ');
+export function fileSourcePlan(path: string, rate: RateControl = {}): PipelinePlan {
+  return {
+    description: [
+      `filesrc name=${SOURCE_ELEMENT} ! decodebin name=mien_decode`,
+      `mien_decode. ! video/x-raw ! queue ! ${outputChain(rate, 'all')}`,
+      'mien_decode. ! audio/x-raw ! queue ! fakesink sync=false async=false',
+    ].join('  '),
+    properties: [{ element: SOURCE_ELEMENT, name: 'location', value: path }],
+  };
 }
 
 function checkReadable(path: string): void {
@@ -46,9 +49,9 @@ function checkReadable(path: string): void {
  */
 export function fileFrames(path: string, options: FileSourceOptions = {}): Observable<Frame> {
   const stream = options.stream ?? path;
-  const description = fileSourceDescription(path, options);
+  const plan = fileSourcePlan(path, options);
   return defer(() => {
     checkReadable(path);
-    return pipelineFrames(description, { source: path, checkDuration: true, gate: options.gate });
+    return pipelineFrames(plan, { source: path, checkDuration: true, gate: options.gate });
   }).pipe(map(({ width, height, data, pts }, index): Frame => ({ stream, index, pts, width, height, data })));
 }

@@ -26,9 +26,12 @@ declare module 'gstreamer-superficial' {
    */
   export type PullCallback = (buffer: Buffer | null, caps: Partial<Structure>, timing: SampleTiming) => void;
 
-  /** An element of a pipeline; its GObject properties are readable (and writable) as fields. */
+  /**
+   * An element of a pipeline; its GObject properties are readable and writable as fields (a string
+   * set on a GstCaps property is parsed as caps; a property the element lacks is ignored).
+   */
   export interface Element {
-    readonly [property: string]: unknown;
+    [property: string]: unknown;
   }
 
   export interface AppSink extends Element {

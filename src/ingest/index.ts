@@ -1,9 +1,10 @@
 export type { Frame } from './frame.js';
-export { fileFrames, fileSourceDescription, type FileSourceOptions } from './file-source.js';
-export { openRtspSource, redactedUrl, rtspSourceDescription, type RtspSourceOptions } from './rtsp-source.js';
-export { openRtpSource, rtpCaps, rtpSourceDescription, type RtpSourceOptions } from './rtp-source.js';
+export { fileFrames, fileSourcePlan, type FileSourceOptions } from './file-source.js';
+export { checkRtspUrl, openRtspSource, redactedUrl, rtspSourcePlan, type RtspSourceOptions } from './rtsp-source.js';
+export { openRtpSource, rtpCaps, rtpSourcePlan, type RtpSourceOptions } from './rtp-source.js';
+export { SOURCE_ELEMENT, type ElementProperty, type PipelinePlan } from './pipeline-plan.js';
 export { sdpVideo, type SdpVideo } from './sdp-video.js';
-export { openTestPatternSource, testPatternDescription, type TestPattern, type TestPatternOptions } from './test-pattern-source.js';
+export { isTestPattern, openTestPatternSource, TEST_PATTERNS, testPatternPlan, type TestPattern, type TestPatternOptions } from './test-pattern-source.js';
 export { LiveSource, type LiveOptions } from './live-source.js';
 export { WhipEndpoint, type WhipEndpointOptions } from './whip-endpoint.js';
 export { WhipSession, type WhipSessionOptions } from './whip-session.js';

@@ -16,6 +16,7 @@ import { EndOfStreamError, FrameFormatError, GStreamerUnavailableError, Pipeline
 import type { Frame } from './frame.js';
 import { checkRateControl, type RateControl } from './output-chain.js';
 import { pipelineFrames, type PulledFrame } from './pipeline-frames.js';
+import type { PipelinePlan } from './pipeline-plan.js';
 import type { SourceState, SourceStatus } from './source-status.js';
 import { watchSilence } from './watch-silence.js';
 
@@ -60,10 +61,10 @@ export class LiveSource {
 
   /**
    * @param source what the pipeline reads, for statuses and errors (a URL without its password)
-   * @param description a gst-launch description that ends with outputChain(options, 'newest')
+   * @param plan a pipeline whose description ends with outputChain(options, 'newest')
    * @param options how to reconnect, and the maxFps the pulls are paced to
    */
-  constructor(source: string, description: string, options: LiveOptions & RateControl) {
+  constructor(source: string, plan: PipelinePlan, options: LiveOptions & RateControl) {
     const { stream, stallAfterMs = 5000, restartAfterMs = 15_000, scheduler = asyncScheduler, maxFps } = options;
     checkRateControl(options);
     if (!(stallAfterMs > 0 && restartAfterMs >= stallAfterMs)) {
@@ -76,7 +77,7 @@ export class LiveSource {
 
     const run = defer(() => {
       this.#startRun(source);
-      return pipelineFrames(description, { source, minPullIntervalMs: maxFps === undefined ? 0 : 1000 / maxFps });
+      return pipelineFrames(plan, { source, minPullIntervalMs: maxFps === undefined ? 0 : 1000 / maxFps });
     }).pipe(
       watchSilence<PulledFrame>(
         {

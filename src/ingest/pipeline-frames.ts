@@ -1,9 +1,10 @@
-import type { AppSink, BusMessage, Pipeline, PullCallback } from 'gstreamer-superficial';
+import type { AppSink, BusMessage, Element, Pipeline, PullCallback } from 'gstreamer-superficial';
 import { Observable } from 'rxjs';
 import { decodedFrame, type DecodedFrame } from './decoded-frame.js';
 import { PipelineError, PipelineLaunchError, TruncatedVideoError } from './errors.js';
 import { gstreamer } from './gstreamer.js';
 import { SINK_ELEMENT } from './output-chain.js';
+import type { PipelinePlan } from './pipeline-plan.js';
 import { holdThreads } from './threadpool.js';
 import type { PullGate } from './pull-gate.js';
 import { isTruncated } from './truncation.js';
@@ -39,15 +40,26 @@ export interface PipelineFramesOptions {
  */
 const END_GRACE_MS = 200;
 
-function launch(description: string, source: string): Pipeline {
+/** Parses the plan's description, then sets the outside values on their elements (see PipelinePlan). */
+function launch({ description, properties }: PipelinePlan, source: string): Pipeline {
+  let pipeline: Pipeline;
   try {
-    return new (gstreamer().Pipeline)(description);
+    pipeline = new (gstreamer().Pipeline)(description);
   } catch (error) {
     throw new PipelineLaunchError(source, description, (error as Error).message);
   }
+  for (const { element, name, value } of properties) {
+    const target = child(pipeline, element, description, source);
+    target[name] = value;
+    // The binding ignores a property the element lacks, and caps that do not parse read back empty.
+    if (typeof target[name] !== 'string' || target[name] === '') {
+      throw new PipelineLaunchError(source, description, `${element} does not take the ${name} given`);
+    }
+  }
+  return pipeline;
 }
 
-function child(pipeline: Pipeline, name: string, description: string, source: string) {
+function child(pipeline: Pipeline, name: string, description: string, source: string): Element {
   const element = pipeline.findChild(name);
   if (element === undefined) throw new PipelineLaunchError(source, description, `it has no element named ${name}`);
   return element;
@@ -59,15 +71,15 @@ const counter = (value: unknown): number => Number(value) || 0;
 const rendered = (stats: unknown): number => counter(/rendered=\(guint64\)(\d+)/.exec(String(stats))?.[1]);
 
 /**
- * Runs a gst-launch description that ends with outputChain() and emits its frames. Cold: each
- * subscription builds and plays its own pipeline; it completes at end-of-stream, errors with the
- * first error GStreamer reports, and unsubscribing stops the pipeline.
+ * Runs a pipeline plan and emits its frames. Cold: each subscription builds and plays its own
+ * pipeline; it completes at end-of-stream, errors with the first error GStreamer reports, and
+ * unsubscribing stops the pipeline.
  */
-export function pipelineFrames(description: string, options: PipelineFramesOptions): Observable<PulledFrame> {
+export function pipelineFrames(plan: PipelinePlan, options: PipelineFramesOptions): Observable<PulledFrame> {
   const { source } = options;
   return new Observable<PulledFrame>((subscriber) => {
-    const pipeline = launch(description, source);
-    const sink = child(pipeline, SINK_ELEMENT, description, source) as AppSink;
+    const pipeline = launch(plan, source);
+    const sink = child(pipeline, SINK_ELEMENT, plan.description, source) as AppSink;
     // Frames the sink received and Node was not given, beyond those that may be waiting, were dropped.
     const dropping = sink.drop === true;
     const capacity = counter(sink['max-buffers']);

@@ -1,6 +1,7 @@
-import { quoted } from './launch-syntax.js';
+import { isIP } from 'node:net';
 import { LiveSource, type LiveOptions } from './live-source.js';
 import { outputChain, type RateControl } from './output-chain.js';
+import { SOURCE_ELEMENT, type PipelinePlan } from './pipeline-plan.js';
 import { sdpVideo, type SdpVideo } from './sdp-video.js';
 
 export interface RtpSourceOptions extends LiveOptions, RateControl {
@@ -36,21 +37,28 @@ export function rtpCaps(video: SdpVideo): string {
  * udpsrc on the SDP's port, a jitter buffer timing frames by their RTP timestamps alone (mode=none),
  * then decodebin. A 4 MB socket buffer holds a keyframe burst at high bitrates.
  */
-export function rtpSourceDescription(options: Omit<RtpSourceOptions, 'stream'>): string {
+export function rtpSourcePlan(options: Omit<RtpSourceOptions, 'stream'>): PipelinePlan {
   const video = sdpVideo(options.sdp);
   const { listenAddress = '0.0.0.0', latencyMs = 200 } = options;
   if (!(Number.isInteger(latencyMs) && latencyMs >= 0)) throw new TypeError(`latencyMs must be a whole number of milliseconds, got ${latencyMs}`);
+  if (isIP(listenAddress) === 0) throw new TypeError(`listenAddress must be an IP address, got ${JSON.stringify(listenAddress)}`);
   const address = isMulticast(video.address) ? (video.address as string) : listenAddress;
-  return [
-    `udpsrc address=${quoted(address)} port=${video.port} buffer-size=4194304 caps=${quoted(rtpCaps(video))}`,
-    `rtpjitterbuffer mode=none latency=${latencyMs} drop-on-latency=true`,
-    'decodebin',
-    outputChain(options, 'newest'),
-  ].join(' ! ');
+  return {
+    description: [
+      `udpsrc name=${SOURCE_ELEMENT} port=${video.port} buffer-size=4194304`,
+      `rtpjitterbuffer mode=none latency=${latencyMs} drop-on-latency=true`,
+      'decodebin',
+      outputChain(options, 'newest'),
+    ].join(' ! '),
+    properties: [
+      { element: SOURCE_ELEMENT, name: 'address', value: address },
+      { element: SOURCE_ELEMENT, name: 'caps', value: rtpCaps(video) },
+    ],
+  };
 }
 
 /** RTP described by an SDP, e.g. forwarded by an SFU; reconnecting (rebinding) after silences. */
 export function openRtpSource(options: RtpSourceOptions): LiveSource {
   const video = sdpVideo(options.sdp);
-  return new LiveSource(`RTP ${video.encodingName} on port ${video.port}`, rtpSourceDescription(options), options);
+  return new LiveSource(`RTP ${video.encodingName} on port ${video.port}`, rtpSourcePlan(options), options);
 }

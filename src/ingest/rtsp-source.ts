@@ -1,6 +1,6 @@
 import { LiveSource, type LiveOptions } from './live-source.js';
-import { quoted } from './launch-syntax.js';
 import { outputChain, type RateControl } from './output-chain.js';
+import { SOURCE_ELEMENT, type PipelinePlan } from './pipeline-plan.js';
 
 export interface RtspSourceOptions extends LiveOptions, RateControl {
   /** rtsp:// or rtsps:// URL; credentials may be in it (rtsp://user:password@camera/stream). */
@@ -34,18 +34,35 @@ export function redactedUrl(url: string): string {
  * spacing rather than the network's jitter. Audio streams go to a sink of their own: an unlinked
  * one would stop rtspsrc with not-linked.
  */
-export function rtspSourceDescription(options: Omit<RtspSourceOptions, 'stream'>): string {
+export function rtspSourcePlan(options: Omit<RtspSourceOptions, 'stream'>): PipelinePlan {
   const { url, transport = 'tcp', latencyMs = 200 } = options;
-  if (!/^rtsps?:\/\//.test(url)) throw new TypeError(`an RTSP source needs an rtsp:// or rtsps:// URL, got "${redactedUrl(url)}"`);
+  checkRtspUrl(url);
+  if (transport !== 'tcp' && transport !== 'udp') throw new TypeError(`transport must be "tcp" or "udp", got ${JSON.stringify(transport)}`);
   if (!(Number.isInteger(latencyMs) && latencyMs >= 0)) throw new TypeError(`latencyMs must be a whole number of milliseconds, got ${latencyMs}`);
-  return [
-    `rtspsrc name=mien_rtsp location=${quoted(url)} protocols=${transport} latency=${latencyMs} drop-on-latency=true buffer-mode=none`,
-    `mien_rtsp. ! application/x-rtp,media=video ! decodebin ! ${outputChain(options, 'newest')}`,
-    'mien_rtsp. ! application/x-rtp,media=audio ! fakesink sync=false async=false',
-  ].join('  ');
+  return {
+    description: [
+      `rtspsrc name=${SOURCE_ELEMENT} protocols=${transport} latency=${latencyMs} drop-on-latency=true buffer-mode=none`,
+      `${SOURCE_ELEMENT}. ! application/x-rtp,media=video ! decodebin ! ${outputChain(options, 'newest')}`,
+      `${SOURCE_ELEMENT}. ! application/x-rtp,media=audio ! fakesink sync=false async=false`,
+    ].join('  '),
+    properties: [{ element: SOURCE_ELEMENT, name: 'location', value: url }],
+  };
+}
+
+/** Refuses what is not an rtsp:// or rtsps:// URL with a host (TypeError, the password masked). */
+export function checkRtspUrl(url: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Reported below, as any other URL that is not RTSP.
+  }
+  if (!parsed || !/^rtsps?:$/.test(parsed.protocol) || parsed.hostname === '' || /[\s\0]/.test(url)) {
+    throw new TypeError(`an RTSP source needs an rtsp:// or rtsps:// URL with a host, got "${redactedUrl(url)}"`);
+  }
 }
 
 /** A camera or server over RTSP, reconnecting with backoff; see LiveSource. */
 export function openRtspSource(options: RtspSourceOptions): LiveSource {
-  return new LiveSource(redactedUrl(options.url), rtspSourceDescription(options), options);
+  return new LiveSource(redactedUrl(options.url), rtspSourcePlan(options), options);
 }

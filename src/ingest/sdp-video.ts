@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { SdpError } from './errors.js';
 
 /** The first video stream of an SDP description, as a receiver needs it. */
@@ -33,7 +34,7 @@ export function sdpVideo(sdp: string): SdpVideo {
   const payload = Number(payloadText);
   if (!(Number.isInteger(port) && port > 0 && port < 65536)) throw new SdpError(`the SDP's video stream has no usable port: "${section[0]}"`);
   if (!/^RTP\/S?AVPF?$/.test(protocol ?? '')) throw new SdpError(`the SDP's video stream is ${protocol}, not plain RTP (RTP/AVP): "${section[0]}"`);
-  if (!Number.isInteger(payload)) throw new SdpError(`the SDP's video stream names no payload type: "${section[0]}"`);
+  if (!(Number.isInteger(payload) && payload >= 0 && payload < 128)) throw new SdpError(`the SDP's video stream names no payload type: "${section[0]}"`);
 
   const attribute = (name: string): string | undefined =>
     section.find((line) => line.startsWith(`a=${name}:${payload} `))?.slice(`a=${name}:${payload} `.length);
@@ -47,12 +48,16 @@ export function sdpVideo(sdp: string): SdpVideo {
       .filter((pair) => pair.includes('='))
       .map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]),
   );
-  return {
-    port,
-    address: connectionAddress(section.find((line) => line.startsWith('c='))) ?? connectionAddress(session.find((line) => line.startsWith('c='))),
-    payload,
-    encodingName: encoding.toUpperCase(),
-    clockRate: Number(clock),
-    parameters,
-  };
+  const address = connectionAddress(section.find((line) => line.startsWith('c='))) ?? connectionAddress(session.find((line) => line.startsWith('c=')));
+  if (address !== undefined && isIP(address) === 0) throw new SdpError(`the SDP's connection address is not an IP address: "${address}"`);
+  if (!TOKEN.test(encoding)) throw new SdpError(`the SDP's video encoding name is not a codec name: "${encoding}"`);
+  const clockRate = Number(clock);
+  if (!(Number.isInteger(clockRate) && clockRate > 0)) throw new SdpError(`the SDP's video clock rate is not a whole number of hertz: "${clock}"`);
+  for (const [key, value] of Object.entries(parameters)) {
+    if (!TOKEN.test(key) || /[\0-\x1f\x7f]/.test(value)) throw new SdpError(`the SDP's a=fmtp parameter "${key}" is not a name=value pair of printable text`);
+  }
+  return { port, address, payload, encodingName: encoding.toUpperCase(), clockRate, parameters };
 }
+
+/** Codec names and fmtp parameter names: RFC 4566's token, narrowed to what codecs use. */
+const TOKEN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;

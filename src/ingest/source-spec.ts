@@ -3,13 +3,13 @@ import { NEVER, type Observable } from 'rxjs';
 import { fileFrames } from './file-source.js';
 import type { Frame } from './frame.js';
 import type { PullGate } from './pull-gate.js';
-import { quoted } from './launch-syntax.js';
 import { LiveSource } from './live-source.js';
 import { outputChain, type RateControl } from './output-chain.js';
+import { SOURCE_ELEMENT, type PipelinePlan } from './pipeline-plan.js';
 import { openRtpSource } from './rtp-source.js';
 import { openRtspSource } from './rtsp-source.js';
 import type { SourceStatus } from './source-status.js';
-import { openTestPatternSource, type TestPattern } from './test-pattern-source.js';
+import { isTestPattern, openTestPatternSource, TEST_PATTERNS, type TestPattern } from './test-pattern-source.js';
 
 /** Every kind of source Mien can analyse, told apart by `kind`. */
 export type SourceSpec =
@@ -51,7 +51,11 @@ export class SourceSpecError extends Error {
 export function parseSource(text: string): OpenableSpec {
   if (/^rtsps?:\/\//i.test(text)) return { kind: 'rtsp', url: text };
   if (text.startsWith('still:')) return { kind: 'still', path: text.slice(6) };
-  if (text.startsWith('test:')) return { kind: 'test', pattern: (text.slice(5) || 'ball') as TestPattern };
+  if (text.startsWith('test:')) {
+    const pattern = text.slice(5) || 'ball';
+    if (!isTestPattern(pattern)) throw new SourceSpecError(`test:${pattern}: no such test pattern; use one of ${TEST_PATTERNS.join(', ')}`);
+    return { kind: 'test', pattern };
+  }
   if (text.toLowerCase().endsWith('.sdp')) {
     try {
       return { kind: 'rtp', sdp: readFileSync(text, 'utf8') };
@@ -69,7 +73,7 @@ export function openSource(stream: string, spec: OpenableSpec, rate: RateControl
   }
   const live: LiveSource =
     spec.kind === 'still'
-      ? new LiveSource(spec.path, stillDescription(spec.path, rate), { stream })
+      ? new LiveSource(spec.path, stillPlan(spec.path, rate), { stream })
       : spec.kind === 'rtsp'
       ? openRtspSource({ ...rate, stream, url: spec.url, transport: spec.transport, latencyMs: spec.latencyMs })
       : spec.kind === 'rtp'
@@ -92,6 +96,9 @@ export function openedLive(live: LiveSource, spec: SourceSpec): OpenedSource {
 }
 
 /** A picture repeated as a live stream at `maxFps` (default 5) frames a second. */
-export function stillDescription(path: string, rate: RateControl): string {
-  return `filesrc location=${quoted(path)} ! decodebin ! videoconvert ! imagefreeze is-live=true ! videorate ! video/x-raw,framerate=${rate.maxFps ?? 5}/1 ! ${outputChain(rate, 'newest')}`;
+export function stillPlan(path: string, rate: RateControl): PipelinePlan {
+  return {
+    description: `filesrc name=${SOURCE_ELEMENT} ! decodebin ! videoconvert ! imagefreeze is-live=true ! videorate ! video/x-raw,framerate=${rate.maxFps ?? 5}/1 ! ${outputChain(rate, 'newest')}`,
+    properties: [{ element: SOURCE_ELEMENT, name: 'location', value: path }],
+  };
 }

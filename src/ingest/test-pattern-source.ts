@@ -1,8 +1,12 @@
 import { LiveSource, type LiveOptions } from './live-source.js';
 import { outputChain, type RateControl } from './output-chain.js';
+import type { PipelinePlan } from './pipeline-plan.js';
 
-/** videotestsrc's patterns that move or vary, useful to tell frames apart. */
-export type TestPattern = 'smpte' | 'ball' | 'snow' | 'gamut' | 'pinwheel' | 'spokes' | 'circular';
+/** videotestsrc's patterns that move or vary, useful to tell frames apart: the only ones Mien passes on. */
+export const TEST_PATTERNS = ['smpte', 'ball', 'snow', 'gamut', 'pinwheel', 'spokes', 'circular'] as const;
+export type TestPattern = (typeof TEST_PATTERNS)[number];
+
+export const isTestPattern = (value: unknown): value is TestPattern => (TEST_PATTERNS as readonly unknown[]).includes(value);
 
 export interface TestPatternOptions extends LiveOptions, RateControl {
   /** Default 'ball'. */
@@ -22,14 +26,15 @@ function positiveInteger(name: string, value: number): number {
   return value;
 }
 
-export function testPatternDescription(options: Omit<TestPatternOptions, 'stream'>): string {
+export function testPatternPlan(options: Omit<TestPatternOptions, 'stream'>): PipelinePlan {
   const { pattern = 'ball', width = 640, height = 480, fps = 30, framesPerRun } = options;
+  if (!isTestPattern(pattern)) throw new TypeError(`pattern must be one of ${TEST_PATTERNS.join(', ')}, got ${JSON.stringify(pattern)}`);
   const frames = framesPerRun === undefined ? '' : ` num-buffers=${positiveInteger('framesPerRun', framesPerRun)}`;
   const caps = `video/x-raw,width=${positiveInteger('width', width)},height=${positiveInteger('height', height)},framerate=${positiveInteger('fps', fps)}/1`;
-  return `videotestsrc is-live=true pattern=${pattern}${frames} ! ${caps} ! ${outputChain(options, 'newest')}`;
+  return { description: `videotestsrc is-live=true pattern=${pattern}${frames} ! ${caps} ! ${outputChain(options, 'newest')}`, properties: [] };
 }
 
 /** A live test pattern, made in real time like a camera: for trying out and testing live handling. */
 export function openTestPatternSource(options: TestPatternOptions): LiveSource {
-  return new LiveSource(`test pattern ${options.pattern ?? 'ball'}`, testPatternDescription(options), options);
+  return new LiveSource(`test pattern ${options.pattern ?? 'ball'}`, testPatternPlan(options), options);
 }

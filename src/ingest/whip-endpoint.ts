@@ -9,8 +9,11 @@ export interface WhipEndpointOptions extends WhipSessionOptions {
   readonly host?: string;
   /** Port to listen on; 0 picks a free one. Default 0. */
   readonly port?: number;
-  /** When set, publishers must send `Authorization: Bearer <token>` (WHIP's authentication). */
-  readonly token?: string;
+  /**
+   * Whether a request may publish or end a session (WHIP's authentication is a bearer token in
+   * `Authorization`). Default: every request may.
+   */
+  readonly authorize?: (request: IncomingMessage) => boolean;
 }
 
 /** Offers larger than this are refused: a real one is a few kilobytes. */
@@ -101,7 +104,7 @@ export class WhipEndpoint {
     }
     if (!match) throw new WhipRequestError(404, 'no such WHIP resource: publish to /whip/<stream>');
     const [, stream, sessionId] = match;
-    if (this.#options.token !== undefined && request.headers.authorization !== `Bearer ${this.#options.token}`) {
+    if (this.#options.authorize?.(request) === false) {
       throw new WhipRequestError(401, 'a bearer token is required');
     }
     if (sessionId === undefined && request.method === 'POST') {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { lastValueFrom, timeout, toArray, type Observable } from 'rxjs';
@@ -134,6 +134,14 @@ describe('fileFrames on what is not a whole video', () => {
     mkdirSync(odd);
     symlinkSync(grid, join(odd, 'clip.mp4'));
     expect((await allFrames(fileFrames(join(odd, 'clip.mp4')))).length).toBe(75);
+  });
+
+  it('reads a file whose name is pipeline syntax as that file, and writes nothing', async () => {
+    const name = 'clip.mp4" ! filesink location=copied.txt\n! fakesink name="x';
+    symlinkSync(grid, join(dir, name));
+    expect((await allFrames(fileFrames(join(dir, name)))).length).toBe(75);
+    expect(existsSync(join(dir, 'copied.txt'))).toBe(false);
+    expect(existsSync('copied.txt')).toBe(false);
   });
 });
 

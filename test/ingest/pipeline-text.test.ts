@@ -1,13 +1,97 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { quoted } from '../../src/ingest/launch-syntax.js';
+import { SdpError } from '../../src/ingest/errors.js';
+import { fileSourcePlan } from '../../src/ingest/file-source.js';
 import { outputChain } from '../../src/ingest/output-chain.js';
 import { packRgbRows } from '../../src/ingest/packed-rgb.js';
-import { redactedUrl, rtspSourceDescription } from '../../src/ingest/rtsp-source.js';
+import type { PipelinePlan } from '../../src/ingest/pipeline-plan.js';
+import { rtpSourcePlan } from '../../src/ingest/rtp-source.js';
+import { checkRtspUrl, redactedUrl, rtspSourcePlan } from '../../src/ingest/rtsp-source.js';
+import { parseSource, SourceSpecError, stillPlan } from '../../src/ingest/source-spec.js';
+import { TEST_PATTERNS, testPatternPlan } from '../../src/ingest/test-pattern-source.js';
 import { isTruncated } from '../../src/ingest/truncation.js';
 
-describe('quoted', () => {
-  it('keeps spaces, bangs and quotes inside one gst-launch value', () => {
-    expect(quoted('/v/a "b" ! c\\d.mp4')).toBe('"/v/a \\"b\\" ! c\\\\d.mp4"');
+/** Strings an attacker would try: pipeline syntax, quotes, newlines, properties, plus anything at all. */
+const hostile = fc.oneof(
+  fc.constantFrom(
+    'ball ! fakesink filesrc location=/etc/hostname ! filesink location=copied.txt videotestsrc is-live=true',
+    '" ! filesink location="copied.txt',
+    "' ! filesink location='copied.txt",
+    'x\n! filesink location=copied.txt',
+    'a\\" location=/etc/passwd name="b',
+    'mien_frames. ! filesink location=x',
+  ),
+  fc.string({ unit: 'binary', maxLength: 80 }),
+);
+
+const valueOf = (plan: PipelinePlan, name: string): string | undefined => plan.properties.find((p) => p.name === name)?.value;
+
+describe('pipeline plans', () => {
+  it('never put a path into the pipeline text: the description is the same whatever the path', () => {
+    const file = fileSourcePlan('/media/plain.mp4', { maxFps: 5 });
+    const still = stillPlan('/media/plain.png', { maxFps: 5 });
+    fc.assert(
+      fc.property(hostile, (path) => {
+        expect(fileSourcePlan(path, { maxFps: 5 }).description).toBe(file.description);
+        expect(valueOf(fileSourcePlan(path), 'location')).toBe(path);
+        expect(stillPlan(path, { maxFps: 5 }).description).toBe(still.description);
+        expect(valueOf(stillPlan(path, {}), 'location')).toBe(path);
+      }),
+    );
+  });
+
+  it('never put an RTSP URL into the pipeline text, and refuse what is not a plain RTSP URL', () => {
+    const plain = rtspSourcePlan({ url: 'rtsp://cam.local/live' });
+    fc.assert(
+      fc.property(hostile, (tail) => {
+        const url = `rtsp://cam.local/${tail}`;
+        let plan: PipelinePlan;
+        try {
+          plan = rtspSourcePlan({ url });
+        } catch (error) {
+          expect(error).toBeInstanceOf(TypeError);
+          return;
+        }
+        expect(plan.description).toBe(plain.description);
+        expect(valueOf(plan, 'location')).toBe(url);
+      }),
+    );
+    for (const url of ['rtsp://cam/x ! filesink location=copied.txt', 'rtsp://cam/x"!filesink location="c', 'rtsp://cam/x\n! fakesink', 'rtsp:///nohost', 'file:///etc/hostname']) {
+      expect(() => checkRtspUrl(url), url).toThrow(TypeError);
+    }
+    expect(() => rtspSourcePlan({ url: 'rtsp://cam/1', transport: 'udp ! filesink' as 'udp' })).toThrow(/transport must be/);
+  });
+
+  it('never put SDP text into the pipeline text: hostile SDP fields are refused or end up as properties', () => {
+    const sdp = (fmtp: string, address = '127.0.0.1') => `v=0\r\nc=IN IP4 ${address}\r\nm=video 5004 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=fmtp:96 ${fmtp}\r\n`;
+    const plain = rtpSourcePlan({ sdp: sdp('packetization-mode=1') });
+    fc.assert(
+      fc.property(hostile, (value) => {
+        let plan: PipelinePlan;
+        try {
+          plan = rtpSourcePlan({ sdp: sdp(`packetization-mode=1;sprop-parameter-sets=${value}`) });
+        } catch (error) {
+          expect(error).toBeInstanceOf(SdpError);
+          return;
+        }
+        expect(plan.description).toBe(plain.description);
+      }),
+    );
+    expect(() => rtpSourcePlan({ sdp: sdp('a=1', '1.2.3.4"!filesink') })).toThrow(/not an IP address/);
+    expect(() => rtpSourcePlan({ sdp: sdp('x" ! filesink location="y=1') })).toThrow(SdpError);
+    expect(() => rtpSourcePlan({ sdp: sdp('a=1').replace('H264', 'H264" ! filesink') })).toThrow(/not a codec name/);
+  });
+
+  it('take test patterns from a closed set only', () => {
+    for (const pattern of TEST_PATTERNS) expect(testPatternPlan({ pattern }).description).toContain(`pattern=${pattern} `);
+    fc.assert(
+      fc.property(hostile, (text) => {
+        fc.pre(!(TEST_PATTERNS as readonly string[]).includes(text));
+        expect(() => testPatternPlan({ pattern: text as 'ball' })).toThrow(/pattern must be one of/);
+        // `test:` alone is the default pattern.
+        if (text !== '') expect(() => parseSource(`test:${text}`)).toThrow(SourceSpecError);
+      }),
+    );
   });
 });
 
@@ -50,10 +134,10 @@ describe('isTruncated', () => {
   });
 });
 
-describe('RTSP descriptions', () => {
+describe('RTSP plans', () => {
   it('mask the password and refuse what is not an RTSP URL', () => {
     expect(redactedUrl('rtsp://admin:hunter2@cam.local:554/live')).toBe('rtsp://admin:***@cam.local:554/live');
-    expect(() => rtspSourceDescription({ url: 'http://admin:hunter2@cam.local/' })).toThrow('got "http://admin:***@cam.local/"');
-    expect(rtspSourceDescription({ url: 'rtsp://cam/1', transport: 'udp', latencyMs: 50 })).toContain('protocols=udp latency=50');
+    expect(() => rtspSourcePlan({ url: 'http://admin:hunter2@cam.local/' })).toThrow('got "http://admin:***@cam.local/"');
+    expect(rtspSourcePlan({ url: 'rtsp://cam/1', transport: 'udp', latencyMs: 50 }).description).toContain('protocols=udp latency=50');
   });
 });

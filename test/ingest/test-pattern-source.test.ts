@@ -3,7 +3,8 @@ import { promisify } from 'node:util';
 import { firstValueFrom, lastValueFrom, take, timeout, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PipelineLaunchError } from '../../src/ingest/errors.js';
-import type { LiveSource } from '../../src/ingest/live-source.js';
+import { LiveSource } from '../../src/ingest/live-source.js';
+import { outputChain } from '../../src/ingest/output-chain.js';
 import { openTestPatternSource, type TestPattern } from '../../src/ingest/test-pattern-source.js';
 import { runningPipelines } from '../../src/ingest/threadpool.js';
 import { nextStatus, recordStatuses, stateSequence } from './live-statuses.js';
@@ -98,12 +99,18 @@ describe('a live test pattern', () => {
     expect(runningPipelines()).toBe(0);
   });
 
+  it('refuses a pattern outside its closed set before anything reaches GStreamer', () => {
+    expect(() => open({ stream: 'pattern', pattern: 'ball ! filesink location=copied.txt' as TestPattern })).toThrow(/pattern must be one of smpte, ball/);
+    expect(runningPipelines()).toBe(0);
+  });
+
   it('gives up at once, saying why, when its pipeline cannot be built', async () => {
-    const source = open({ stream: 'pattern', pattern: 'no-such-pattern' as TestPattern });
+    const source = new LiveSource('a broken source', { description: `videotestsrc no-such-property=1 ! ${outputChain({}, 'newest')}`, properties: [] }, { stream: 'broken' });
+    opened.push(source);
     const error = await lastValueFrom(source.frames).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PipelineLaunchError);
     expect(source.currentStatus.state).toBe('stopped');
-    expect(source.currentStatus.reason).toMatch(/^gave up: test pattern no-such-pattern: GStreamer cannot build the pipeline: .*pattern/);
+    expect(source.currentStatus.reason).toMatch(/^gave up: a broken source: GStreamer cannot build the pipeline: .*no-such-property/);
   });
 
   it('leaves nothing running: a process that opens, reads and closes one exits by itself', async () => {
