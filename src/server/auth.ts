@@ -1,13 +1,56 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-/** True when the request carries the token (Authorization: Bearer, or ?token= where headers cannot be set, as for browser WebSockets). */
-export function hasToken(req: IncomingMessage, token: string | undefined, url: URL): boolean {
+/**
+ * True when the request carries the token in `Authorization: Bearer`. REST takes it from the header
+ * only: a token in a URL ends up in logs and browser history.
+ */
+export function hasBearerToken(req: IncomingMessage, token: string | undefined): boolean {
   if (token === undefined) return true;
   const header = req.headers.authorization;
-  const offered = header?.startsWith('Bearer ') ? header.slice(7) : (url.searchParams.get('token') ?? '');
+  return header?.startsWith('Bearer ') === true && sameSecret(header.slice(7), token);
+}
+
+/** For the WebSocket, which browsers open without headers of their own: `?token=` counts too. */
+export function hasSocketToken(req: IncomingMessage, token: string | undefined, url: URL): boolean {
+  return hasBearerToken(req, token) || (token !== undefined && sameSecret(url.searchParams.get('token') ?? '', token));
+}
+
+/** Compares in constant time, so the time taken tells nothing of the token. */
+export function sameSecret(offered: string, token: string): boolean {
   const a = Buffer.from(offered), b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Why a browser's request must be refused as cross-site, or undefined when it may go on. Browsers
+ * send `Origin` with every request that changes something and with every WebSocket; a page on
+ * another site (or a sandboxed one, `null`) may not act through the operator's browser unless its
+ * origin is allowed. Clients that are not browsers send no Origin and are left to the token.
+ */
+export function crossSiteRefusal(req: IncomingMessage, allowedOrigins: readonly string[]): string | undefined {
+  const origin = req.headers.origin;
+  if (origin === undefined || allowedOrigins.includes(origin)) return undefined;
+  let host: string | undefined;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    // `null` and other opaque origins: never this server's.
+  }
+  if (host !== undefined && host === req.headers.host) return undefined;
+  return `requests from pages of ${origin} are refused; the operator may allow that origin (allowedOrigins)`;
+}
+
+/**
+ * Why a request to a server without a token must be refused for its Host, or undefined. Without a
+ * token the server listens on loopback only; a Host that is not a loopback name means a page of
+ * another site reached it through a DNS name rebound to this machine.
+ */
+export function hostRefusal(req: IncomingMessage, token: string | undefined): string | undefined {
+  if (token !== undefined) return undefined;
+  const host = req.headers.host ?? '';
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.split(':')[0];
+  return isLoopback(name) ? undefined : `this server answers to loopback names only (localhost, 127.0.0.1, [::1]) while it has no token; got Host ${JSON.stringify(host)}`;
 }
 
 export function isLoopback(host: string): boolean {

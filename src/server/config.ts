@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** What `mien serve` runs with. */
@@ -23,6 +23,16 @@ export interface ServerConfig {
   readonly whipPort: number;
   /** Expression measurements per second per tracked face (AnalysisOptions.expressionRate); unset: every analysed face. */
   readonly expressionRate?: number;
+  /**
+   * The folder that file and still streams added over the API must lie in (symbolic links
+   * resolved). Unset: the API refuses file and still streams.
+   */
+  readonly mediaRoot?: string;
+  /**
+   * Origins (scheme://host[:port]) besides the server's own whose pages may change things: a
+   * browser's request from any other origin is refused. Default none.
+   */
+  readonly allowedOrigins: readonly string[];
 }
 
 export const CONFIG_DEFAULTS: ServerConfig = {
@@ -34,6 +44,7 @@ export const CONFIG_DEFAULTS: ServerConfig = {
   subscriberBuffer: 1000,
   analysisFps: 5,
   whipPort: 8081,
+  allowedOrigins: [],
 };
 
 export class ConfigError extends Error {
@@ -53,10 +64,12 @@ const ENV: Record<string, keyof ServerConfig> = {
   MIEN_ANALYSIS_FPS: 'analysisFps',
   MIEN_WHIP_PORT: 'whipPort',
   MIEN_EXPRESSION_RATE: 'expressionRate',
+  MIEN_MEDIA_ROOT: 'mediaRoot',
+  MIEN_ALLOWED_ORIGINS: 'allowedOrigins',
 };
 
 /** Settings without a default: unset unless given. */
-const OPTIONAL: readonly (keyof ServerConfig)[] = ['token', 'expressionRate'];
+const OPTIONAL: readonly (keyof ServerConfig)[] = ['token', 'expressionRate', 'mediaRoot'];
 
 /**
  * Builds the configuration from, lowest precedence first: defaults, a JSON file, the environment,
@@ -85,6 +98,9 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
   if (token !== undefined && token.length < 16) problems.push('token must be at least 16 characters');
   const expressionRate = merged.expressionRate === undefined ? undefined : Number(merged.expressionRate);
   if (expressionRate !== undefined && !(expressionRate > 0 && expressionRate <= 60)) problems.push(`expressionRate must be a number of measurements per second above 0 and at most 60, got ${JSON.stringify(merged.expressionRate)}`);
+  const mediaRoot = text('mediaRoot');
+  if (mediaRoot !== undefined && !isDirectory(mediaRoot)) problems.push(`mediaRoot must be a folder that exists, got ${JSON.stringify(mediaRoot)}`);
+  const allowedOrigins = origins(merged.allowedOrigins, problems);
   const config: ServerConfig = {
     host: text('host')!,
     port: integer('port', 0, 65535),
@@ -96,9 +112,39 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     analysisFps: integer('analysisFps', 1, 60),
     whipPort: integer('whipPort', 0, 65535),
     ...(expressionRate !== undefined && { expressionRate }),
+    ...(mediaRoot !== undefined && { mediaRoot: resolve(mediaRoot) }),
+    allowedOrigins,
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;
+}
+
+const isDirectory = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/** A list of origins, from the config file (an array) or the environment (comma-separated). */
+function origins(raw: unknown, problems: string[]): string[] {
+  const list = typeof raw === 'string' ? raw.split(',').map((o) => o.trim()).filter((o) => o !== '') : raw;
+  if (!Array.isArray(list) || !list.every((o): o is string => typeof o === 'string')) {
+    problems.push(`allowedOrigins must be a list of origins such as "https://desk.example", got ${JSON.stringify(raw)}`);
+    return [];
+  }
+  const bad = list.filter((o) => !isOrigin(o));
+  if (bad.length > 0) problems.push(`allowedOrigins holds what is not an origin (scheme://host[:port]): ${bad.map((o) => JSON.stringify(o)).join(', ')}`);
+  return list;
+}
+
+function isOrigin(text: string): boolean {
+  try {
+    return new URL(text).origin === text;
+  } catch {
+    return false;
+  }
 }
 
 function readConfigFile(path: string): Raw {

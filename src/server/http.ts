@@ -102,7 +102,18 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/**
+ * Refuses (415) a body whose declared type `accepts` does not take: a page of another site can
+ * send text/plain without asking first, but not application/json or a picture type.
+ */
+export function requireContentType(req: IncomingMessage, accepts: (mediaType: string) => boolean, expected: string): void {
+  const mediaType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (!accepts(mediaType)) throw new HttpError(415, `send the body as ${expected}, not ${mediaType === '' ? 'without a Content-Type' : mediaType}`);
+}
+
+/** Reads a JSON body, declared as application/json. */
 export async function readJson(req: IncomingMessage, limit = 64 * 1024): Promise<unknown> {
+  requireContentType(req, (type) => type === 'application/json', 'application/json');
   const body = await readBody(req, limit);
   try {
     return JSON.parse(body.toString('utf8'));

@@ -1,9 +1,12 @@
 import { EVENT_KINDS, EVENT_SCHEMA, STREAM_STATUSES } from '../events/events.js';
+import { TEST_PATTERNS } from '../ingest/test-pattern-source.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const ok = (schema: unknown, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 const error = (description: string) => ({ description, content: { 'application/json': { schema: ref('Error') } } });
 const guarded = { security: [{ bearer: [] }] };
+const streamId = { type: 'string', pattern: '^[\\w.-]{1,64}$' } as const;
+const mediaPath = { type: 'string', minLength: 1, maxLength: 4096 } as const;
 const idParam = (name: string, type: 'string' | 'integer') => ({ name, in: 'path', required: true, schema: { type } });
 
 /** The HTTP API, OpenAPI 3.1 (schemas are JSON Schema 2020-12, as the event schema is). Served at /api/openapi.json. */
@@ -34,16 +37,25 @@ export const OPENAPI = {
       },
       StreamList: { type: 'object', properties: { streams: { type: 'array', items: ref('Stream') } }, required: ['streams'] },
       StreamRequest: {
+        type: 'object',
+        description: 'A file or still path is taken inside the server\'s media root (mediaRoot); without one, file and still streams are refused (403)',
+        discriminator: { propertyName: 'kind' },
+        required: ['kind'],
         oneOf: [
-          { type: 'object', properties: { kind: { const: 'file' }, path: { type: 'string' }, id: { type: 'string' }, loop: { type: 'boolean' } }, required: ['kind', 'path'], additionalProperties: false },
-          { type: 'object', properties: { kind: { const: 'rtsp' }, url: { type: 'string' }, id: { type: 'string' }, transport: { enum: ['tcp', 'udp'] }, latencyMs: { type: 'integer', minimum: 0 } }, required: ['kind', 'url'], additionalProperties: false },
-          { type: 'object', properties: { kind: { const: 'rtp' }, sdp: { type: 'string' }, id: { type: 'string' } }, required: ['kind', 'sdp'], additionalProperties: false },
-          { type: 'object', properties: { kind: { const: 'test' }, pattern: { type: 'string' }, id: { type: 'string' } }, required: ['kind'], additionalProperties: false },
-          { type: 'object', properties: { kind: { const: 'still' }, path: { type: 'string' }, id: { type: 'string' } }, required: ['kind', 'path'], additionalProperties: false },
+          { type: 'object', properties: { kind: { const: 'file' }, path: mediaPath, id: streamId, loop: { type: 'boolean' } }, required: ['kind', 'path'], additionalProperties: false },
+          {
+            type: 'object',
+            properties: { kind: { const: 'rtsp' }, url: { type: 'string', pattern: '^rtsps?://', maxLength: 2048 }, id: streamId, transport: { enum: ['tcp', 'udp'] }, latencyMs: { type: 'integer', minimum: 0, maximum: 60000 } },
+            required: ['kind', 'url'],
+            additionalProperties: false,
+          },
+          { type: 'object', properties: { kind: { const: 'rtp' }, sdp: { type: 'string', minLength: 1, maxLength: 65536 }, id: streamId }, required: ['kind', 'sdp'], additionalProperties: false },
+          { type: 'object', properties: { kind: { const: 'test' }, pattern: { enum: TEST_PATTERNS }, id: streamId }, required: ['kind'], additionalProperties: false },
+          { type: 'object', properties: { kind: { const: 'still' }, path: mediaPath, id: streamId }, required: ['kind', 'path'], additionalProperties: false },
           {
             type: 'object',
             description: 'A slot for a WebRTC publisher: the answer\'s `source` says where to publish (WHIP, RFC 9725)',
-            properties: { kind: { const: 'whip' }, id: { type: 'string' } },
+            properties: { kind: { const: 'whip' }, id: streamId },
             required: ['kind'],
             additionalProperties: false,
           },
@@ -96,7 +108,7 @@ export const OPENAPI = {
         summary: 'Add a stream',
         ...guarded,
         requestBody: { required: true, content: { 'application/json': { schema: ref('StreamRequest') } } },
-        responses: { 201: ok(ref('Stream'), 'Added'), 400: error('Bad request'), 401: error('No or wrong token'), 409: error('The id is taken') },
+        responses: { 201: ok(ref('Stream'), 'Added'), 400: error('Bad request'), 401: error('No or wrong token'), 403: error('A path outside the media root, or no media root'), 404: error('No such file in the media root'), 409: error('The id is taken'), 415: error('Not JSON') },
       },
     },
     '/api/streams/{id}': {

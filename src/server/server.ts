@@ -9,9 +9,13 @@ import { FaceCore } from '../face/analyzer.js';
 import { expressionEmbeddingKind } from '../expression/embedding.js';
 import { madeWithEmbedding, referencesFor, unmatchedReferenceNotice, type ExpressionReference } from '../expression/matching.js';
 import { NoFaceError, referenceFace } from '../expression/reference-face.js';
+import { SdpError } from '../ingest/errors.js';
 import type { Frame } from '../ingest/frame.js';
 import type { RgbImage } from '../image/rgb-image.js';
 import { decodeImage, ImageDecodeError, readImageFile } from '../ingest/image-file.js';
+import { checkRtspUrl } from '../ingest/rtsp-source.js';
+import { sdpVideo } from '../ingest/sdp-video.js';
+import type { TestPattern } from '../ingest/test-pattern-source.js';
 import { openModels, type OpenedModels } from '../models/index.js';
 import { ExpressionAnalysis } from '../operators/analysis-pipeline.js';
 import type { FrameAnalysis } from '../operators/frame-analysis.js';
@@ -23,12 +27,14 @@ import { IdentityStore, IdentityStoreError, type StoredIdentity } from '../store
 import { openMienDatabase } from '../store/mien-database.js';
 import { normaliseTags, ReferenceStore, ReferenceStoreError, type StoredReference } from '../store/reference-store.js';
 import type { IdentityInfo, ReferenceInfo } from './api-types.js';
-import { hasToken, isLoopback } from './auth.js';
+import { crossSiteRefusal, hasBearerToken, hasSocketToken, hostRefusal, isLoopback } from './auth.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import { EventHub } from './event-hub.js';
-import { HttpError, json, readBody, readJson, Router, send, type Reply } from './http.js';
+import { HttpError, json, readBody, readJson, requireContentType, Router, send, type Reply } from './http.js';
+import { confinedMediaPath } from './media-root.js';
 import { MienMetrics } from './metrics.js';
 import { OPENAPI } from './openapi.js';
+import { checkedBody } from './request-body.js';
 import { addDashboardRoutes } from './static-files.js';
 import { StreamError, StreamManager, type StreamRequest } from './stream-manager.js';
 import { WhipStreams } from './whip-streams.js';
@@ -102,7 +108,7 @@ export class MienServer {
     const whip = await WhipStreams.start(streams, {
       host: config.host,
       port: config.whipPort,
-      token: config.token,
+      authorize: (req) => hasBearerToken(req, config.token),
       maxFps: config.analysisFps,
       // A browser on this machine publishes over loopback only when it is offered as a candidate.
       iceAdditionalHostAddresses: isLoopback(config.host) ? ['127.0.0.1'] : [],
@@ -146,7 +152,13 @@ export class MienServer {
     this.http.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== '/events') return socket.destroy();
-      if (!hasToken(req, this.config.token, url)) {
+      // A WebSocket is not bound by the same-origin policy: any page could read the events.
+      const refusal = hostRefusal(req, this.config.token) ?? crossSiteRefusal(req, this.config.allowedOrigins);
+      if (refusal !== undefined) {
+        socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\n\r\n${refusal}\n`);
+        return;
+      }
+      if (!hasSocketToken(req, this.config.token, url)) {
         socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\n\r\nthe WebSocket needs the bearer token (?token=...)\n');
         return;
       }
@@ -157,8 +169,14 @@ export class MienServer {
 
   private async handle(req: IncomingMessage): Promise<Reply> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const hostProblem = hostRefusal(req, this.config.token);
+    if (hostProblem !== undefined) throw new HttpError(403, hostProblem);
     const { route, params } = this.router.match(req.method ?? 'GET', url.pathname);
-    if (route.guarded && !hasToken(req, this.config.token, url)) throw new HttpError(401, 'this needs the bearer token (Authorization: Bearer ...)');
+    if (route.guarded) {
+      const crossSite = crossSiteRefusal(req, this.config.allowedOrigins);
+      if (crossSite !== undefined) throw new HttpError(403, crossSite);
+      if (!hasBearerToken(req, this.config.token)) throw new HttpError(401, 'this needs the bearer token (Authorization: Bearer ...)');
+    }
     return route.handler({ req, params, query: url.searchParams });
   }
 
@@ -176,7 +194,7 @@ export class MienServer {
 
     r.add('GET', '/api/streams', () => json(200, { streams: this.streams.list() }));
     r.add('POST', '/api/streams', async ({ req }) => {
-      const request = streamRequest(await readJson(req));
+      const request = streamRequest(checkedBody<StreamRequestBody>('StreamRequest', await readJson(req)), this.config.mediaRoot);
       return json(201, request.kind === 'whip' ? this.whip.reserve(request.id) : this.streams.add(request));
     });
     r.add('GET', '/api/streams/:id', ({ params }) => {
@@ -259,6 +277,7 @@ export class MienServer {
     const rawThreshold = query.get('threshold');
     const threshold = rawThreshold === null ? undefined : Number(rawThreshold);
     if (threshold !== undefined && !(threshold > 0 && threshold <= 2)) throw new HttpError(400, `threshold must be a distance in (0, 2], got "${rawThreshold}"`);
+    requireContentType(req, (type) => type.startsWith('image/') || type === 'application/octet-stream', 'a picture (image/jpeg, image/png, image/webp)');
     const body = await readBody(req, this.config.maxUploadBytes);
     if (body.length === 0) throw new HttpError(400, 'send the picture as the request body');
     let image;
@@ -403,29 +422,43 @@ function identityJson(i: StoredIdentity): IdentityInfo {
   return { ...i, thumbnail: i.thumbnail ? `/api/identities/${i.id}/thumbnail.jpg` : null };
 }
 
-function streamRequest(body: unknown): StreamRequest | { kind: 'whip'; id?: string } {
-  if (body === null || typeof body !== 'object') throw new HttpError(400, 'send a JSON object: {"kind": "file"|"rtsp"|"rtp"|"test", ...}');
-  const b = body as Record<string, unknown>;
-  const id = b.id === undefined ? undefined : String(b.id);
-  switch (b.kind) {
+/** A stream request as the API schema allows it (checkedBody). */
+type StreamRequestBody =
+  | { kind: 'file'; path: string; id?: string; loop?: boolean }
+  | { kind: 'still'; path: string; id?: string }
+  | { kind: 'rtsp'; url: string; id?: string; transport?: 'tcp' | 'udp'; latencyMs?: number }
+  | { kind: 'rtp'; sdp: string; id?: string }
+  | { kind: 'test'; pattern?: TestPattern; id?: string }
+  | { kind: 'whip'; id?: string };
+
+/**
+ * What a checked request asks the stream manager for: paths confined to the media root, and the
+ * URL and SDP read here, so a bad one is the caller's 400 and never reaches GStreamer.
+ */
+function streamRequest(body: StreamRequestBody, mediaRoot: string | undefined): StreamRequest | { kind: 'whip'; id?: string } {
+  switch (body.kind) {
     case 'file':
-      if (typeof b.path !== 'string') throw new HttpError(400, 'a file stream needs "path"');
-      return { kind: 'file', path: b.path, id, loop: b.loop === true };
-    case 'rtsp':
-      if (typeof b.url !== 'string' || !/^rtsps?:\/\//.test(b.url)) throw new HttpError(400, 'an rtsp stream needs "url": rtsp://...');
-      return { kind: 'rtsp', url: b.url, id, ...(b.transport === 'udp' && { transport: 'udp' as const }), ...(Number.isInteger(b.latencyMs) && { latencyMs: b.latencyMs as number }) };
-    case 'rtp':
-      if (typeof b.sdp !== 'string') throw new HttpError(400, 'an rtp stream needs "sdp": the SDP text');
-      return { kind: 'rtp', sdp: b.sdp, id };
-    case 'whip':
-      return { kind: 'whip', id };
+      return { ...body, path: confinedMediaPath(mediaRoot, body.path) };
     case 'still':
-      if (typeof b.path !== 'string') throw new HttpError(400, 'a still stream needs "path"');
-      return { kind: 'still', path: b.path, id };
+      return { ...body, path: confinedMediaPath(mediaRoot, body.path) };
+    case 'rtsp':
+      try {
+        checkRtspUrl(body.url);
+      } catch (error) {
+        throw new HttpError(400, (error as Error).message);
+      }
+      return body;
+    case 'rtp':
+      try {
+        sdpVideo(body.sdp);
+      } catch (error) {
+        if (error instanceof SdpError) throw new HttpError(400, error.message);
+        throw error;
+      }
+      return body;
     case 'test':
-      return { kind: 'test', id, ...(typeof b.pattern === 'string' && { pattern: b.pattern as 'ball' }) };
-    default:
-      throw new HttpError(400, `unknown stream kind ${JSON.stringify(b.kind)}; use file, rtsp, rtp, test, still or whip`);
+    case 'whip':
+      return body;
   }
 }
 

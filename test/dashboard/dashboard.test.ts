@@ -8,7 +8,6 @@ import { fixture, scratchDir } from '../support/fixtures.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCREENSHOTS = fileURLToPath(new URL('../../test-output/dashboard/', import.meta.url));
 const TOKEN = 'dashboard-e2e-token-0123456789';
-const VIDEO = fixture('video/cremad-1001-six-emotions.mp4');
 const SMILE = fixture('faces/london/002_08.jpg');
 
 /** `mien serve` from the sources, as its own process; resolves once it listens. */
@@ -16,7 +15,7 @@ async function startServer(dataDir: string, port = 0): Promise<{ process: ChildP
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(port), '--data', dataDir], {
     cwd: ROOT,
     // A free port for WebRTC publishers too, so a server already running here does not collide.
-    env: { ...process.env, MIEN_TOKEN: TOKEN, MIEN_WHIP_PORT: '0' },
+    env: { ...process.env, MIEN_TOKEN: TOKEN, MIEN_WHIP_PORT: '0', MIEN_MEDIA_ROOT: fixture('video') },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -95,7 +94,7 @@ describe('the dashboard in a browser, served by mien serve', () => {
     const added = await fetch(`${server.url}/api/streams`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'file', path: VIDEO, id: 'cremad', loop: true }),
+      body: JSON.stringify({ kind: 'file', path: 'cremad-1001-six-emotions.mp4', id: 'cremad', loop: true }),
     });
     expect(added.status).toBe(201);
     // The stream's card, with its live preview once a frame is analysed.

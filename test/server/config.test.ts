@@ -22,3 +22,31 @@ describe('loadConfig: expressionRate', () => {
     }
   });
 });
+
+describe('loadConfig: mediaRoot and allowedOrigins', () => {
+  it('has no media root and no other origins by default', () => {
+    const config = loadConfig({ env: {} });
+    expect(config.mediaRoot).toBeUndefined();
+    expect(config.allowedOrigins).toEqual([]);
+  });
+
+  it('takes a media root that is a folder, as an absolute path, and refuses one that is not', () => {
+    const dir = scratchDir();
+    expect(loadConfig({ env: { MIEN_MEDIA_ROOT: dir } }).mediaRoot).toBe(dir);
+    writeFileSync(join(dir, 'a-file'), '');
+    expect(() => loadConfig({ env: { MIEN_MEDIA_ROOT: join(dir, 'a-file') } })).toThrow(/mediaRoot must be a folder that exists/);
+    expect(() => loadConfig({ env: { MIEN_MEDIA_ROOT: join(dir, 'none') } })).toThrow(/mediaRoot must be a folder that exists/);
+  });
+
+  it('reads origins from the environment (comma-separated) or the file (a list), and refuses what is not an origin', () => {
+    expect(loadConfig({ env: { MIEN_ALLOWED_ORIGINS: 'https://desk.example, http://127.0.0.1:3000' } }).allowedOrigins).toEqual(['https://desk.example', 'http://127.0.0.1:3000']);
+    const file = join(scratchDir(), 'mien.json');
+    writeFileSync(file, JSON.stringify({ allowedOrigins: ['https://desk.example'] }));
+    expect(loadConfig({ env: {}, file }).allowedOrigins).toEqual(['https://desk.example']);
+    expect(() => loadConfig({ env: { MIEN_ALLOWED_ORIGINS: 'https://desk.example/path' } })).toThrow(/not an origin.*desk\.example\/path/);
+    writeFileSync(file, JSON.stringify({ allowedOrigins: 'https://desk.example' }));
+    expect(loadConfig({ env: {}, file }).allowedOrigins).toEqual(['https://desk.example']);
+    writeFileSync(file, JSON.stringify({ allowedOrigins: [1] }));
+    expect(() => loadConfig({ env: {}, file })).toThrow(/allowedOrigins must be a list of origins/);
+  });
+});

@@ -12,7 +12,7 @@ import { encodePng } from '../../src/render/png.js';
 import { databasePath } from '../../src/store/database.js';
 import { openMienDatabase } from '../../src/store/mien-database.js';
 import { ReferenceStore } from '../../src/store/reference-store.js';
-import { fixture, scratchDir } from '../support/fixtures.js';
+import { fixture, FIXTURES, scratchDir } from '../support/fixtures.js';
 import { api, apiProblems, subscriber, until } from '../support/server.js';
 
 const TOKEN = 'test-token-0123456789';
@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => models?.close());
 
 async function start(dataDir: string): Promise<MienServer> {
-  running = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir, token: TOKEN } }), { models });
+  running = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir, token: TOKEN, mediaRoot: FIXTURES } }), { models });
   return running;
 }
 
@@ -46,7 +46,7 @@ describe('mien serve', () => {
       const added = await http.send('POST', '/api/references?tag=smile', smile, { 'content-type': 'image/jpeg' });
       expect(added.status).toBe(201);
       expect(apiProblems('Reference', added.body)).toEqual([]);
-      const stream = await http.send('POST', '/api/streams', { kind: 'file', path: fixture('video/cremad-1001-six-emotions.mp4'), id: 'cremad' });
+      const stream = await http.send('POST', '/api/streams', { kind: 'file', path: 'video/cremad-1001-six-emotions.mp4', id: 'cremad' });
       expect(stream.status).toBe(201);
       expect(apiProblems('Stream', stream.body)).toEqual([]);
 

@@ -1,0 +1,36 @@
+import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
+import { HttpError } from './http.js';
+import { OPENAPI } from './openapi.js';
+
+type RequestSchema = 'StreamRequest';
+
+// The OpenAPI document is the one statement of what a request may hold; bodies are checked by it.
+// `discriminator` makes a oneOf on `kind` report the errors of the branch the body chose.
+const ajv = new Ajv2020.default({ allErrors: true, strict: false, discriminator: true });
+ajv.addSchema({ $id: 'openapi', components: OPENAPI.components });
+
+/** `body` as the named schema of the API, or 400 with a sentence naming every problem. */
+export function checkedBody<T>(schema: RequestSchema, body: unknown): T {
+  const validate = ajv.getSchema(`openapi#/components/schemas/${schema}`);
+  if (validate === undefined) throw new Error(`the API has no schema ${schema}`);
+  if (validate(body)) return body as T;
+  throw new HttpError(400, `the request body is not a ${schema}: ${(validate.errors ?? []).map(problem).join('; ')}`);
+}
+
+function problem(error: ErrorObject): string {
+  const where = error.instancePath === '' ? 'the body' : JSON.stringify(error.instancePath.slice(1).replaceAll('/', '.'));
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `unknown field ${JSON.stringify(params.additionalProperty)}`;
+    case 'enum':
+      return `${where} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'discriminator':
+      return `${where} needs "kind": one of ${discriminatorValues().join(', ')}`;
+    default:
+      return `${where} ${error.message ?? 'is invalid'}`;
+  }
+}
+
+const discriminatorValues = (): string[] =>
+  OPENAPI.components.schemas.StreamRequest.oneOf.map((branch) => JSON.stringify(branch.properties.kind.const));
