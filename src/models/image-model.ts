@@ -7,20 +7,23 @@ import { packNchw, type ImageInputContract } from './tensor-input.js';
 export const DEFAULT_MAX_BATCH = 8;
 
 /**
- * Runs `images` through `session` in batches of at most `maxBatch` and returns, per requested
- * output, one row (a Float32Array view) per image, in input order.
+ * Runs `items` through `session` in batches of at most `maxBatch`, each batch packed by `pack` into
+ * one float tensor of shape [batch, ...itemShape], and returns, per requested output, one row (a
+ * Float32Array view) per item, in input order.
  */
-export async function runImageBatches(
+export async function runBatches<T>(
   session: ModelSession,
-  input: ImageInputContract,
-  images: readonly RgbImage[],
+  inputName: string,
+  items: readonly T[],
+  itemShape: readonly number[],
+  pack: (batch: readonly T[]) => Float32Array,
   outputs: readonly string[],
   maxBatch = DEFAULT_MAX_BATCH,
 ): Promise<Float32Array[][]> {
   const rows: Float32Array[][] = outputs.map(() => []);
-  for (let start = 0; start < images.length; start += maxBatch) {
-    const batch = images.slice(start, start + maxBatch);
-    const result = await session.run({ [input.name]: inputTensor(input, packNchw(batch, input), batch.length) }, outputs);
+  for (let start = 0; start < items.length; start += maxBatch) {
+    const batch = items.slice(start, start + maxBatch);
+    const result = await session.run({ [inputName]: new ort.Tensor('float32', pack(batch), [batch.length, ...itemShape]) }, outputs);
     outputs.forEach((name, k) => {
       const out = result[name];
       if (!out) throw new Error(`${session.path} produced no output "${name}"`);
@@ -32,9 +35,21 @@ export async function runImageBatches(
   return rows;
 }
 
+/** `runBatches` for images under an input contract (packed NCHW). */
+export function runImageBatches(
+  session: ModelSession,
+  input: ImageInputContract,
+  images: readonly RgbImage[],
+  outputs: readonly string[],
+  maxBatch = DEFAULT_MAX_BATCH,
+): Promise<Float32Array[][]> {
+  return runBatches(session, input.name, images, imageShape(input), (batch) => packNchw(batch, input), outputs, maxBatch);
+}
+
+const imageShape = (input: ImageInputContract): number[] => [input.colour === 'grey' ? 1 : 3, input.height, input.width];
+
 function inputTensor(input: ImageInputContract, packed: Float32Array, batch: number): ort.Tensor {
-  const channels = input.colour === 'grey' ? 1 : 3;
-  return new ort.Tensor('float32', packed, [batch, channels, input.height, input.width]);
+  return new ort.Tensor('float32', packed, [batch, ...imageShape(input)]);
 }
 
 /**

@@ -7,8 +7,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { faceExpressionNetOnnx, readTfjsWeights } from './face-expression-net.js';
+import { FACE_LANDMARKER } from './face-landmarker.js';
 import { packageSpec, type ModelRecipe, type ModelSource, type NpmPackage } from './model-source.js';
+import { obtainOfficialFile, type Download } from './official-file.js';
 import { patchForBatching } from './onnx-patch.js';
+import { faceLandmarkerOnnx } from './tflite/face-landmarker-onnx.js';
 
 const run = promisify(execFile);
 
@@ -121,6 +124,42 @@ export async function writeDerivedModel(dir: string, file: string, bytes: Uint8A
   const digest = sha256(bytes);
   await writeFile(derivationRecord(dir, file), `${JSON.stringify({ from, sha256: digest }, null, 2)}\n`);
   return digest;
+}
+
+/** How the Face Landmarker was provisioned: its three ONNX models made or kept, or why not. */
+export type FaceLandmarkerReport =
+  | { readonly status: 'present' | 'written'; readonly from?: string }
+  | { readonly status: 'unavailable'; readonly reason: string };
+
+/**
+ * MediaPipe's Face Landmarker, converted to ONNX: kept when its models were made from the pinned
+ * .task by this converter; else the .task is taken from `local` (the file, or a folder holding
+ * it) or its official address, checked and converted. Unavailable (not an error) when it cannot
+ * be had and no `local` was named: Mien then runs without blendshapes.
+ */
+export async function provisionFaceLandmarker(dir: string, local?: string, download?: Download): Promise<FaceLandmarkerReport> {
+  const from = { [FACE_LANDMARKER.task.name]: FACE_LANDMARKER.task.sha256, converter: String(FACE_LANDMARKER.converterVersion) };
+  const files = FACE_LANDMARKER.files;
+  const current = await Promise.all(Object.values(files).map((file) => derivedModelIsCurrent(dir, file, from)));
+  if (current.every(Boolean)) return { status: 'present' };
+  let task: { bytes: Uint8Array; from: string };
+  try {
+    task = await obtainOfficialFile(FACE_LANDMARKER.task, local, download);
+  } catch (error) {
+    if (local === undefined && error instanceof ProvisioningError) return { status: 'unavailable', reason: error.message };
+    throw error;
+  }
+  let converted;
+  try {
+    converted = faceLandmarkerOnnx(task.bytes);
+  } catch (error) {
+    throw new ProvisioningError(`${task.from}: cannot convert it to ONNX: ${(error as Error).message}`);
+  }
+  await mkdir(dir, { recursive: true });
+  await writeDerivedModel(dir, files.detector, converted.detector, from);
+  await writeDerivedModel(dir, files.landmarks, converted.landmarks, from);
+  await writeDerivedModel(dir, files.blendshapes, converted.blendshapes, from);
+  return { status: 'written', from: task.from };
 }
 
 /** Readers never see a half-written model. */

