@@ -1,18 +1,8 @@
-import { l2Normalise } from '../math/vector.js';
+import { componentMedian, l2Normalise } from '../math/vector.js';
 
 /** Per dimension, the median of the given embeddings (the mean of the middle two for an even count), L2-normalised. */
 export function medianEmbedding(window: readonly Float32Array[]): Float32Array {
-  if (window.length === 0) throw new RangeError('median of no embeddings');
-  const dims = window[0].length;
-  const out = new Float32Array(dims);
-  const column = new Float64Array(window.length);
-  const mid = window.length >> 1;
-  for (let d = 0; d < dims; d++) {
-    for (let k = 0; k < window.length; k++) column[k] = window[k][d];
-    column.sort();
-    out[d] = window.length % 2 ? column[mid] : (column[mid - 1] + column[mid]) / 2;
-  }
-  return l2Normalise(out);
+  return l2Normalise(componentMedian(window));
 }
 
 /**

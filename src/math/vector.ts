@@ -33,3 +33,18 @@ export function euclideanDistance(a: ArrayLike<number>, b: ArrayLike<number>): n
   }
   return Math.sqrt(sum);
 }
+
+/** Per component, the median of the vectors (the mean of the middle two for an even count). */
+export function componentMedian(vectors: readonly ArrayLike<number>[]): Float32Array {
+  if (vectors.length === 0) throw new RangeError('the median of no vectors');
+  const dims = vectors[0].length;
+  const out = new Float32Array(dims);
+  const column = new Float64Array(vectors.length);
+  const mid = vectors.length >> 1;
+  for (let d = 0; d < dims; d++) {
+    for (let k = 0; k < vectors.length; k++) column[k] = vectors[k][d];
+    column.sort();
+    out[d] = vectors.length % 2 ? column[mid] : (column[mid - 1] + column[mid]) / 2;
+  }
+  return out;
+}
