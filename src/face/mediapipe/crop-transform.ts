@@ -104,7 +104,8 @@ export function imageToCropAffine(roi: RotatedRect, cropWidth: number, cropHeigh
  * - `opencv` (CPU path, `image_to_tensor_converter_opencv.cc`): `cv::boxPoints` of the ROI are
  *   mapped to the tensor corners (0, 0)..(W, H) by `getPerspectiveTransform`, and
  *   `cv::warpPerspective` reads both images with pixel centres at integers. In continuous
- *   coordinates that is the exact map shifted by half a pixel on both sides.
+ *   coordinates that is the exact map shifted by half a pixel on both sides. (imageToTensor
+ *   samples it through opencv-warp.ts, which also rounds positions exactly as OpenCV does.)
  * - `gl` (GPU path, `image_to_tensor_converter_gl_texture.cc`): texture coordinates, pixel centres
  *   at +0.5: exactly `cropToImageAffine`, as src/image/warp.ts also samples.
  * The web runtime's default CPU delegate runs the OpenCV path (ImagePreprocessingGraph uses

@@ -1,5 +1,6 @@
 import type { RgbImage } from '../../image/rgb-image.js';
 import { cropSamplingAffine, imageToTensorGeometry, type ImageToTensorGeometry, type PixelConvention } from './crop-transform.js';
+import { opencvRemapBilinear, opencvWarpInverse, opencvWarpPositions } from './opencv-warp.js';
 import type { NormalizedRect } from './rects.js';
 
 /**
@@ -11,6 +12,7 @@ import type { NormalizedRect } from './rects.js';
  * bilinear, so a 1280-wide frame letterboxed to 128 aliases there and must here too), has no
  * replicate border (the landmark crop's), and returns bytes rather than a normalised float tensor.
  * For the GL convention, a zero border and less than 2x shrink, the two sample alike (tested).
+ * The OpenCV convention (the default) is OpenCV's own arithmetic, see opencv-warp.ts.
  */
 
 export interface ImageToTensorOptions {
@@ -48,37 +50,46 @@ export interface ImageTensor extends ImageToTensorGeometry {
 }
 
 /**
- * Cuts `rect` (or the whole image) out of `image` into a tensor. OpenCV convention: source
- * positions are quantised to 1/32 pixel and the bilinear result rounded to 8 bits before scaling,
- * as `cv::warpPerspective` on an 8-bit image does; GL convention: plain float bilinear.
+ * Cuts `rect` (or the whole image) out of `image` into a tensor. OpenCV convention: exactly
+ * `cv::warpPerspective` on the 8-bit image (opencv-warp.ts), then the float scaling
+ * `convertTo` does; GL convention: plain float bilinear.
  */
 export function imageToTensor(image: RgbImage, rect: NormalizedRect | undefined, options: ImageToTensorOptions): ImageTensor {
   const { width, height } = options;
   const convention = options.convention ?? 'opencv';
   const geometry = imageToTensorGeometry(image.width, image.height, rect, width, height, options.keepAspectRatio);
+  const replicate = options.border === 'replicate';
+  if (convention === 'opencv') {
+    const positions = opencvWarpPositions(opencvWarpInverse(geometry.roi, width, height), width, height);
+    const bytes = opencvRemapBilinear(image.data, image.width, image.height, positions, replicate);
+    const lut = valueRangeLut(options.range);
+    const data = new Float32Array(bytes.length);
+    for (let i = 0; i < bytes.length; i++) data[i] = lut[bytes[i]];
+    return { ...geometry, data, width, height };
+  }
   const [a, b, c, d, e, f] = cropSamplingAffine(geometry.roi, width, height, convention);
   const scale = (options.range[1] - options.range[0]) / 255, offset = options.range[0];
-  const replicate = options.border === 'replicate';
-  const opencv = convention === 'opencv';
   const src = image.data, sw = image.width, sh = image.height;
   const out = new Float32Array(width * height * 3);
   const rgb = [0, 0, 0];
   for (let y = 0, o = 0; y < height; y++) {
     for (let x = 0; x < width; x++, o += 3) {
-      let fx = a * x + b * y + c, fy = d * x + e * y + f;
-      if (opencv) {
-        // warpPerspective keeps INTER_BITS = 5 fractional bits of each source position.
-        fx = Math.round(fx * 32) / 32;
-        fy = Math.round(fy * 32) / 32;
-      }
-      sampleBilinear(src, sw, sh, fx, fy, replicate, rgb);
-      for (let ch = 0; ch < 3; ch++) {
-        const v = opencv ? Math.min(255, Math.floor(rgb[ch] + 0.5)) : rgb[ch];
-        out[o + ch] = v * scale + offset;
-      }
+      sampleBilinear(src, sw, sh, a * x + b * y + c, d * x + e * y + f, replicate, rgb);
+      for (let ch = 0; ch < 3; ch++) out[o + ch] = rgb[ch] * scale + offset;
     }
   }
   return { ...geometry, data: out, width, height };
+}
+
+/**
+ * Byte -> tensor value as the OpenCV converter scales: `GetValueRangeTransformation` (float scale
+ * and offset, image_to_tensor_utils.cc), then `convertTo`'s float `v * scale + offset`.
+ */
+function valueRangeLut(range: readonly [number, number]): Float32Array {
+  const f32 = Math.fround;
+  const scale = f32(f32(f32(range[1]) - f32(range[0])) / 255);
+  const offset = f32(range[0]);
+  return Float32Array.from({ length: 256 }, (_, v) => f32(f32(v * scale) + offset));
 }
 
 /** Bilinear sample at (fx, fy) with pixel centres at integers; writes the 3 channels to `rgb`. */

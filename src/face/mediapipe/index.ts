@@ -9,6 +9,7 @@ export * from './detections.js';
 export * from './face-roi.js';
 export * from './image-to-tensor.js';
 export * from './landmarks.js';
+export * from './opencv-warp.js';
 export * from './pipeline.js';
 export * from './rects.js';
 export * from './ssd-anchors.js';
