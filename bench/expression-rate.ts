@@ -11,6 +11,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { lastValueFrom, toArray } from 'rxjs';
 import type { FaceEvent, MienEvent, TagEndEvent } from '../src/events/events.js';
+import { ExpressionSpace } from '../src/expression/expression-space.js';
+import { POPULATION_REST_START } from '../src/expression/relative-embedding.js';
 import { referenceFace } from '../src/expression/reference-face.js';
 import { FaceCore } from '../src/face/analyzer.js';
 import { readImageFile } from '../src/ingest/image-file.js';
@@ -24,7 +26,8 @@ const rates: (number | undefined)[] = [undefined, ...values.rates.split(',').map
 let expressionRuns = 0;
 const models = await openModels({}, { log: () => {}, onInference: (run: InferenceRun) => (expressionRuns += run.model === 'fr_expression.onnx' ? run.batch : 0) });
 const core = new FaceCore(models);
-const reference = await referenceFace(core, await readImageFile(fixture('faces/london/002_08.jpg')));
+const space = ExpressionSpace.of(core);
+const reference = await referenceFace(space, await readImageFile(fixture('faces/london/002_08.jpg')), { rest: { kind: 'population', rest: POPULATION_REST_START } });
 const video = 'video/cremad-1001-six-emotions.mp4';
 const segments = readFileSync(fixture('video/cremad-1001-six-emotions.segments.csv'), 'utf8')
   .trim()

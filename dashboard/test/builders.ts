@@ -43,6 +43,7 @@ export function reference(id: number, more: Partial<Reference> = {}): Reference 
     tags: ['smile'],
     createdAt: '2026-11-01T10:00:00.000Z',
     source: 'upload',
+    rest: 'population',
     box: [10, 10, 90, 90],
     embeddingModel: 'face-api-expression-net-7-probabilities',
     matched: true,

@@ -42,6 +42,11 @@ export interface TagStartEvent extends EventBase {
   reference: number;
   /** Distance from the pooled embedding to the reference. */
   distance: number;
+  /**
+   * How strongly the expression shows: the person's deviation from their resting face along the
+   * reference's, 1 as strong as the reference face (relative embedding only).
+   */
+  intensity?: number;
 }
 
 /** A tag stops holding; `pts` is the last frame it held, `startPts` the first. */
@@ -53,6 +58,8 @@ export interface TagEndEvent extends EventBase {
   startPts: number;
   /** The closest the person came to the reference during the segment. */
   distance: number;
+  /** The strongest the expression showed during the segment (relative embedding only; see TagStartEvent). */
+  intensity?: number;
 }
 
 export interface IdentityCreatedEvent extends EventBase {
@@ -118,7 +125,7 @@ export const EVENT_SCHEMA = {
       },
       ['identity', 'box', 'accepted', 'reasons', 'sharpness', 'yaw'],
     ),
-    variant('tag-start', { identity, tag: { type: 'string', minLength: 1 }, reference: referenceId, distance: { type: 'number', minimum: 0 } }, [
+    variant('tag-start', { identity, tag: { type: 'string', minLength: 1 }, reference: referenceId, distance: { type: 'number', minimum: 0 }, intensity: { type: 'number', minimum: 0 } }, [
       'identity',
       'tag',
       'reference',
@@ -126,7 +133,7 @@ export const EVENT_SCHEMA = {
     ]),
     variant(
       'tag-end',
-      { identity, tag: { type: 'string', minLength: 1 }, reference: referenceId, startPts: { type: 'number', minimum: 0 }, distance: { type: 'number', minimum: 0 } },
+      { identity, tag: { type: 'string', minLength: 1 }, reference: referenceId, startPts: { type: 'number', minimum: 0 }, distance: { type: 'number', minimum: 0 }, intensity: { type: 'number', minimum: 0 } },
       ['identity', 'tag', 'reference', 'startPts', 'distance'],
     ),
     variant('identity-created', { identity }, ['identity']),

@@ -1,5 +1,5 @@
 import { AppearanceTally } from './appearance.js';
-import { matchReferences, type ExpressionReference, type ReferenceMatch } from './matching.js';
+import { matchReferences, type ExpressionReference, type IntensityMeasure, type ReferenceMatch } from './matching.js';
 import { MedianPool } from './median-pool.js';
 import { TagSegmenter, type TagTransition } from './tag-segments.js';
 
@@ -10,6 +10,8 @@ export interface ExpressionTaggerOptions {
   readonly gap?: number;
   /** Distance threshold for references without their own. */
   readonly defaultThreshold: number;
+  /** How strongly a match shows its reference's expression, where the embedding can tell. */
+  readonly intensity?: IntensityMeasure;
 }
 
 /** One analysed face, in time order within its stream. */
@@ -45,7 +47,7 @@ export class ExpressionTagger {
       return { matches: [], transitions: segmenter.advance(face.pts) };
     }
     const pooled = this.pool(face.stream).push(face.identity, face.embedding);
-    const matches = matchReferences(pooled, this.references(), this.options.defaultThreshold);
+    const matches = matchReferences(pooled, this.references(), this.options.defaultThreshold, this.options.intensity);
     this.appearance.record(face.identity, true, matches.flatMap((m) => m.reference.tags));
     return { matches, transitions: segmenter.observe(face.identity, face.pts, matches) };
   }

@@ -4,7 +4,9 @@ import type { FaceCore, LocatedFace } from '../face/analyzer.js';
 import { intersectionOverUnion, type Box } from '../face/geometry.js';
 import type { RgbImage } from '../image/rgb-image.js';
 import { cropResize } from '../image/warp.js';
+import { IncrementalDbscan } from '../online-cluster/incremental-dbscan.js';
 import { fecAccuracy, majorityOddOne, tripletAgrees, type FecAccuracy, type FecTriplet, type FractionBox } from './fec.js';
+import { restingFace } from './resting-face.js';
 
 /**
  * Where an FEC image lives: a URL resolves to its file name under `imagesDir` (as the published
@@ -120,4 +122,33 @@ export function describeFacesInBoxes<T>(
 /** Scores the embedding `embed` gives each face description on the ready triplets. */
 export function scoreFecFaces<T>(ready: FecFaces<T>['triplets'], embed: (face: T) => ArrayLike<number>): FecAccuracy {
   return fecAccuracy(ready.map(({ triplet, odd, faces }) => ({ type: triplet.type, correct: tripletAgrees([embed(faces[0]), embed(faces[1]), embed(faces[2])], odd) })));
+}
+
+/** A face of the triplets as the people mode needs it: its expression features and identity embedding. */
+export interface PersonFace {
+  readonly features: Float32Array;
+  readonly identity: Float32Array;
+}
+
+/**
+ * Each face's resting face in the people mode: the faces are grouped into people the way Mien's
+ * live clustering groups them (identity embeddings, cosine distance within `eps`; with minPts 1,
+ * as a set of pictures has too few faces of a person for more), in the order given, and each
+ * person's resting face is the median of their faces' features. A face alone in its group has no
+ * rest of its own: it gets `population`. Returns the rest of each face, and the number of people.
+ */
+export function restsByPerson(faces: readonly PersonFace[], population: Float32Array, eps: number): { rests: Float32Array[]; people: number } {
+  if (faces.length === 0) return { rests: [], people: 0 };
+  const clustering = new IncrementalDbscan({ dimension: faces[0].identity.length, eps, minPts: 1, capacity: faces.length });
+  const groupOf = faces.map((f, i) => clustering.insert(f.identity, i, undefined).point);
+  const labels = groupOf.map((point) => clustering.identityOf(point));
+  const members = new Map<number, number[]>();
+  labels.forEach((label, i) => label !== undefined && members.set(label, [...(members.get(label) ?? []), i]));
+  const rests = faces.map(() => population);
+  for (const group of members.values()) {
+    if (group.length < 2) continue;
+    const rest = restingFace(group.map((i) => faces[i].features), { kind: 'median' });
+    for (const i of group) rests[i] = rest;
+  }
+  return { rests, people: members.size };
 }

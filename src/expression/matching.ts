@@ -12,18 +12,23 @@ export interface ExpressionReference {
 export interface ReferenceMatch {
   readonly reference: ExpressionReference;
   readonly distance: number;
+  /** How strongly the face shows the reference's expression (1: as strongly), where the embedding can tell. */
+  readonly intensity?: number;
 }
+
+/** How strongly a pooled embedding shows a reference's expression (relative embeddings: expressionIntensity). */
+export type IntensityMeasure = (pooled: Float32Array, reference: Float32Array) => number;
 
 /**
  * The references within threshold of a pooled embedding, closest first. Distances are Euclidean
  * between L2-normalised embeddings, as in the paper (0..2; the paper tags within 0.5).
  */
-export function matchReferences(pooled: Float32Array, references: readonly ExpressionReference[], defaultThreshold: number): ReferenceMatch[] {
+export function matchReferences(pooled: Float32Array, references: readonly ExpressionReference[], defaultThreshold: number, intensity?: IntensityMeasure): ReferenceMatch[] {
   const matches: ReferenceMatch[] = [];
   for (const reference of references) {
     if (reference.embedding.length !== pooled.length) continue;
     const distance = euclideanDistance(pooled, reference.embedding);
-    if (distance <= (reference.threshold ?? defaultThreshold)) matches.push({ reference, distance });
+    if (distance <= (reference.threshold ?? defaultThreshold)) matches.push({ reference, distance, ...(intensity && { intensity: intensity(pooled, reference.embedding) }) });
   }
   return matches.sort((a, b) => a.distance - b.distance);
 }

@@ -2,7 +2,16 @@ import type { ReferenceMatch } from './matching.js';
 
 /** A tag that began or stopped holding for a person. */
 export type TagTransition =
-  | { readonly kind: 'tag-start'; readonly identity: number; readonly tag: string; readonly reference: number; readonly pts: number; readonly distance: number }
+  | {
+      readonly kind: 'tag-start';
+      readonly identity: number;
+      readonly tag: string;
+      readonly reference: number;
+      readonly pts: number;
+      readonly distance: number;
+      /** How strongly the expression shows at the start, where the embedding can tell. */
+      readonly intensity?: number;
+    }
   | {
       readonly kind: 'tag-end';
       readonly identity: number;
@@ -12,6 +21,8 @@ export type TagTransition =
       /** The last time the tag held. */
       readonly pts: number;
       readonly distance: number;
+      /** The strongest the expression showed during the segment, where the embedding can tell. */
+      readonly intensity?: number;
     };
 
 interface OpenSegment {
@@ -19,6 +30,7 @@ interface OpenSegment {
   readonly startPts: number;
   lastPts: number;
   distance: number;
+  intensity: number | undefined;
 }
 
 /**
@@ -38,16 +50,17 @@ export class TagSegmenter {
   observe(identity: number, pts: number, matches: readonly ReferenceMatch[]): TagTransition[] {
     const out = this.expire(pts, identity);
     let segments = this.open.get(identity);
-    for (const { reference, distance } of matches) {
+    for (const { reference, distance, intensity } of matches) {
       for (const tag of reference.tags) {
         if (!segments) this.open.set(identity, (segments = new Map()));
         const segment = segments.get(tag);
         if (segment) {
           segment.lastPts = pts;
           segment.distance = Math.min(segment.distance, distance);
+          if (intensity !== undefined) segment.intensity = Math.max(segment.intensity ?? 0, intensity);
         } else {
-          segments.set(tag, { reference: reference.id, startPts: pts, lastPts: pts, distance });
-          out.push({ kind: 'tag-start', identity, tag, reference: reference.id, pts, distance });
+          segments.set(tag, { reference: reference.id, startPts: pts, lastPts: pts, distance, intensity });
+          out.push({ kind: 'tag-start', identity, tag, reference: reference.id, pts, distance, ...(intensity !== undefined && { intensity }) });
         }
       }
     }
@@ -91,5 +104,5 @@ export class TagSegmenter {
 }
 
 function end(identity: number, tag: string, s: OpenSegment): TagTransition {
-  return { kind: 'tag-end', identity, tag, reference: s.reference, startPts: s.startPts, pts: s.lastPts, distance: s.distance };
+  return { kind: 'tag-end', identity, tag, reference: s.reference, startPts: s.startPts, pts: s.lastPts, distance: s.distance, ...(s.intensity !== undefined && { intensity: s.intensity }) };
 }

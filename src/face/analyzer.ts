@@ -4,6 +4,7 @@ import type { DetectionCandidates } from '../models/detector.js';
 import { meanExpressionOutputs, type ExpressionCrop, type ExpressionOutputs } from '../models/expression.js';
 import type { HeadPose } from '../models/pose.js';
 import { alignEyes, alignToArcFace, landmarkBoxCrop, type AlignedFace } from './align.js';
+import { meshRectFrom68, meshRegions, type FaceMesh, type FaceMeshModel } from './face-mesh.js';
 import { selectFaces, type DetectionOptions, type FaceDetection } from './detect.js';
 import { boxHeight, boxWidth } from './geometry.js';
 import { headPoseFromLandmarks } from './head-pose.js';
@@ -24,6 +25,8 @@ export interface FaceModels {
     readonly input: { width: number; height: number };
   };
   readonly pose: { estimate(crops: readonly RgbImage[]): Promise<HeadPose[]>; readonly input: { width: number; height: number } };
+  /** MediaPipe's Face Landmarker, where it was provisioned: the 478-point mesh and 52 blendshapes. */
+  readonly faceMesh?: FaceMeshModel;
 }
 
 export interface FaceQuality extends QualityVerdict {
@@ -126,6 +129,16 @@ export class FaceCore {
   async identities(faces: readonly LocatedFace[]): Promise<Float32Array[]> {
     if (faces.length === 0) return [];
     return this.models.identity.embed(faces.map((f) => alignToArcFace(f.frame, f.points).image));
+  }
+
+  /**
+   * MediaPipe's mesh and blendshapes of each face, read from the region its 68 points give
+   * (meshRectFrom68); undefined when the Face Landmarker is not provisioned.
+   */
+  async meshes(faces: readonly LocatedFace[]): Promise<FaceMesh[] | undefined> {
+    const model = this.models.faceMesh;
+    if (!model) return undefined;
+    return meshRegions(model, faces.map((f) => ({ frame: f.frame, rect: meshRectFrom68(f.landmarks68, f.frame.width, f.frame.height) })));
   }
 
   /** The expression model's outputs, each over the views the model declares, averaged. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { FaceDetectorModel, ULTRALIGHT_RFB320 } from './detector.js';
 import { DENSENET_FER, ExpressionModel, type ExpressionModelContract } from './expression.js';
 import { FACE_EXPRESSION_NET } from './face-expression-net.js';
+import { FaceLandmarkerModel } from './face-landmarker.js';
 import { IdentityModel, MOBILEFACENET } from './identity.js';
 import { LandmarkModel, LANDMARKS_68 } from './landmarks.js';
 import type { ModelSource } from './model-source.js';
@@ -105,6 +106,8 @@ export interface OpenedModels {
   readonly identity: IdentityModel;
   readonly expression: ExpressionModel;
   readonly pose: PoseModel;
+  /** MediaPipe's Face Landmarker; undefined where `mien models fetch` could not provision it. */
+  readonly faceMesh: FaceLandmarkerModel | undefined;
   /** The provider each role's session got. */
   readonly providers: Record<ModelRole, ExecutionProvider>;
   /** Whether the expression model runs with int8 convolutions or in float (an override counts as float). */
@@ -121,21 +124,24 @@ export async function openModels(paths: ModelPaths = {}, inference: InferenceOpt
   const expressionFile = paths.override?.expression
     ? { path: paths.override.expression, precision: 'float' as const }
     : expressionModelFile(dir, expressionModel, paths.expressionPrecision ?? precisionFromEnv(), inference.provider);
-  const [detector, landmarks, identity, expression, pose] = await Promise.all([
+  const [detector, landmarks, identity, expression, pose, faceMesh] = await Promise.all([
     FaceDetectorModel.open(path('detector'), inference),
     LandmarkModel.open(path('landmarks'), inference),
     IdentityModel.open(path('identity'), inference),
     ExpressionModel.open(expressionFile.path, EXPRESSION_MODELS[expressionModel], inference),
     PoseModel.open(path('pose'), inference),
+    FaceLandmarkerModel.open(dir, inference),
   ]);
+  if (!faceMesh) (inference.log ?? console.error)("mien: MediaPipe's Face Landmarker is not provisioned (`mien models fetch`): expressions come from the classifier alone");
   const all = { detector, landmarks, identity, expression, pose };
   return {
     ...all,
+    faceMesh,
     providers: Object.fromEntries(Object.entries(all).map(([role, m]) => [role, m.provider])) as Record<ModelRole, ExecutionProvider>,
     expressionPrecision: expressionFile.precision,
     expressionModel,
     close: async () => {
-      await Promise.all(Object.values(all).map((m) => m.close()));
+      await Promise.all([...Object.values(all), ...(faceMesh ? [faceMesh] : [])].map((m) => m.close()));
     },
   };
 }

@@ -45,13 +45,17 @@ async function fetchBytes(url: string, maxBytes: number): Promise<Uint8Array> {
     throw new Error((error.cause as Error | undefined)?.message ?? error.message);
   });
   if (!response.ok || response.body === null) throw new Error(`HTTP ${response.status}`);
+  const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of response.body) {
-    size += chunk.length;
-    // Stop reading at once: a wrong or hostile answer must not fill memory.
-    if (size > maxBytes) throw new Error(`it is more than the ${maxBytes} bytes expected`);
-    chunks.push(chunk);
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.length;
+    if (size > maxBytes) {
+      // Stop reading at once: a wrong or hostile answer must not fill memory.
+      await reader.cancel();
+      throw new Error(`it is more than the ${maxBytes} bytes expected`);
+    }
+    chunks.push(read.value);
   }
   return Buffer.concat(chunks);
 }

@@ -1,8 +1,10 @@
 import { bufferTime, concatMap, concatWith, defer, filter, from, mergeMap, pipe, tap, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import type { FaceCore } from '../face/analyzer.js';
 import type { MienEvent } from '../events/events.js';
-import { expressionEmbeddingKind } from '../expression/embedding.js';
 import { ExpressionTagger } from '../expression/expression-tagger.js';
+import { ExpressionSpace } from '../expression/expression-space.js';
+import { expressionIntensity, POPULATION_REST_START } from '../expression/relative-embedding.js';
+import { RestingFaces } from '../expression/resting-face.js';
 import type { ExpressionReference } from '../expression/matching.js';
 import type { Frame } from '../ingest/frame.js';
 import { PullGate } from '../ingest/pull-gate.js';
@@ -38,6 +40,8 @@ export interface AnalysisOptions {
    * face carries its track's last expression. Default: every accepted face is measured.
    */
   readonly expressionRate?: number;
+  /** How faces become expression embeddings. Default: ExpressionSpace.of(core). */
+  readonly space?: ExpressionSpace;
   /** Tag distance for references without their own. Default: the expression embedding's. */
   readonly threshold?: number;
   /** Seconds without a match before a tag ends. Default 0.5. */
@@ -58,6 +62,10 @@ export const IDENTITY_DEFAULTS = { eps: 0.5, minPts: 3, capacity: 20_000, refres
 export class ExpressionAnalysis {
   readonly identities: FaceIdentities<FaceThumbnail>;
   readonly tagger: ExpressionTagger;
+  /** How faces become expression embeddings in this analysis. */
+  readonly space: ExpressionSpace;
+  /** In a relative space, each person's resting face and the population's; otherwise undefined. */
+  readonly rests: RestingFaces | undefined;
   private readonly locate;
   private readonly identify;
   private readonly embed;
@@ -80,13 +88,16 @@ export class ExpressionAnalysis {
       firstIdentity: options.identity?.firstIdentity,
     });
     this.identities = new FaceIdentities(clustering, { refreshSeconds: identity.refreshSeconds });
+    this.space = options.space ?? ExpressionSpace.of(core);
+    this.rests = this.space.relative ? new RestingFaces({ start: POPULATION_REST_START }) : undefined;
     this.tagger = new ExpressionTagger(references, {
-      defaultThreshold: options.threshold ?? expressionEmbeddingKind(core.models.expression.kind).defaultThreshold,
+      defaultThreshold: options.threshold ?? this.space.kind.defaultThreshold,
+      ...(this.space.relative && { intensity: expressionIntensity }),
       gap: options.tagGap ?? 0.5,
     });
     this.locate = pipelineStage(faceLocator(core, (frame) => this.arrivals.get(frame) ?? Date.now()));
     this.identify = pipelineStage(faceIdentifier(core, this.identities));
-    this.embed = pipelineStage(expressionEmbedder(core, options.expressionRate));
+    this.embed = pipelineStage(expressionEmbedder(this.space, this.rests, options.expressionRate));
     this.composer = new AnalysisEvents(this.tagger);
     this.compose = pipelineStage((records: readonly FrameAnalysis[]) =>
       records.flatMap((record) => {

@@ -44,7 +44,8 @@ function frameEvents(tagger: ExpressionTagger, record: FrameAnalysis): MienEvent
   }
   for (const { face, identity, expression, embedding } of record.faces) {
     const { quality, detection } = face;
-    const top = expression && EXPRESSION_LABELS[expression.probabilities.indexOf(Math.max(...expression.probabilities))];
+    const probabilities = expression?.outputs.probabilities;
+    const top = probabilities && EXPRESSION_LABELS[probabilities.indexOf(Math.max(...probabilities))];
     const event: FaceEvent = {
       kind: 'face',
       stream,
@@ -69,6 +70,15 @@ function frameEvents(tagger: ExpressionTagger, record: FrameAnalysis): MienEvent
 }
 
 function tagEvent(t: TagTransition, stream: string, wallTime: string): MienEvent {
-  const common = { stream, pts: t.pts, wallTime, identity: t.identity, tag: t.tag, reference: t.reference, distance: round(t.distance, 4) };
+  const common = {
+    stream,
+    pts: t.pts,
+    wallTime,
+    identity: t.identity,
+    tag: t.tag,
+    reference: t.reference,
+    distance: round(t.distance, 4),
+    ...(t.intensity !== undefined && { intensity: round(t.intensity, 3) }),
+  };
   return t.kind === 'tag-start' ? { kind: 'tag-start', ...common } : { kind: 'tag-end', ...common, startPts: t.startPts };
 }

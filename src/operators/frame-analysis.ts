@@ -1,7 +1,7 @@
 import type { LocatedFace } from '../face/analyzer.js';
 import type { Box } from '../face/geometry.js';
 import type { Frame } from '../ingest/frame.js';
-import type { ExpressionOutputs } from '../models/expression.js';
+import type { MeasuredExpression } from '../expression/expression-space.js';
 import type { ClusterEvent } from '../online-cluster/types.js';
 
 /** What the clustering keeps to find a face's picture again. */
@@ -18,8 +18,8 @@ export interface AnalysedFace {
   readonly track: string;
   /** The person, once the clustering knows; undefined while the face is noise. */
   readonly identity?: number;
-  /** FER outputs and expression embedding, for faces FaceQA accepted. */
-  readonly expression?: ExpressionOutputs;
+  /** The expression as measured and its embedding, for faces FaceQA accepted. */
+  readonly expression?: MeasuredExpression;
   readonly embedding?: Float32Array;
 }
 

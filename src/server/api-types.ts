@@ -1,3 +1,4 @@
+import type { ReferenceRest } from '../expression/reference-face.js';
 /**
  * The JSON of Mien's HTTP API and WebSocket, as src/server/openapi.ts documents it: the one home
  * of these shapes for the server that sends them and the dashboard that reads them (types only,
@@ -35,6 +36,13 @@ export interface ReferenceInfo {
   readonly embeddingModel: string;
   /** Whether the running embedding is `embeddingModel`: a reference made with another is not matched. */
   readonly matched: boolean;
+  /**
+   * What the face was read against (relative embedding): 'population' (one photo: people's resting
+   * face in general), 'rest-photo' (a second photo of the same person at rest), 'own-track' (a face
+   * on screen: the person's own resting face as Mien tracked it); 'none' for embeddings that read a
+   * face alone.
+   */
+  readonly rest: ReferenceRest;
   /** URL of the face Mien found in the picture (PNG). */
   readonly crop: string;
 }

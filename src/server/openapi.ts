@@ -72,9 +72,14 @@ export const OPENAPI = {
           box: { type: 'array', items: { type: 'number' }, minItems: 4, maxItems: 4 },
           embeddingModel: { type: 'string' },
           matched: { type: 'boolean', description: 'false when the reference was made with another embedding than the running one: it is not matched; add it again' },
+          rest: {
+            enum: ['none', 'population', 'rest-photo', 'own-track'],
+            description:
+              "what the face was read against: people's resting face in general (one photo), a second photo of the same person at rest, the person's own resting face as Mien tracked it (a face on screen); none: the embedding reads faces alone",
+          },
           crop: { type: 'string', description: 'URL of the face crop (PNG)' },
         },
-        required: ['id', 'tags', 'createdAt', 'source', 'box', 'embeddingModel', 'matched', 'crop'],
+        required: ['id', 'tags', 'createdAt', 'source', 'box', 'embeddingModel', 'matched', 'rest', 'crop'],
         additionalProperties: false,
       },
       ReferenceList: { type: 'object', properties: { references: { type: 'array', items: ref('Reference') } }, required: ['references'] },
@@ -127,7 +132,16 @@ export const OPENAPI = {
           { name: 'tag', in: 'query', required: true, schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: true },
           { name: 'threshold', in: 'query', schema: { type: 'number' } },
         ],
-        requestBody: { required: true, content: { 'image/jpeg': {}, 'image/png': {}, 'image/webp': {} } },
+        requestBody: {
+          required: true,
+          description: 'The picture alone, or a form with the picture as `face` and, optionally, a photo of the same person at rest as `rest`',
+          content: {
+            'image/jpeg': {},
+            'image/png': {},
+            'image/webp': {},
+            'multipart/form-data': { schema: { type: 'object', properties: { face: { type: 'string', format: 'binary' }, rest: { type: 'string', format: 'binary' } }, required: ['face'] } },
+          },
+        },
         responses: { 201: ok(ref('Reference'), 'Added'), 400: error('No tag, or bad threshold'), 401: error('No or wrong token'), 413: error('Too large'), 415: error('Not a picture'), 422: error('No face in the picture') },
       },
     },
@@ -153,6 +167,18 @@ export const OPENAPI = {
         parameters: [idParam('id', 'integer')],
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { from: { type: 'integer' } }, required: ['from'] } } } },
         responses: { 200: ok(ref('Identity')), 400: error('Bad request'), 401: error('No or wrong token'), 404: error('No such identity') },
+      },
+    },
+    '/api/identities/{id}/reference': {
+      post: {
+        summary: "A custom expression from the person's latest face on screen, read against their own resting face",
+        ...guarded,
+        parameters: [
+          idParam('id', 'integer'),
+          { name: 'tag', in: 'query', required: true, schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: true },
+          { name: 'threshold', in: 'query', schema: { type: 'number' } },
+        ],
+        responses: { 201: ok(ref('Reference'), 'Added'), 400: error('No tag, or bad threshold'), 401: error('No or wrong token'), 404: error('No such identity, or no face of theirs on screen lately'), 409: error('The running embedding reads faces alone: add a picture instead') },
       },
     },
     '/api/identities/{id}/thumbnail.jpg': { get: { summary: 'A face of the person', parameters: [idParam('id', 'integer')], responses: { 200: { description: 'JPEG', content: { 'image/jpeg': {} } }, 404: error('No thumbnail') } } },

@@ -6,9 +6,10 @@ import type { Subscription } from 'rxjs';
 import { InProcessEventBus, type EventBus } from '../events/event-bus.js';
 import type { FaceEvent, MienEvent } from '../events/events.js';
 import { FaceCore } from '../face/analyzer.js';
-import { expressionEmbeddingKind } from '../expression/embedding.js';
 import { madeWithEmbedding, referencesFor, unmatchedReferenceNotice, type ExpressionReference } from '../expression/matching.js';
-import { NoFaceError, referenceFace } from '../expression/reference-face.js';
+import type { MeasuredExpression } from '../expression/expression-space.js';
+import { NoFaceError, referenceFace, type PhotoRest } from '../expression/reference-face.js';
+import { eyeCropAt } from '../face/align.js';
 import { SdpError } from '../ingest/errors.js';
 import type { Frame } from '../ingest/frame.js';
 import type { RgbImage } from '../image/rgb-image.js';
@@ -18,7 +19,7 @@ import { sdpVideo } from '../ingest/sdp-video.js';
 import type { TestPattern } from '../ingest/test-pattern-source.js';
 import { openModels, type OpenedModels } from '../models/index.js';
 import { ExpressionAnalysis } from '../operators/analysis-pipeline.js';
-import type { FrameAnalysis } from '../operators/frame-analysis.js';
+import type { AnalysedFace, FrameAnalysis } from '../operators/frame-analysis.js';
 import { encodeJpeg, encodePng } from '../render/png.js';
 import { renderOverlay } from '../render/overlay.js';
 import { databasePath, type SqliteDatabase } from '../store/database.js';
@@ -45,6 +46,22 @@ export interface ServerOptions {
   readonly log?: (line: string) => void;
 }
 
+/** A person's latest accepted face, for "use this face as a reference". */
+interface LatestFace {
+  readonly expression: MeasuredExpression;
+  /** Their resting face when it was measured. */
+  readonly rest: Float32Array;
+  readonly crop: RgbImage;
+  readonly box: readonly [number, number, number, number];
+  readonly stream: string;
+  readonly pts: number;
+}
+
+/** People whose latest face is kept (the most recently seen): bounded memory with any crowd. */
+const LATEST_FACES = 256;
+/** The side of a kept face's crop, px: as the dashboard shows references. */
+const LATEST_FACE_CROP = 160;
+
 /** The latest analysed frame of a stream, for its preview. */
 interface Preview {
   readonly frame: Frame;
@@ -58,6 +75,7 @@ interface Preview {
 export class MienServer {
   private readonly router = new Router();
   private readonly previews = new Map<string, Preview>();
+  private readonly latestFaces = new Map<number, LatestFace>();
   private readonly pendingEvents: MienEvent[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   /** The custom expressions made with the running embedding, read again whenever they change. */
@@ -246,6 +264,25 @@ export class MienServer {
       if (!Number.isInteger(body?.from)) throw new HttpError(400, 'send {"from": ID} naming the identity to merge into this one');
       return json(200, identityJson(this.identities.merge(this.identity(params.id).id, this.identity(String(body.from)).id)));
     });
+    r.add('POST', '/api/identities/:id/reference', async ({ params, query }) => {
+      const identity = this.identity(params.id);
+      const { tags, threshold } = referenceQuery(query);
+      const latest = this.latestFaces.get(identity.id);
+      if (!this.analysis.space.relative) throw new HttpError(409, 'the running expression embedding reads faces alone (MediaPipe\'s Face Landmarker is not provisioned): add a picture of the face instead');
+      if (!latest) throw new HttpError(404, `no face of identity ${identity.id} on screen lately`);
+      const stored = this.references.add({
+        tags,
+        threshold,
+        box: [...latest.box],
+        embedding: this.analysis.space.embed(latest.expression, latest.rest),
+        embeddingModel: this.embedding,
+        rest: 'own-track',
+        cropPng: await encodePng(latest.crop),
+        source: `identity ${identity.id}, ${latest.stream} at ${latest.pts.toFixed(2)} s`,
+      });
+      this.refreshReferences();
+      return json(201, referenceJson(stored, this.embedding));
+    });
     r.add('GET', '/api/identities/:id/thumbnail.jpg', ({ params }) => {
       const identity = this.identity(params.id);
       if (!identity.thumbnail) throw new HttpError(404, `no thumbnail of identity ${params.id} yet`);
@@ -268,27 +305,13 @@ export class MienServer {
   }
 
   private async addReference(req: IncomingMessage, query: URLSearchParams): Promise<StoredReference> {
-    let tags: string[];
+    const { tags, threshold } = referenceQuery(query);
+    requireContentType(req, (type) => type.startsWith('image/') || type === 'application/octet-stream' || type === 'multipart/form-data', 'a picture (image/jpeg, image/png, image/webp), or a form with the picture as "face" and a photo at rest as "rest"');
+    const upload = await readUpload(req, await readBody(req, this.config.maxUploadBytes));
+    const image = await decodeUpload(upload.face, 'the upload');
+    const rest = upload.rest && (await decodeUpload(upload.rest, 'the photo at rest'));
     try {
-      tags = normaliseTags(query.getAll('tag'));
-    } catch (error) {
-      throw new HttpError(400, `${(error as Error).message} (?tag=...)`);
-    }
-    const rawThreshold = query.get('threshold');
-    const threshold = rawThreshold === null ? undefined : Number(rawThreshold);
-    if (threshold !== undefined && !(threshold > 0 && threshold <= 2)) throw new HttpError(400, `threshold must be a distance in (0, 2], got "${rawThreshold}"`);
-    requireContentType(req, (type) => type.startsWith('image/') || type === 'application/octet-stream', 'a picture (image/jpeg, image/png, image/webp)');
-    const body = await readBody(req, this.config.maxUploadBytes);
-    if (body.length === 0) throw new HttpError(400, 'send the picture as the request body');
-    let image;
-    try {
-      image = await decodeImage(body, 'the upload');
-    } catch (error) {
-      if (error instanceof ImageDecodeError) throw new HttpError(415, error.message);
-      throw error;
-    }
-    try {
-      return await this.enrol(image, tags, threshold, query.get('name') ?? 'upload');
+      return await this.enrol(image, tags, threshold, query.get('name') ?? 'upload', rest);
     } catch (error) {
       if (error instanceof NoFaceError) throw new HttpError(422, `${error.message}; nothing was added`);
       throw error;
@@ -297,7 +320,7 @@ export class MienServer {
 
   /** The name of the embedding this server's analysis makes, which references must share. */
   private get embedding(): string {
-    return expressionEmbeddingKind(this.core.models.expression.kind).name;
+    return this.analysis.space.kind.name;
   }
 
   private refreshReferences(): void {
@@ -310,10 +333,16 @@ export class MienServer {
     }
   }
 
-  /** Stores the picture's reference face as a custom expression; NoFaceError when it has none. */
-  private async enrol(image: RgbImage, tags: string[], threshold: number | undefined, source: string): Promise<StoredReference> {
-    const face = await referenceFace(this.core, image);
-    const stored = this.references.add({ tags, threshold, box: [...face.box], embedding: face.embedding, embeddingModel: face.embeddingModel, cropPng: await encodePng(face.crop), source });
+  /**
+   * Stores the picture's reference face as a custom expression, read against `rest` (a photo of
+   * the same person at rest) or else the resting face of everyone seen so far; NoFaceError when
+   * a picture has no face.
+   */
+  private async enrol(image: RgbImage, tags: string[], threshold: number | undefined, source: string, rest?: RgbImage): Promise<StoredReference> {
+    const population = this.analysis.rests?.populationRest();
+    const photoRest: PhotoRest | undefined = rest ? { kind: 'rest-photo', image: rest } : population && { kind: 'population', rest: population };
+    const face = await referenceFace(this.analysis.space, image, { rest: photoRest });
+    const stored = this.references.add({ tags, threshold, box: [...face.box], embedding: face.embedding, embeddingModel: face.embeddingModel, rest: face.rest, cropPng: await encodePng(face.crop), source });
     this.refreshReferences();
     return stored;
   }
@@ -362,6 +391,7 @@ export class MienServer {
     });
     for (const f of record.faces) {
       if (f.identity === undefined || !f.face.quality.accepted) continue;
+      this.keepLatestFace(f.identity, f, stream, record.frame.pts);
       const path = join('thumbnails', `${f.identity}.jpg`);
       if (existsSync(join(this.config.dataDir, path))) continue;
       // Written once per person, from their first accepted face; the write is small and rare.
@@ -370,6 +400,15 @@ export class MienServer {
         this.identities.setThumbnail(f.identity!, path);
       }, () => {});
     }
+  }
+
+  private keepLatestFace(identity: number, f: AnalysedFace, stream: string, pts: number): void {
+    const rests = this.analysis.rests;
+    if (!f.expression || !rests) return;
+    this.latestFaces.delete(identity);
+    const { box } = f.face.detection;
+    this.latestFaces.set(identity, { expression: f.expression, rest: rests.restOf(identity), crop: eyeCropAt(f.face.frame, f.face.eyeCrop.transform, LATEST_FACE_CROP), box, stream, pts });
+    if (this.latestFaces.size > LATEST_FACES) this.latestFaces.delete(this.latestFaces.keys().next().value!);
   }
 
   /**
@@ -414,8 +453,54 @@ function referenceJson(r: StoredReference, embedding: string): ReferenceInfo {
     box: [tenth(r.box[0]), tenth(r.box[1]), tenth(r.box[2]), tenth(r.box[3])],
     embeddingModel: r.embeddingModel,
     matched: madeWithEmbedding(r, embedding),
+    rest: r.rest,
     crop: `/api/references/${r.id}/crop.png`,
   };
+}
+
+/** A new reference's tags and threshold, from the query string. */
+function referenceQuery(query: URLSearchParams): { tags: string[]; threshold: number | undefined } {
+  let tags: string[];
+  try {
+    tags = normaliseTags(query.getAll('tag'));
+  } catch (error) {
+    throw new HttpError(400, `${(error as Error).message} (?tag=...)`);
+  }
+  const raw = query.get('threshold');
+  const threshold = raw === null ? undefined : Number(raw);
+  if (threshold !== undefined && !(threshold > 0 && threshold <= 2)) throw new HttpError(400, `threshold must be a distance in (0, 2], got "${raw}"`);
+  return { tags, threshold };
+}
+
+/** The pictures of a reference upload: the body itself, or the "face" and "rest" files of a form. */
+async function readUpload(req: IncomingMessage, body: Buffer): Promise<{ face: Uint8Array; rest?: Uint8Array }> {
+  if (body.length === 0) throw new HttpError(400, 'send the picture as the request body');
+  const type = req.headers['content-type'] ?? '';
+  if (!type.toLowerCase().startsWith('multipart/form-data')) return { face: body };
+  let form: FormData;
+  try {
+    form = await new Request('http://mien/', { method: 'POST', headers: { 'content-type': type }, body }).formData();
+  } catch {
+    throw new HttpError(400, 'the form does not parse as multipart/form-data');
+  }
+  const file = async (name: string): Promise<Uint8Array | undefined> => {
+    const part = form.get(name);
+    if (part === null) return undefined;
+    if (typeof part === 'string') throw new HttpError(400, `"${name}" must be a file, not a text field`);
+    return new Uint8Array(await part.arrayBuffer());
+  };
+  const face = await file('face');
+  if (!face) throw new HttpError(400, 'the form needs the picture as a file named "face" ("rest", a photo of the same person at rest, is optional)');
+  return { face, rest: await file('rest') };
+}
+
+async function decodeUpload(bytes: Uint8Array, what: string): Promise<RgbImage> {
+  try {
+    return await decodeImage(bytes, what);
+  } catch (error) {
+    if (error instanceof ImageDecodeError) throw new HttpError(415, error.message);
+    throw error;
+  }
 }
 
 function identityJson(i: StoredIdentity): IdentityInfo {

@@ -1,15 +1,16 @@
 import { openDatabase, type SqliteDatabase } from './database.js';
 import { EVENT_SCHEMA } from './event-store.js';
 import { IDENTITY_SCHEMA } from './identity-store.js';
-import { REFERENCE_SCHEMA } from './reference-store.js';
+import { REFERENCE_REST_COLUMN, REFERENCE_SCHEMA } from './reference-store.js';
 
 /**
  * Every schema change of Mien's one database, in order: entry n brings version n to n + 1. Append,
  * never edit: a database created by an older Mien is brought up to date on open.
  *   1: custom expressions (references and their tags)
  *   2: events, identities and their tag counts
+ *   3: what a relative reference was read against
  */
-const MIGRATIONS: readonly string[] = [REFERENCE_SCHEMA, `${EVENT_SCHEMA}\n${IDENTITY_SCHEMA}`];
+const MIGRATIONS: readonly string[] = [REFERENCE_SCHEMA, `${EVENT_SCHEMA}\n${IDENTITY_SCHEMA}`, REFERENCE_REST_COLUMN];
 
 export function openMienDatabase(path: string): SqliteDatabase {
   return openDatabase(path, MIGRATIONS);

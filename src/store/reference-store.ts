@@ -1,3 +1,4 @@
+import type { ReferenceRest } from '../expression/reference-face.js';
 import type { SqliteDatabase } from './database.js';
 
 /** A custom expression as stored: the reference face, its embedding and its tags. */
@@ -10,6 +11,8 @@ export interface StoredReference {
   /** Name of the embedding `embedding` was computed with (see src/expression/embedding.ts). */
   readonly embeddingModel: string;
   readonly embedding: Float32Array;
+  /** What a relative embedding read the face against (reference-face.ts); 'none' for the others. */
+  readonly rest: ReferenceRest;
   /** The face as the expression model saw it (the eye-aligned crop), PNG. */
   readonly cropPng: Uint8Array;
   /** The face's box in the source picture and the picture's name, for display. */
@@ -35,12 +38,16 @@ export const REFERENCE_SCHEMA = `CREATE TABLE IF NOT EXISTS reference (
      PRIMARY KEY (reference_id, tag)
    );`;
 
+/** Migration 3: what a relative reference was read against (older references read faces alone). */
+export const REFERENCE_REST_COLUMN = `ALTER TABLE reference ADD COLUMN rest TEXT NOT NULL DEFAULT 'none';`;
+
 interface ReferenceRow {
   id: number;
   created_at: string;
   threshold: number | null;
   embedding_model: string;
   embedding: Buffer;
+  rest: ReferenceRest;
   crop_png: Buffer;
   box: string;
   source: string;
@@ -72,12 +79,13 @@ export class ReferenceStore {
     const createdAt = new Date().toISOString();
     const id = this.db.transaction(() => {
       const { lastInsertRowid } = this.db
-        .prepare('INSERT INTO reference (created_at, threshold, embedding_model, embedding, crop_png, box, source) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .prepare('INSERT INTO reference (created_at, threshold, embedding_model, embedding, rest, crop_png, box, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(
           createdAt,
           reference.threshold ?? null,
           reference.embeddingModel,
           Buffer.from(reference.embedding.buffer, reference.embedding.byteOffset, reference.embedding.byteLength),
+          reference.rest,
           Buffer.from(reference.cropPng),
           JSON.stringify(reference.box),
           reference.source,
@@ -116,6 +124,7 @@ function fromRow(row: ReferenceRow): StoredReference {
     createdAt: row.created_at,
     embeddingModel: row.embedding_model,
     embedding,
+    rest: row.rest,
     cropPng: new Uint8Array(row.crop_png),
     box: JSON.parse(row.box) as [number, number, number, number],
     source: row.source,

@@ -3,6 +3,8 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaceEvent, MienEvent, TagEndEvent } from '../../src/events/events.js';
 import { eventProblems } from '../../src/events/validate.js';
+import { ExpressionSpace } from '../../src/expression/expression-space.js';
+import { POPULATION_REST_START } from '../../src/expression/relative-embedding.js';
 import { referenceFace } from '../../src/expression/reference-face.js';
 import { FaceCore } from '../../src/face/analyzer.js';
 import { readImageFile } from '../../src/ingest/image-file.js';
@@ -48,7 +50,7 @@ describe('the analysis pipeline on real videos', () => {
   });
 
   it('tags a smile from another person\'s smiling photo mostly in the happy segment of cremad-1001-six-emotions.mp4', async () => {
-    const ref = await referenceFace(core, await readImageFile(fixture('faces/london/002_08.jpg')));
+    const ref = await referenceFace(ExpressionSpace.of(core), await readImageFile(fixture('faces/london/002_08.jpg')), { rest: { kind: 'population', rest: POPULATION_REST_START } });
     const { events } = await analyse('video/cremad-1001-six-emotions.mp4', 10, [{ id: 1, tags: ['smile'], embedding: ref.embedding }]);
     const segments = readFileSync(fixture('video/cremad-1001-six-emotions.segments.csv'), 'utf8')
       .trim()

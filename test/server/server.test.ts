@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MienEvent, TagEndEvent, TagStartEvent } from '../../src/events/events.js';
 import { eventProblems } from '../../src/events/validate.js';
+import { ExpressionSpace } from '../../src/expression/expression-space.js';
+import { POPULATION_REST_START } from '../../src/expression/relative-embedding.js';
 import { referenceFace } from '../../src/expression/reference-face.js';
 import { FaceCore } from '../../src/face/analyzer.js';
 import { readImageFile } from '../../src/ingest/image-file.js';
@@ -112,9 +114,9 @@ describe('mien serve', () => {
   it('leaves a reference made with another embedding unmatched, and says so', async () => {
     const dataDir = scratchDir();
     // The very face the stream shows, stored as if an earlier expression model had made it.
-    const face = await referenceFace(new FaceCore(models), await readImageFile(fixture('faces/london/002_08.jpg')));
+    const face = await referenceFace(ExpressionSpace.of(new FaceCore(models)), await readImageFile(fixture('faces/london/002_08.jpg')), { rest: { kind: 'population', rest: POPULATION_REST_START } });
     const db = openMienDatabase(databasePath(dataDir));
-    new ReferenceStore(db).add({ tags: ['smile'], box: [...face.box], embedding: face.embedding, embeddingModel: 'fer7-probabilities', cropPng: await encodePng(face.crop), source: 'older' });
+    new ReferenceStore(db).add({ tags: ['smile'], box: [...face.box], embedding: face.embedding, embeddingModel: 'fer7-probabilities', rest: 'none', cropPng: await encodePng(face.crop), source: 'older' });
     db.close();
     const server = await start(dataDir);
     try {

@@ -8,6 +8,7 @@ const reference = (tags: string[], threshold?: number): NewReference => ({
   tags,
   threshold,
   embeddingModel: 'test-7',
+  rest: 'none',
   embedding: Float32Array.from([0.5, 0.5, 0.5, 0.5, 0, 0, 0]),
   cropPng: new Uint8Array([137, 80, 78, 71]),
   box: [1, 2, 3, 4],

@@ -4,7 +4,7 @@ import { lastValueFrom, tap } from 'rxjs';
 import type { MienEvent } from '../../events/events.js';
 import type { AppearanceRow } from '../../expression/appearance.js';
 import { FaceCore } from '../../face/analyzer.js';
-import { expressionEmbeddingKind } from '../../expression/embedding.js';
+import { ExpressionSpace } from '../../expression/expression-space.js';
 import { referencesFor, unmatchedReferenceNotice, type ExpressionReference } from '../../expression/matching.js';
 import { openSource, parseSource, SourceSpecError } from '../../ingest/source-spec.js';
 import { openModels } from '../../models/index.js';
@@ -51,9 +51,11 @@ export const analyzeCommand: Command = {
     }
     const stored = loadReferences(values.refs ?? databasePath(defaultDataDir()));
     const models = await openModels();
-    const references = matchable(stored, expressionEmbeddingKind(models.expression.kind).name);
+    const core = new FaceCore(models);
+    const space = ExpressionSpace.of(core);
+    const references = matchable(stored, space.kind.name);
     const counts = { received: 0, analysed: 0, dropped: 0 };
-    const analysis = new ExpressionAnalysis(new FaceCore(models), () => references, { onAnalysed: () => counts.analysed++ });
+    const analysis = new ExpressionAnalysis(core, () => references, { space, onAnalysed: () => counts.analysed++ });
     const gate = analysis.analysisGate();
     const source = openSource('main', spec, { maxFps: fps }, gate);
     const out: WriteStream | undefined = values.out ? createWriteStream(values.out) : undefined;

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { FaceCore } from '../../face/analyzer.js';
 import type { Box } from '../../face/geometry.js';
-import { NoFaceError, referenceFace } from '../../expression/reference-face.js';
+import { ExpressionSpace } from '../../expression/expression-space.js';
+import { NoFaceError, referenceFace, type PhotoRest } from '../../expression/reference-face.js';
+import { POPULATION_REST_START } from '../../expression/relative-embedding.js';
 import { ImageDecodeError, readImageFile } from '../../ingest/image-file.js';
 import { openModels } from '../../models/index.js';
 import { encodePng } from '../../render/png.js';
@@ -12,7 +14,7 @@ import { CliError, type Command } from '../command.js';
 import { formatJson } from '../json.js';
 
 const USAGE = [
-  'Usage: mien refs add IMAGE --tag TAG [--tag TAG ...] [--threshold D] [--box X1,Y1,X2,Y2] [--db FILE]',
+  'Usage: mien refs add IMAGE --tag TAG [--tag TAG ...] [--threshold D] [--box X1,Y1,X2,Y2] [--rest PHOTO] [--db FILE]',
   '       mien refs list [--db FILE]',
   '       mien refs remove ID [--db FILE]',
   '',
@@ -22,6 +24,9 @@ const USAGE = [
   '  --tag TAG        a tag for the expression (repeatable), e.g. "tight smile"',
   '  --threshold D    this reference\'s distance threshold (default: the embedding\'s own)',
   '  --box ...        which face in IMAGE (default: the largest)',
+  '  --rest PHOTO     a photo of the same person at rest: the expression is read against it. Without',
+  '                   it, against the resting face of people in general (where MediaPipe\'s Face',
+  '                   Landmarker is provisioned; otherwise faces are read alone and it is not used)',
   `  --db FILE        the database (default: $MIEN_DATA_DIR/mien.db, else ./mien-data/mien.db)`,
 ].join('\n');
 
@@ -37,6 +42,7 @@ export const refsCommand: Command = {
         tag: { type: 'string', multiple: true },
         threshold: { type: 'string' },
         box: { type: 'string' },
+        rest: { type: 'string' },
         db: { type: 'string' },
       },
     });
@@ -50,12 +56,12 @@ export const refsCommand: Command = {
           const tags = parseTags(values.tag);
           const threshold = values.threshold === undefined ? undefined : parseThreshold(values.threshold);
           const box = values.box === undefined ? undefined : parseBox(values.box);
-          const stored = await addReference(store, rest[0], tags, threshold, box);
+          const stored = await addReference(store, rest[0], { tags, threshold, box, restPhoto: values.rest });
           console.log(formatJson(stored));
           return 0;
         }
         case 'list':
-          console.log(formatJson({ references: store.list().map(({ id, tags, threshold, createdAt, source, box, embeddingModel }) => ({ id, tags, threshold, createdAt, source, box, embeddingModel })) }));
+          console.log(formatJson({ references: store.list().map(({ id, tags, threshold, createdAt, source, box, embeddingModel, rest }) => ({ id, tags, threshold, createdAt, source, box, embeddingModel, rest })) }));
           return 0;
         case 'remove': {
           const id = Number(rest[0]);
@@ -73,14 +79,23 @@ export const refsCommand: Command = {
   },
 };
 
-async function addReference(store: ReferenceStore, path: string, tags: string[], threshold: number | undefined, box: Box | undefined) {
+interface AddOptions {
+  readonly tags: string[];
+  readonly threshold: number | undefined;
+  readonly box: Box | undefined;
+  readonly restPhoto: string | undefined;
+}
+
+async function addReference(store: ReferenceStore, path: string, { tags, threshold, box, restPhoto }: AddOptions) {
   const models = await openModels();
   try {
     const image = await readImageFile(path);
-    const face = await referenceFace(new FaceCore(models), image, box);
+    // No analysis runs here, so no one has been seen: people in general rest where the start value says.
+    const rest: PhotoRest = restPhoto ? { kind: 'rest-photo', image: await readImageFile(restPhoto) } : { kind: 'population', rest: POPULATION_REST_START };
+    const face = await referenceFace(ExpressionSpace.of(new FaceCore(models)), image, { chosen: box, rest });
     if (!face.quality.accepted) console.error(`mien: warning: FaceQA would reject this face (${face.quality.reasons.join(', ')}); adding it anyway`);
-    const stored = store.add({ tags, threshold, box: [...face.box], embedding: face.embedding, embeddingModel: face.embeddingModel, cropPng: await encodePng(face.crop), source: path });
-    return { id: stored.id, tags: stored.tags, threshold: stored.threshold, box: stored.box.map((v) => Math.round(v)), embeddingModel: stored.embeddingModel };
+    const stored = store.add({ tags, threshold, box: [...face.box], embedding: face.embedding, embeddingModel: face.embeddingModel, rest: face.rest, cropPng: await encodePng(face.crop), source: path });
+    return { id: stored.id, tags: stored.tags, threshold: stored.threshold, box: stored.box.map((v) => Math.round(v)), embeddingModel: stored.embeddingModel, rest: stored.rest };
   } catch (error) {
     if (error instanceof NoFaceError || error instanceof ImageDecodeError || error instanceof ReferenceStoreError) {
       throw new CliError(`${path}: ${error.message.replace(`${path}: `, '')}; nothing was added`);

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ignoreElements, lastValueFrom } from 'rxjs';
 import { eyeCropAt } from '../../face/align.js';
 import { FaceCore } from '../../face/analyzer.js';
-import { expressionEmbeddingKind } from '../../expression/embedding.js';
+import type { ExpressionSpace } from '../../expression/expression-space.js';
 import { NoFaceError, referenceFace } from '../../expression/reference-face.js';
 import type { RgbImage } from '../../image/rgb-image.js';
 import { fileFrames } from '../../ingest/file-source.js';
@@ -27,8 +27,16 @@ export interface VideoFace {
   readonly thumbnail: RgbImage;
 }
 
+/** A video's faces as Mien's live analysis saw them, and the space they were embedded in. */
+export interface VideoAnalysis {
+  readonly faces: VideoFace[];
+  readonly space: ExpressionSpace;
+  /** In a relative space, the resting face of the people in the video: what a query photo is read against. */
+  readonly populationRest: Float32Array | undefined;
+}
+
 /** Runs Mien's live analysis (detection, FaceQA, tracking, identities, expressions) over a video's frames. */
-export async function analyseVideoFaces(models: OpenedModels, path: string, fps: number): Promise<VideoFace[]> {
+export async function analyseVideoFaces(models: OpenedModels, path: string, fps: number): Promise<VideoAnalysis> {
   const seen: (Omit<VideoFace, 'identity'> & { track: string })[] = [];
   const analysis = new ExpressionAnalysis(new FaceCore(models), () => [], {
     onAnalysed: (record) => {
@@ -37,14 +45,19 @@ export async function analyseVideoFaces(models: OpenedModels, path: string, fps:
   });
   const gate = analysis.analysisGate();
   await lastValueFrom(fileFrames(path, { maxFps: fps, gate }).pipe(analysis.events(gate), ignoreElements()), { defaultValue: undefined });
-  // A track's identity settles as the clustering sees more of it: take its last word.
-  return seen.map(({ track, ...face }) => ({ ...face, identity: analysis.identities.identityOf(track) }));
+  return {
+    // A track's identity settles as the clustering sees more of it: take its last word.
+    faces: seen.map(({ track, ...face }) => ({ ...face, identity: analysis.identities.identityOf(track) })),
+    space: analysis.space,
+    populationRest: analysis.rests?.populationRest(),
+  };
 }
 
-/** The largest face of a picture, embedded as a custom expression's reference is. */
-async function queryEmbedding(models: OpenedModels, path: string): Promise<{ embedding: Float32Array; thumbnail: RgbImage }> {
+/** The largest face of a picture, embedded as a custom expression's reference is, against the people of the video. */
+async function queryEmbedding(video: VideoAnalysis, path: string): Promise<{ embedding: Float32Array; thumbnail: RgbImage }> {
   try {
-    const face = await referenceFace(new FaceCore(models), await readImageFile(path));
+    const rest = video.populationRest && ({ kind: 'population', rest: video.populationRest } as const);
+    const face = await referenceFace(video.space, await readImageFile(path), { rest });
     return { embedding: face.embedding, thumbnail: face.crop };
   } catch (error) {
     if (error instanceof ImageDecodeError || error instanceof NoFaceError) throw new CliError(`${path}: ${error.message.replace(`${path}: `, '')}`);
@@ -83,8 +96,12 @@ export const searchCommand: Command = {
     const out = values.out ?? 'search.png';
     const models = await openModels();
     try {
-      const query = await queryEmbedding(models, values.query);
-      const faces = await analyseVideoFaces(models, positionals[0], fps);
+      await readImageFile(values.query).catch((error: Error) => {
+        throw new CliError(`${values.query}: ${error.message.replace(`${values.query}: `, '')}`);
+      });
+      const video = await analyseVideoFaces(models, positionals[0], fps);
+      const { faces } = video;
+      const query = await queryEmbedding(video, values.query);
       const results = faces
         .map((face) => ({ face, distance: euclideanDistance(face.embedding, query.embedding) }))
         .sort((a, b) => a.distance - b.distance)
@@ -92,12 +109,12 @@ export const searchCommand: Command = {
       const identity = (id: number | undefined): string => (id === undefined ? '?' : String(id));
       if (values.json) {
         console.log(formatJson({
-          embedding: expressionEmbeddingKind(models.expression.kind).name,
+          embedding: video.space.kind.name,
           facesSearched: faces.length,
           results: results.map(({ face, distance }, i) => ({ rank: i + 1, identity: face.identity ?? null, time: Number(face.pts.toFixed(3)), distance: Number(distance.toFixed(4)) })),
         }));
       } else {
-        console.log(`${results.length} of ${faces.length} faces closest to ${values.query} (${expressionEmbeddingKind(models.expression.kind).name}):`);
+        console.log(`${results.length} of ${faces.length} faces closest to ${values.query} (${video.space.kind.name}):`);
         results.forEach(({ face, distance }, i) => console.log(`${String(i + 1).padStart(3)}  identity ${identity(face.identity).padEnd(3)}  ${timeCode(face.pts)}  distance ${distance.toFixed(3)}`));
       }
       const tiles = [

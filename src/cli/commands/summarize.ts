@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { expressionEmbeddingKind } from '../../expression/embedding.js';
 import { clusterRepresentatives, cutIntoClusters, wardLinkage } from '../../expression/ward.js';
 import { openModels } from '../../models/index.js';
 import { contactSheetPng } from '../../render/contact-sheet.js';
@@ -38,7 +37,7 @@ export const summarizeCommand: Command = {
     if (values.identity !== undefined && !/^\d+$/.test(values.identity)) throw new CliError(`--identity must be an identity number, got "${values.identity}"`, 2);
     const models = await openModels();
     try {
-      const faces = await analyseVideoFaces(models, positionals[0], fps);
+      const { faces, space } = await analyseVideoFaces(models, positionals[0], fps);
       const counts = new Map<number, number>();
       for (const f of faces) if (f.identity !== undefined) counts.set(f.identity, (counts.get(f.identity) ?? 0) + 1);
       if (counts.size === 0) throw new CliError(`${positionals[0]}: no person seen clearly enough to summarize`);
@@ -58,12 +57,12 @@ export const summarizeCommand: Command = {
       if (values.json) {
         console.log(formatJson({
           identity,
-          embedding: expressionEmbeddingKind(models.expression.kind).name,
+          embedding: space.kind.name,
           faces: own.length,
           clusters: clusters.map((c) => ({ size: c.size, representative: Number(c.representative.pts.toFixed(3)), first: Number(c.first.toFixed(3)), last: Number(c.last.toFixed(3)) })),
         }));
       } else {
-        console.log(`identity ${identity}: ${own.length} faces in ${k} clusters (${expressionEmbeddingKind(models.expression.kind).name}, Ward)`);
+        console.log(`identity ${identity}: ${own.length} faces in ${k} clusters (${space.kind.name}, Ward)`);
         clusters.forEach((c, i) => console.log(`${String(i + 1).padStart(3)}  ${String(c.size).padStart(4)} faces  ${timeCode(c.first)}-${timeCode(c.last)}  shown: ${timeCode(c.representative.pts)}`));
       }
       const tiles = clusters.map((c, i) => ({ image: c.representative.thumbnail, caption: [`#${i + 1} ${timeCode(c.representative.pts)}`, `${c.size} faces`] }));

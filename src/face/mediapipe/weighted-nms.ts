@@ -41,7 +41,7 @@ export function overlapSimilarity(a: Detection, b: Detection): number {
  */
 export function weightedNonMaxSuppression(detections: readonly Detection[], options: WeightedNmsOptions): Detection[] {
   const minScore = options.minScoreThreshold ?? -1;
-  let remaining = detections.map((d, i) => i).sort((a, b) => detections[b].score - detections[a].score);
+  let remaining = detections.map((_, i) => i).sort((a, b) => detections[b].score - detections[a].score);
   const out: Detection[] = [];
   while (remaining.length > 0) {
     const top = detections[remaining[0]];
