@@ -16,6 +16,10 @@
  *   events' wallTime) to the event arriving at the client, beside the same events on the server's
  *   bus (in process, before the WebSocket).
  *
+ * - spaces: where MediaPipe's Face Landmarker is provisioned, the pipeline with the default (relative)
+ *   expression embedding against the classifier alone (the embedding without the landmarker),
+ *   alternating round by round: faces per second of each.
+ *
  * Decode, pipeline (alternating with its model-only replay) and peer take the fastest of `rounds`.
  * The machine is shared: compare ratios within one run, and run it twice to see the noise.
  *
@@ -35,6 +39,7 @@ import { parseArgs, promisify } from 'node:util';
 import { count, firstValueFrom, lastValueFrom, tap } from 'rxjs';
 import WebSocket from 'ws';
 import type { FaceEvent } from '../src/events/events.js';
+import { ExpressionSpace } from '../src/expression/expression-space.js';
 import { FaceCore } from '../src/face/analyzer.js';
 import { fileFrames } from '../src/ingest/file-source.js';
 import type { PullGate } from '../src/ingest/pull-gate.js';
@@ -128,6 +133,8 @@ interface ClipResult {
   readonly live?: LiveRun;
   /** With --expression-rate: the same live run with expressions sampled. */
   readonly liveSampled?: LiveRun;
+  /** Faces per second with the relative embedding and with the classifier alone, alternating. */
+  readonly spaces?: { readonly relative: number; readonly classifier: number };
 }
 
 const recorder = new InferenceRecorder();
@@ -178,6 +185,23 @@ async function analyseOnce(path: string, options: AnalysisOptions): Promise<Anal
 }
 
 const fastest = (a: PhaseCost, b: PhaseCost) => (b.seconds < a.seconds ? b : a);
+
+/** The embedding the pipeline would make without MediaPipe's Face Landmarker: the classifier alone. */
+const classifierSpace = ExpressionSpace.of(new FaceCore({ ...models, faceMesh: undefined }));
+
+/** Faces per second of the default space and of the classifier alone, alternating; the fastest of `rounds` each. */
+async function spacesCompared(path: string): Promise<ClipResult['spaces']> {
+  if (!ExpressionSpace.of(core).relative) return undefined;
+  await new ExpressionAnalysis(core, () => [], { space: classifierSpace }).analyse([await firstValueFrom(frames(path))]);
+  let relative = 0, classifier = 0;
+  for (let round = 0; round < rounds; round++) {
+    const a = await analyseOnce(path, {});
+    const b = await analyseOnce(path, { space: classifierSpace });
+    relative = Math.max(relative, a.faces / a.cost.seconds);
+    classifier = Math.max(classifier, b.faces / b.cost.seconds);
+  }
+  return { relative, classifier };
+}
 
 /** The pipeline and its model-only replay, alternating for `rounds`; the fastest of each. */
 async function pipelineRun(path: string, options: AnalysisOptions = {}): Promise<PipelineRun> {
@@ -276,12 +300,13 @@ for (const name of clipNames) {
   const pipeline = await pipelineRun(path);
   const strict = await pipelineRun(path, { identity: { refreshSeconds: 0 } });
   const sampled = expressionRate === undefined ? undefined : await pipelineRun(path, { expressionRate });
+  const spaces = await spacesCompared(path);
   const peer = values['no-peer'] ? undefined : await peerRun(path);
   const sustainable = Math.max(1, Math.min(60, Math.floor(pipeline.framesAnalysed / pipeline.cost.seconds)));
   const liveFps = values['live-fps'] ? Number(values['live-fps']) : sustainable;
   const live = values['no-live'] ? undefined : await liveRun(path, liveFps);
   const liveSampled = values['no-live'] || expressionRate === undefined ? undefined : await liveRun(path, liveFps, expressionRate);
-  results.push({ clip: path, what, decode, pipeline, strict, ...(sampled && { sampled }), ...(peer && { peer }), ...(live && { live }), ...(liveSampled && { liveSampled }) });
+  results.push({ clip: path, what, decode, pipeline, strict, ...(sampled && { sampled }), ...(peer && { peer }), ...(live && { live }), ...(liveSampled && { liveSampled }), ...(spaces && { spaces }) });
 
   const rows = [['phase', 'frames', 'faces', 'faces/s', 'frames/s', 'x model-only', 'CPU x m-o', 'seconds', 'CPU cores', 'peak RSS MB']];
   rows.push(['decode only', String(decode.frames), '-', '-', f(decode.framesPerSecond), '-', '-', ...costCells(decode.cost)]);
@@ -295,6 +320,7 @@ for (const name of clipNames) {
   log(table(rows));
   log(`pipeline: ${pipeline.acceptedFaces} of ${pipeline.faces} faces accepted; ${pipeline.identityEmbeddings} identity and ${pipeline.expressionEmbeddings} expression embeddings (strict: ${strict.identityEmbeddings} identity)`);
   if (sampled) log(`expression ${expressionRate}/s per track: ${sampled.expressionEmbeddings} expression embeddings; faces/s x default ${f(sampled.facesPerSecond / pipeline.facesPerSecond, 2)}`);
+  if (spaces) log(`expression embedding, alternating: relative ${f(spaces.relative)} faces/s, classifier alone ${f(spaces.classifier)} faces/s; relative / classifier ${f(spaces.relative / spaces.classifier, 2)}`);
   const inside = Object.values(pipeline.inferenceSeconds).reduce((a, b) => a + b, 0);
   // Two batches are analysed at once: on the main thread a run's time includes the run it waited behind.
   log(`inside session runs during the pipeline run: ${Object.entries(pipeline.inferenceSeconds).map(([m, s]) => `${m} ${f(s, 2)} s`).join(', ')} of ${f(pipeline.cost.seconds, 2)} s; wall time minus their sum ${f(pipeline.cost.seconds - inside, 2)} s (${f((1000 * (pipeline.cost.seconds - inside)) / pipeline.framesAnalysed)} ms a frame)`);
@@ -328,6 +354,7 @@ const summary = {
   strictFacesPerSecond,
   strictEfficiency: strictFacesPerSecond / (sum((r) => r.strict.faces) / sum((r) => r.strict.modelOnly.seconds)),
   sampledFacesPerSecond: expressionRate === undefined ? null : sum((r) => r.sampled!.faces) / sum((r) => r.sampled!.cost.seconds),
+  relativeOverClassifier: results.every((r) => r.spaces) && results.length > 0 ? sum((r) => r.spaces!.relative) / sum((r) => r.spaces!.classifier) : null,
   peerFacesPerSecond,
   peerRatio: peerFacesPerSecond === null ? null : strictFacesPerSecond / peerFacesPerSecond,
   // The worst clip's, not a pool: each clip runs at its own rate.
@@ -341,6 +368,7 @@ if (values.json) {
 } else {
   log(`all clips: ${f(facesPerSecond)} faces/s, model-only ${f(modelOnlyFacesPerSecond)}, efficiency ${f(summary.efficiency, 2)}; strict ${f(strictFacesPerSecond)} faces/s (efficiency ${f(summary.strictEfficiency, 2)})`);
   if (summary.sampledFacesPerSecond !== null) log(`expression ${expressionRate}/s per track: ${f(summary.sampledFacesPerSecond)} faces/s, x default ${f(summary.sampledFacesPerSecond / facesPerSecond, 2)}`);
+  if (summary.relativeOverClassifier !== null) log(`expression embedding: relative / classifier alone, faces/s summed over clips ${f(summary.relativeOverClassifier, 2)}`);
   if (peerFacesPerSecond !== null) log(`peer ${f(peerFacesPerSecond)} faces/s; Mien strict / peer ${f(summary.peerRatio!, 2)}`);
   if (summary.latencyMs) log(`live latency, worst clip, ms: p50 ${f(summary.latencyMs.p50, 0)}, p95 ${f(summary.latencyMs.p95, 0)}, p99 ${f(summary.latencyMs.p99, 0)}`);
   if (summary.sampledLatencyMs) log(`live latency with expression ${expressionRate}/s, worst clip, ms: p50 ${f(summary.sampledLatencyMs.p50, 0)}, p95 ${f(summary.sampledLatencyMs.p95, 0)}, p99 ${f(summary.sampledLatencyMs.p99, 0)}`);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OfficialFile } from './official-file.js';
 import { runBatches } from './image-model.js';
-import { openModelSession, type InferenceOptions, type ModelSession } from './session.js';
+import { openModelSession, ort, type InferenceOptions, type ModelSession } from './session.js';
 
 /**
  * MediaPipe's Face Landmarker (float16, version 1; Apache-2.0): a face detector, a 478-point face
@@ -30,6 +30,9 @@ export const FACE_LANDMARKER = {
   landmarks: { input: 'input_12', size: 256, outputs: { mesh: 'Identity', presence: 'Identity_1' } },
   blendshapes: { input: 'serving_default_input_points:0', points: 146, output: 'StatefulPartitionedCall:0', count: 52 },
 } as const;
+
+/** The three converted graphs, by FACE_LANDMARKER.files' keys. */
+export type FaceLandmarkerGraph = keyof typeof FACE_LANDMARKER.files;
 
 /** One face's mesh as the landmark model gives it: 478 x, y, z in the 256x256 crop's pixels. */
 export interface RawMesh {
@@ -81,6 +84,19 @@ export class FaceLandmarkerModel {
     const { input, points: count, output } = FACE_LANDMARKER.blendshapes;
     const [rows] = await runBatches(this.blendshapeNet, input, points, [count, 2], concatenated, [output]);
     return rows;
+  }
+
+  /**
+   * Runs one of the graphs on a batch already packed as its input and discards the outputs:
+   * inference alone, for benchmarks that set the pipeline against its models (bench/pipeline.ts).
+   */
+  async inferPacked(graph: FaceLandmarkerGraph, packed: Float32Array, batch: number): Promise<void> {
+    const { session, input, shape } = {
+      detector: { session: this.detector, input: FACE_LANDMARKER.detector.input, shape: [3, FACE_LANDMARKER.detector.size, FACE_LANDMARKER.detector.size] },
+      landmarks: { session: this.landmarks, input: FACE_LANDMARKER.landmarks.input, shape: [3, FACE_LANDMARKER.landmarks.size, FACE_LANDMARKER.landmarks.size] },
+      blendshapes: { session: this.blendshapeNet, input: FACE_LANDMARKER.blendshapes.input, shape: [FACE_LANDMARKER.blendshapes.points, 2] },
+    }[graph];
+    await session.run({ [input]: new ort.Tensor('float32', packed, [batch, ...shape]) });
   }
 
   async close(): Promise<void> {
