@@ -14,7 +14,7 @@ import { openModelSession, ort, type InferenceOptions, type ModelSession } from 
 export const FACE_LANDMARKER = {
   kind: 'mediapipe-face-landmarker-v1',
   /** Raise it when the converter changes what it makes: models made by an older one are made again. */
-  converterVersion: 1,
+  converterVersion: 2,
   task: {
     name: 'face_landmarker.task',
     url: 'https://storage.googleapis.com/mediapipe-models/face_landmarker/face_landmarker/float16/1/face_landmarker.task',
