@@ -35,6 +35,34 @@ describe('ApiClient', () => {
     expect(init?.headers).toEqual({ 'content-type': 'image/jpeg' });
   });
 
+  it('uploads a reference with a photo at rest as a form of two files, leaving its type to fetch', async () => {
+    const fetchMock = answer(201, { id: 1 });
+    const picture = new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: 'image/jpeg' });
+    const rest = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' });
+    await new ApiClient('', () => 'secret-token-0123456789').addReference({ picture, rest, tags: ['smile'] });
+    const [url, init] = fetchMock.mock.calls[0];
+    expect(url).toBe('/api/references?tag=smile');
+    expect(init?.headers).toEqual({ authorization: 'Bearer secret-token-0123456789' });
+    const form = init?.body as FormData;
+    expect(form).toBeInstanceOf(FormData);
+    expect([...form.keys()]).toEqual(['face', 'rest']);
+    expect(new Uint8Array(await (form.get('face') as Blob).arrayBuffer())).toEqual(new Uint8Array([0xff, 0xd8, 0xff]));
+    expect(new Uint8Array(await (form.get('rest') as Blob).arrayBuffer())).toEqual(new Uint8Array([0x89, 0x50, 0x4e, 0x47]));
+    // As fetch sends it: multipart, with its boundary.
+    expect(new Request('http://mien/', { method: 'POST', body: form }).headers.get('content-type')).toMatch(/^multipart\/form-data; boundary=/);
+  });
+
+  it("uses a person's face on screen as a reference: no body, the token, and the server's sentence when refused", async () => {
+    const api = new ApiClient('', () => 'secret-token-0123456789');
+    const fetchMock = answer(201, { id: 9, rest: 'own-track' });
+    expect(await api.addReferenceFromFace(4, { tags: ['smile', 'big grin'], threshold: 0.7 })).toEqual({ id: 9, rest: 'own-track' });
+    const [url, init] = fetchMock.mock.calls[0];
+    expect([url, init?.method, init?.body]).toEqual(['/api/identities/4/reference?tag=smile&tag=big+grin&threshold=0.7', 'POST', undefined]);
+    expect(init?.headers).toEqual({ authorization: 'Bearer secret-token-0123456789' });
+    answer(404, { error: 'no face of identity 4 on screen lately' });
+    await expect(api.addReferenceFromFace(4, { tags: ['smile'] })).rejects.toEqual(new ApiError(404, 'no face of identity 4 on screen lately'));
+  });
+
   it("asks for events by kind and page", async () => {
     const fetchMock = answer(200, { events: [] });
     await new ApiClient('', () => undefined).events({ kinds: ['tag-start', 'tag-end'], from: '2026-11-01T10:00:00.000Z', after: 7, limit: 1000 });

@@ -2,10 +2,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import '../src/elements/mien-app.js';
 import type { MienApp } from '../src/elements/mien-app.js';
+import { FaceReferenceEvent } from '../src/elements/mien-person-card.js';
 import { ReferenceSubmitEvent } from '../src/elements/mien-reference-form.js';
 import { identity, reference, T0, tagStart } from './builders.js';
 import { FakeSocket } from './fake-socket.js';
-import { shadow, textOf } from './mount.js';
+import { settle, shadow, textOf } from './mount.js';
 
 const TOKEN = 'right-token-0123456789';
 
@@ -153,5 +154,41 @@ describe('mien-app', () => {
     view().dispatchEvent(new ReferenceSubmitEvent({ picture, tags: ['grin'] }));
     await vi.waitFor(() => expect(status()).toBe('Token refused'));
     expect(view().upload.status).toBe('failed');
+  });
+
+  it("uses a person's face as a reference: a refusal shows on their card, and what was added is outlined in the expressions view", async () => {
+    localStorage.setItem('mien.token', TOKEN);
+    await open('/people');
+    answerSocket();
+    await vi.waitFor(() => expect(status()).toBe('Live'));
+    const card = () => shadow(shadow(app).querySelector('mien-people-view')!).querySelector('mien-person-card')!;
+    await vi.waitFor(() => expect(card()).not.toBeNull());
+
+    server.routes.set('POST /api/identities/0/reference', () => Response.json({ error: 'no face of identity 0 on screen lately' }, { status: 404 }));
+    card().dispatchEvent(new FaceReferenceEvent(0, { tags: ['smirk'] }));
+    await vi.waitFor(() => expect(card().faceReference).toEqual({ status: 'failed', message: 'no face of identity 0 on screen lately' }));
+    // The card says it; the page stays live and raises no notice of its own.
+    expect(status()).toBe('Live');
+    expect(text()).not.toContain('failed');
+
+    const added = reference(5, { tags: ['smirk'], rest: 'own-track', threshold: 0.7 });
+    server.routes.set('POST /api/identities/0/reference', () => Response.json(added, { status: 201 }));
+    card().dispatchEvent(new FaceReferenceEvent(0, { tags: ['smirk'], threshold: 0.7 }));
+    await vi.waitFor(() => expect(card().faceReference).toEqual({ status: 'added', reference: added }));
+    expect(server.requests.filter((r) => r.method === 'POST').at(-1)).toEqual({
+      method: 'POST',
+      url: '/api/identities/0/reference?tag=smirk&threshold=0.7',
+      authorization: `Bearer ${TOKEN}`,
+    });
+
+    // The card's link to the expressions view stays in the page, and the new one is outlined there.
+    await settle(card());
+    shadow(card()).querySelector('.use-face a')!.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, cancelable: true, button: 0 }));
+    await vi.waitFor(() => expect(location.pathname).toBe('/expressions'));
+    const view = shadow(app).querySelector('mien-references-view')!;
+    await settle(view);
+    const outlined = [...shadow(view).querySelectorAll('mien-reference-card')].filter((c) => c.highlighted);
+    expect(outlined.map((c) => c.reference.id)).toEqual([5]);
+    expect(textOf(outlined[0])).toContain('read against: their own face on screen');
   });
 });

@@ -21,6 +21,20 @@ describe('mien-people-view', () => {
     expect(cards().map((c) => c.windowMs)).toEqual([3_600_000, 3_600_000]);
   });
 
+  it("hands each card the state of its person's face-reference request", async () => {
+    const failed = { status: 'failed', message: 'no face of identity 2 on screen lately' } as const;
+    const people = [
+      { identity: identity(1), rows: [], currentTags: [] },
+      { identity: identity(2), rows: [], currentTags: [], faceReference: failed },
+    ];
+    const view = await mount('mien-people-view', { people, now: T0 });
+    const cards = [...shadow(view).querySelectorAll('mien-person-card')];
+    expect(cards.map((c) => [c.identity.id, c.faceReference])).toEqual([
+      [1, { status: 'idle' }],
+      [2, failed],
+    ]);
+  });
+
   it('says so when nobody was seen', async () => {
     const view = await mount('mien-people-view', { people: [] });
     expect(textOf(shadow(view).querySelector('.empty')!)).toMatch(/^Nobody seen yet/);

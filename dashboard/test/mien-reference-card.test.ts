@@ -6,18 +6,34 @@ import { reference } from './builders.js';
 import { mount, settle, shadow, textOf } from './mount.js';
 
 describe('mien-reference-card', () => {
-  it("shows the face Mien found, the tags and the threshold, the server's default where it has none", async () => {
+  it("shows the face Mien found, the tags and the threshold, the default where it has none", async () => {
     const card = await mount('mien-reference-card', { reference: reference(3, { tags: ['smile', 'grin'], threshold: 0.35 }) });
     const root = shadow(card);
     expect(root.querySelector('img')?.getAttribute('src')).toBe('/api/references/3/crop.png');
     expect(root.querySelector('img')?.getAttribute('alt')).toBe('The face Mien found for smile, grin');
     expect(textOf(root.querySelector('.tags')!)).toBe('smile grin');
-    expect(textOf(root)).toContain('threshold 0.35');
+    expect(textOf(root.querySelector('.threshold')!)).toBe('threshold 0.35');
     card.reference = reference(3);
     card.highlighted = true;
     await settle(card);
-    expect(textOf(root)).toContain('threshold server default');
+    expect(textOf(root.querySelector('.threshold')!)).toBe('threshold default');
     expect(textOf(root.querySelector('figcaption')!)).toBe('the face Mien found');
+  });
+
+  it('says what the face was read against, in words, and nothing for an embedding that reads faces alone', async () => {
+    const card = await mount('mien-reference-card', { reference: reference(3) });
+    const readAgainst = () => shadow(card).querySelector('.rest');
+    expect(textOf(readAgainst()!)).toBe('read against: people in general');
+    card.reference = reference(3, { rest: 'rest-photo' });
+    await settle(card);
+    expect(textOf(readAgainst()!)).toBe('read against: a photo of them at rest');
+    card.reference = reference(3, { rest: 'own-track', threshold: 0.6 });
+    await settle(card);
+    expect(textOf(readAgainst()!)).toBe('read against: their own face on screen');
+    card.reference = reference(3, { rest: 'none' });
+    await settle(card);
+    expect(readAgainst()).toBeNull();
+    expect(textOf(shadow(card))).not.toContain('read against');
   });
 
   it('says when a reference was made with another embedding and is not matched', async () => {

@@ -12,8 +12,8 @@ async function fill(form: HTMLElementTagNameMap['mien-reference-form'], fields: 
   if (fields.threshold !== undefined) root.querySelector<HTMLInputElement>('input[name="threshold"]')!.value = fields.threshold;
 }
 
-function choose(form: HTMLElementTagNameMap['mien-reference-form'], file: File) {
-  const input = shadow(form).querySelector<HTMLInputElement>('input[type="file"]')!;
+function choose(form: HTMLElementTagNameMap['mien-reference-form'], file: File, field: 'picture' | 'rest' = 'picture') {
+  const input = shadow(form).querySelector<HTMLInputElement>(`input[type="file"][name="${field}"]`)!;
   Object.defineProperty(input, 'files', { value: [file], configurable: true });
   input.dispatchEvent(new Event('change'));
 }
@@ -55,6 +55,28 @@ describe('mien-reference-form', () => {
     expect(submitted.mock.calls[0][0].upload.tags).toEqual(['frown']);
     expect(submitted.mock.calls[0][0].upload).not.toHaveProperty('threshold');
     expect((submitted.mock.calls[0][0].upload.picture as File).name).toBe('dropped.png');
+  });
+
+  it('sends a photo of the same person at rest when one is chosen, and forgets it once added', async () => {
+    const form = await mount('mien-reference-form');
+    const submitted = vi.fn<(event: ReferenceSubmitEvent) => void>();
+    form.addEventListener('reference-submit', submitted);
+    const restInput = shadow(form).querySelector<HTMLInputElement>('input[type="file"][name="rest"]')!;
+    expect(textOf(restInput.closest('label')!)).toContain('A photo of the same person at rest (optional)');
+    const picture = jpeg();
+    const rest = jpeg('at-rest.jpg');
+    choose(form, picture);
+    choose(form, rest, 'rest');
+    await fill(form, { tags: 'smile' });
+    await submit(form);
+    expect(submitted.mock.calls[0][0].upload).toEqual({ picture, rest, tags: ['smile'] });
+
+    form.upload = { status: 'added', reference: 7 };
+    await settle(form);
+    choose(form, jpeg());
+    await fill(form, { tags: 'grin' });
+    await submit(form);
+    expect(submitted.mock.calls[1][0].upload).not.toHaveProperty('rest');
   });
 
   it('says what is missing or wrong instead of sending', async () => {

@@ -17,6 +17,15 @@ describe('mien-references-view', () => {
     expect(shadow(view).querySelector('mien-reference-form')?.upload).toBe(upload);
   });
 
+  it('points at the reference it is told to, whichever way it was added', async () => {
+    const view = await mount('mien-references-view', { references: [reference(1), reference(2, { rest: 'own-track' })], upload: { status: 'added', reference: 1 }, highlighted: 2 });
+    const cards = [...shadow(view).querySelectorAll('mien-reference-card')];
+    expect(cards.map((c) => [c.reference.id, c.highlighted])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+  });
+
   it('invites the first one', async () => {
     const view = await mount('mien-references-view', { references: [] });
     expect(textOf(shadow(view).querySelector('.empty')!)).toMatch(/^None yet/);

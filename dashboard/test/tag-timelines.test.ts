@@ -30,6 +30,22 @@ describe('TagTimelines', () => {
     ]);
   });
 
+  it('keeps the intensity at the start while open and the strongest once ended, in either order', () => {
+    const intensities = (timelines: TagTimelines) => timelines.rows(0)[0].segments.map((s) => s.intensity);
+    const live = new TagTimelines();
+    live.apply([tagStart(0, 'smile', 2, { intensity: 0.6 })]);
+    expect(intensities(live)).toEqual([0.6]);
+    live.apply([tagEnd(0, 'smile', 2, 3.5, { intensity: 0.9 })]);
+    expect(intensities(live)).toEqual([0.9]);
+    const replayed = new TagTimelines();
+    replayed.apply([tagEnd(0, 'smile', 2, 3.5, { intensity: 0.9 }), tagStart(0, 'smile', 2, { intensity: 0.6 })]);
+    expect(intensities(replayed)).toEqual([0.9]);
+    // Embeddings that read faces alone send none: the segments have none.
+    const plain = new TagTimelines();
+    plain.apply([tagStart(0, 'smile', 2), tagEnd(0, 'smile', 2, 3.5)]);
+    expect(plain.rows(0)[0].segments[0]).not.toHaveProperty('intensity');
+  });
+
   it('keeps a row per stream, by name', () => {
     const timelines = new TagTimelines();
     timelines.apply([tagStart(0, 'smile', 1, { stream: 'lobby' }), tagStart(0, 'frown', 1, { stream: 'gate' })]);

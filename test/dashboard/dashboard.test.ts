@@ -102,7 +102,7 @@ describe('the dashboard in a browser, served by mien serve', () => {
 
     await view(/Custom expressions/);
     expect(new URL(page.url()).pathname).toBe('/expressions');
-    await page.locator('mien-reference-form input[type="file"]').setInputFiles(SMILE);
+    await page.locator('mien-reference-form input[name="picture"]').setInputFiles(SMILE);
     await page.getByLabel('Tags').fill('smile');
     await page.getByRole('button', { name: 'Add expression' }).click();
     const card = page.locator('mien-reference-card[highlighted]');
@@ -114,10 +114,28 @@ describe('the dashboard in a browser, served by mien serve', () => {
 
     await view(/People/);
     // The clip smiles from 2.0 to 3.9 s and plays in a loop: the next pass tags it.
-    await page.locator('mien-person-card mien-tag-timeline li.segment[data-tag="smile"]').first().waitFor({ timeout: 120_000 });
+    const smile = page.locator('mien-person-card mien-tag-timeline li.segment[data-tag="smile"]').first();
+    await smile.waitFor({ timeout: 120_000 });
+    // Read against the man's own resting face, the segment says how strongly he smiled.
+    expect(await smile.getAttribute('title')).toMatch(/^smile, intensity \d+\.\d /);
     await page.getByRole('radio', { name: '1 min' }).check();
     await page.waitForTimeout(1_500);
     await screenshot('people-smile');
+
+    // His face on screen as a reference, from his card (pinned by number: the cards re-sort as people are seen).
+    const number = /#\d+ ·/.exec((await page.locator('mien-person-card .facts').first().textContent()) ?? '')![0];
+    const person = page.locator('mien-person-card').filter({ hasText: number });
+    await person.getByRole('button', { name: 'Use this face as a reference' }).click();
+    await person.getByLabel('Tags', { exact: true }).fill('his look');
+    await person.getByLabel('Tags', { exact: true }).press('Enter');
+    await person.getByRole('link', { name: 'See it in Custom expressions' }).waitFor();
+    await screenshot('people-own-face');
+    await person.getByRole('link', { name: 'See it in Custom expressions' }).click();
+    const own = page.locator('mien-reference-card[highlighted]');
+    await own.getByText('read against: their own face on screen').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/expressions');
+    expect(await own.locator('.chip').textContent()).toBe('his look');
+    await screenshot('expressions-own-face');
     await page.setViewportSize({ width: 2560, height: 1440 });
     await view(/Streams/);
     await page.locator('mien-stream-card img:not([hidden])').waitFor();

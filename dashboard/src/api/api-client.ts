@@ -16,12 +16,18 @@ export class ServerUnreachableError extends Error {
   override name = 'ServerUnreachableError';
 }
 
-/** A new custom expression: the picture and what to call the face in it. */
-export interface ReferenceUpload {
-  readonly picture: Blob;
+/** What to call a new custom expression, however its face comes. */
+export interface ReferenceFields {
   readonly tags: readonly string[];
   /** Distance threshold in (0, 2]; absent takes the server's default. */
   readonly threshold?: number;
+}
+
+/** A new custom expression from a picture: the picture, what to call the face in it, and optionally the same person at rest. */
+export interface ReferenceUpload extends ReferenceFields {
+  readonly picture: Blob;
+  /** A photo of the same person at rest, to read the face against (instead of people's resting face in general). */
+  readonly rest?: Blob;
 }
 
 /** Server readiness, as /readyz tells it. */
@@ -63,11 +69,23 @@ export class ApiClient {
     return this.request('PATCH', `/api/identities/${id}`, { body: JSON.stringify({ name }), type: 'application/json' });
   }
 
+  /** The raw picture, or, with a photo at rest, a multipart form of both (files "face" and "rest"). */
   addReference(upload: ReferenceUpload): Promise<Reference> {
-    const params = new URLSearchParams();
-    for (const tag of upload.tags) params.append('tag', tag);
-    if (upload.threshold !== undefined) params.set('threshold', String(upload.threshold));
-    return this.request('POST', `/api/references?${params}`, { body: upload.picture, type: upload.picture.type || 'application/octet-stream' });
+    const path = `/api/references?${referenceParams(upload)}`;
+    if (!upload.rest) return this.request('POST', path, { body: upload.picture, type: upload.picture.type || 'application/octet-stream' });
+    const form = new FormData();
+    form.append('face', upload.picture);
+    form.append('rest', upload.rest);
+    // The browser sets the multipart type itself, with its boundary.
+    return this.request('POST', path, { body: form });
+  }
+
+  /**
+   * A person's latest face on screen as a custom expression, read against their own resting face.
+   * 404 when no face of theirs was seen lately, 409 when the running embedding reads faces alone.
+   */
+  addReferenceFromFace(identity: number, fields: ReferenceFields): Promise<Reference> {
+    return this.request('POST', `/api/identities/${identity}/reference?${referenceParams(fields)}`);
   }
 
   async deleteReference(id: number): Promise<void> {
@@ -93,10 +111,10 @@ export class ApiClient {
     return url.href;
   }
 
-  private async request<T>(method: string, path: string, content?: { body: BodyInit; type: string }): Promise<T> {
+  private async request<T>(method: string, path: string, content?: { body: BodyInit; type?: string }): Promise<T> {
     const token = this.token();
     const headers: Record<string, string> = {
-      ...(content && { 'content-type': content.type }),
+      ...(content?.type && { 'content-type': content.type }),
       ...(token && method !== 'GET' && { authorization: `Bearer ${token}` }),
     };
     let response: Response;
@@ -109,6 +127,13 @@ export class ApiClient {
     if (!response.ok) throw new ApiError(response.status, errorSentence(text, response));
     return (text ? JSON.parse(text) : undefined) as T;
   }
+}
+
+function referenceParams(fields: ReferenceFields): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const tag of fields.tags) params.append('tag', tag);
+  if (fields.threshold !== undefined) params.set('threshold', String(fields.threshold));
+  return params;
 }
 
 function errorSentence(text: string, response: Response): string {

@@ -4,6 +4,8 @@
  */
 export type { FaceEvent, IdentityMergedEvent, MienEvent, StreamStatus, StreamStatusEvent, TagEndEvent, TagStartEvent } from '../../../src/events/events.js';
 import type { EventKind } from '../../../src/events/events.js';
+/** What a reference's face was read against: 'none', 'population', 'rest-photo' or 'own-track'. */
+export type { ReferenceRest } from '../../../src/expression/reference-face.js';
 
 export type {
   EventPage,

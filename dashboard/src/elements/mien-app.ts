@@ -13,7 +13,7 @@ import type { TokenSubmitEvent } from './mien-connection-banner.js';
 import './mien-connection-banner.js';
 import type { Connection } from './mien-connection-status.js';
 import './mien-connection-status.js';
-import type { IdentityRenameEvent } from './mien-person-card.js';
+import type { FaceReferenceEvent, FaceReferenceState, IdentityRenameEvent } from './mien-person-card.js';
 import './mien-people-view.js';
 import type { ReferenceDeleteEvent } from './mien-reference-card.js';
 import type { ReferenceSubmitEvent, UploadState } from './mien-reference-form.js';
@@ -150,6 +150,10 @@ export class MienApp extends LitElement {
   /** The server's time now, ms since the epoch: the right edge of every timeline. */
   @state() private now = Date.now();
   @state() private upload: UploadState = { status: 'idle' };
+  /** Per person, the last request to use their face on screen as a custom expression. */
+  @state() private faceReferences: ReadonlyMap<number, FaceReferenceState> = new Map();
+  /** The custom expression added last (uploaded or from a face), outlined in its view. */
+  @state() private highlighted: number | undefined;
   /** The last action that failed, for the operator to read and dismiss. */
   @state() private notice: string | undefined;
   @query('main') private main?: HTMLElement;
@@ -213,7 +217,7 @@ export class MienApp extends LitElement {
             </div>`
           : nothing}
       </div>
-      <main id="main" tabindex="-1" class=${this.connection === 'down' ? 'stale' : ''}>${this.viewContent()}</main>
+      <main id="main" tabindex="-1" class=${this.connection === 'down' ? 'stale' : ''} @click=${this.followViewLink}>${this.viewContent()}</main>
     `;
   }
 
@@ -229,13 +233,15 @@ export class MienApp extends LitElement {
           identity,
           rows: this.timelines.rows(identity.id),
           currentTags: this.timelines.currentTags(identity.id, this.now),
+          faceReference: this.faceReferences.get(identity.id),
         }));
-        return html`<mien-people-view .people=${people} .now=${this.now} @identity-rename=${this.rename}></mien-people-view>`;
+        return html`<mien-people-view .people=${people} .now=${this.now} @identity-rename=${this.rename} @face-reference=${this.addReferenceFromFace}></mien-people-view>`;
       }
       case 'expressions':
         return html`<mien-references-view
           .references=${this.references}
           .upload=${this.upload}
+          .highlighted=${this.highlighted}
           @reference-submit=${this.addReference}
           @reference-delete=${this.deleteReference}
         ></mien-references-view>`;
@@ -298,12 +304,15 @@ export class MienApp extends LitElement {
       this.failed(error, doing);
       return false;
     }
-    if (this.connection === 'down') {
-      // The server is back: reconnect now rather than at the socket's next backoff.
-      this.connection = 'connecting';
-      this.socket.start();
-    }
+    this.answered();
     return true;
+  }
+
+  /** A request got through: if the server was down, it is back; reconnect now rather than at the socket's next backoff. */
+  private answered(): void {
+    if (this.connection !== 'down') return;
+    this.connection = 'connecting';
+    this.socket.start();
   }
 
   private failed(error: unknown, doing?: string): void {
@@ -349,10 +358,29 @@ export class MienApp extends LitElement {
     }, 'Adding the expression');
     if (ok && added) {
       this.references = [...this.references, added];
+      this.highlighted = added.id;
       this.upload = { status: 'added', reference: added.id };
     } else {
       this.upload = { status: 'failed', message: this.notice ?? 'The server did not take it; see the message above.' };
       this.notice = undefined;
+    }
+  }
+
+  /** A person's latest face on screen as a custom expression; the card shows the server's sentence when it is refused. */
+  private async addReferenceFromFace(event: FaceReferenceEvent): Promise<void> {
+    const person = event.identity;
+    const tell = (state: FaceReferenceState) => (this.faceReferences = new Map(this.faceReferences).set(person, state));
+    tell({ status: 'busy' });
+    try {
+      const added = await this.api.addReferenceFromFace(person, event.fields);
+      this.answered();
+      this.references = [...this.references, added];
+      this.highlighted = added.id;
+      tell({ status: 'added', reference: added });
+    } catch (error) {
+      tell({ status: 'failed', message: (error as Error).message });
+      // 404 (no face of theirs lately), 409 (no Face Landmarker), 400: the card says it. A refused token or a server down: the page does too.
+      if (!(error instanceof ApiError) || error.status === 401) this.failed(error, 'Using the face');
     }
   }
 
@@ -362,7 +390,18 @@ export class MienApp extends LitElement {
   }
 
   private navigate(event: MouseEvent): void {
-    const link = event.currentTarget as HTMLAnchorElement;
+    this.follow(event.currentTarget as HTMLAnchorElement, event);
+  }
+
+  /** Links to a view from inside the views (a person card's "See it in Custom expressions") stay in the page too. */
+  private followViewLink(event: MouseEvent): void {
+    const link = event.composedPath().find((target): target is HTMLAnchorElement => target instanceof HTMLAnchorElement);
+    if (!link) return;
+    const url = new URL(link.href, location.href);
+    if (url.origin === location.origin && VIEWS.some((v) => v.path === url.pathname)) this.follow(link, event);
+  }
+
+  private follow(link: HTMLAnchorElement, event: MouseEvent): void {
     // Let the browser open new tabs and windows as asked.
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();

@@ -5,6 +5,7 @@ import type { Identity } from '../api/api-types.js';
 import { duration } from '../format.js';
 import type { TimelineRow } from '../state/tag-timelines.js';
 import { controlStyles, gridStyles } from '../styles/shared-styles.js';
+import type { FaceReferenceState } from './mien-person-card.js';
 import './mien-person-card.js';
 
 /** A person as the view shows them: the API's identity and what the live events told. */
@@ -12,14 +13,19 @@ export interface PersonState {
   readonly identity: Identity;
   readonly rows: readonly TimelineRow[];
   readonly currentTags: readonly string[];
+  /** The last request to use their face as a custom expression; absent: none. */
+  readonly faceReference?: FaceReferenceState;
 }
+
+const NO_REQUEST: FaceReferenceState = { status: 'idle' };
 
 /** The spans of time the timelines can show. */
 export const TIMELINE_WINDOWS_MS = [60_000, 300_000, 900_000, 3_600_000] as const;
 
 /**
  * Everyone seen, most recently seen first, with a choice of how far back the timelines reach.
- * Renames from the cards bubble through (identity-rename).
+ * Renames and requests to use a face as a custom expression bubble through from the cards
+ * (identity-rename, face-reference).
  */
 @customElement('mien-people-view')
 export class MienPeopleView extends LitElement {
@@ -113,6 +119,7 @@ export class MienPeopleView extends LitElement {
                 .currentTags=${p.currentTags}
                 .now=${this.now}
                 .windowMs=${this.windowMs}
+                .faceReference=${p.faceReference ?? NO_REQUEST}
               ></mien-person-card>`,
             )}
           </div>`}

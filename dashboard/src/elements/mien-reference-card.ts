@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
-import type { Reference } from '../api/api-types.js';
+import type { Reference, ReferenceRest } from '../api/api-types.js';
 import { cardStyles, controlStyles } from '../styles/shared-styles.js';
 import { tagColour } from '../styles/tag-colour.js';
 
@@ -13,9 +13,17 @@ export class ReferenceDeleteEvent extends Event {
   }
 }
 
+/** What a reference's face was read against, as the card says it; nothing where the embedding reads faces alone. */
+export const READ_AGAINST: Readonly<Record<ReferenceRest, string | undefined>> = {
+  none: undefined,
+  population: 'people in general',
+  'rest-photo': 'a photo of them at rest',
+  'own-track': 'their own face on screen',
+};
+
 /**
- * A custom expression: the face Mien found in its picture, its tags and threshold, and a delete
- * button that asks once more before it fires.
+ * A custom expression: the face Mien found in its picture, its tags, what the face was read
+ * against, its threshold, and a delete button that asks once more before it fires.
  *
  * @fires reference-delete - deletion was confirmed (ReferenceDeleteEvent)
  */
@@ -93,7 +101,8 @@ export class MienReferenceCard extends LitElement {
       <div>
         <div class="tags">${r.tags.map((tag) => html`<span class="chip" style=${styleMap({ '--tag-colour': tagColour(tag) })}>${tag}</span>`)}</div>
         ${r.matched ? '' : html`<p class="stale" role="status">not matched: made with ${r.embeddingModel}; add it again</p>`}
-        <p>threshold ${r.threshold === undefined ? html`<span class="muted">server default</span>` : r.threshold}</p>
+        ${READ_AGAINST[r.rest] ? html`<p class="rest">read against: ${READ_AGAINST[r.rest]}</p>` : ''}
+        <p class="threshold">threshold ${r.threshold === undefined ? html`<span class="muted">default</span>` : r.threshold}</p>
         <p class="muted">added ${new Date(r.createdAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}</p>
         <div class="actions">
           ${this.confirming

@@ -2,7 +2,10 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import type { ReferenceUpload } from '../api/api-client.js';
+import { parseTags, parseThreshold, tagsAndThresholdProblem } from '../reference-fields.js';
 import { controlStyles } from '../styles/shared-styles.js';
+
+export { parseTags } from '../reference-fields.js';
 
 /** Where the last upload stands, as the page that sends it tells the form. */
 export type UploadState =
@@ -19,14 +22,11 @@ export class ReferenceSubmitEvent extends Event {
   }
 }
 
-/** Tags are typed comma-separated; the server takes 1 to 64 characters each. */
-export function parseTags(text: string): string[] {
-  return [...new Set(text.split(',').map((t) => t.trim()).filter((t) => t.length > 0))];
-}
-
 /**
  * A new custom expression: a picture of one face (chosen or dropped), its tags and, optionally,
- * its own distance threshold. Clears itself once the page reports the upload added.
+ * its own distance threshold and a photo of the same person at rest (the face is then read
+ * against it rather than against people's resting face in general). Clears itself once the page
+ * reports the upload added.
  *
  * @fires reference-submit - the form is complete and was submitted (ReferenceSubmitEvent)
  */
@@ -100,6 +100,16 @@ export class MienReferenceForm extends LitElement {
       .field small {
         color: var(--mien-muted);
       }
+      .field input[type='file']::file-selector-button {
+        font: inherit;
+        color: inherit;
+        border: 1px solid var(--mien-border);
+        border-radius: calc(var(--mien-radius) * 0.7);
+        background: var(--mien-surface-raised);
+        padding: 0.35rem 0.8rem;
+        margin-right: 0.6rem;
+        cursor: pointer;
+      }
       .actions {
         display: flex;
         gap: 0.6rem;
@@ -118,6 +128,7 @@ export class MienReferenceForm extends LitElement {
 
   @state() private picture: File | undefined;
   @state() private pictureUrl: string | undefined;
+  @state() private restPhoto: File | undefined;
   @state() private dragging = false;
   @state() private problem: string | undefined;
   @query('form') private form!: HTMLFormElement;
@@ -156,6 +167,11 @@ export class MienReferenceForm extends LitElement {
           <input type="number" name="threshold" min="0.01" max="2" step="0.01" placeholder="server default" />
           <small>Optional distance in (0, 2]: lower is stricter.</small>
         </label>
+        <label class="field">
+          <span>A photo of the same person at rest (optional)</span>
+          <input type="file" name="rest" accept="image/*" @change=${this.pickedRest} />
+          <small>Their face then counts against their own resting face rather than people's in general.</small>
+        </label>
         <div class="actions">
           <button class="primary" type="submit" ?disabled=${busy}>${busy ? 'Finding the face…' : 'Add expression'}</button>
           ${problem ? html`<p class="problem" role="alert">${problem}</p>` : ''}
@@ -166,6 +182,10 @@ export class MienReferenceForm extends LitElement {
 
   private picked(event: Event) {
     this.choose((event.target as HTMLInputElement).files?.[0]);
+  }
+
+  private pickedRest(event: Event) {
+    this.restPhoto = (event.target as HTMLInputElement).files?.[0];
   }
 
   private dragOver(event: DragEvent) {
@@ -191,24 +211,18 @@ export class MienReferenceForm extends LitElement {
     event.preventDefault();
     const data = new FormData(this.form);
     const tags = parseTags(String(data.get('tags') ?? ''));
-    const rawThreshold = String(data.get('threshold') ?? '').trim();
-    const threshold = rawThreshold === '' ? undefined : Number(rawThreshold);
-    this.problem = !this.picture
-      ? 'Choose or drop a picture of a face first.'
-      : tags.length === 0
-        ? 'Give the expression at least one tag.'
-        : tags.some((t) => t.length > 64)
-          ? 'Tags are at most 64 characters.'
-          : threshold !== undefined && !(threshold > 0 && threshold <= 2)
-            ? 'The threshold is a distance above 0 and at most 2.'
-            : undefined;
+    const threshold = parseThreshold(String(data.get('threshold') ?? ''));
+    this.problem = !this.picture ? 'Choose or drop a picture of a face first.' : tagsAndThresholdProblem(tags, threshold);
     if (this.problem || !this.picture) return;
-    this.dispatchEvent(new ReferenceSubmitEvent({ picture: this.picture, tags, ...(threshold !== undefined && { threshold }) }));
+    this.dispatchEvent(
+      new ReferenceSubmitEvent({ picture: this.picture, tags, ...(threshold !== undefined && { threshold }), ...(this.restPhoto && { rest: this.restPhoto }) }),
+    );
   }
 
   private clear() {
     this.form?.reset();
     this.choose(undefined);
+    this.restPhoto = undefined;
   }
 }
 

@@ -41,9 +41,11 @@ export class MienReferencesView extends LitElement {
   @property({ attribute: false }) references: readonly Reference[] = [];
   /** The state of the last upload, for the form and to point at what it added. */
   @property({ attribute: false }) upload: UploadState = { status: 'idle' };
+  /** The reference to point at, however it was added (a person's face on screen, say); else the upload's. */
+  @property({ attribute: false }) highlighted: number | undefined;
 
   override render() {
-    const added = this.upload.status === 'added' ? this.upload.reference : undefined;
+    const added = this.highlighted ?? (this.upload.status === 'added' ? this.upload.reference : undefined);
     const newestFirst = [...this.references].sort((a, b) => b.id - a.id);
     return html`
       <section class="card" aria-labelledby="add">

@@ -9,9 +9,15 @@ import { tagColour } from '../styles/tag-colour.js';
 
 /** Segments shorter than this share of the track are widened to it, so a blink of a smile shows. */
 const MIN_WIDTH_PERCENT = 0.6;
+/** A segment's height is its intensity, within these bounds: the faintest still shows, the strongest fills the track. */
+const MIN_INTENSITY_HEIGHT = 0.25;
+const MAX_INTENSITY_HEIGHT = 1;
 
 /**
  * One person's tag segments over the last `windowMs`, a track per stream, now at the right edge.
+ * A segment with an intensity (how strongly the expression showed, 1 as strongly as the
+ * reference face) rises from the track's floor as high as that, within [0.25, 1]; one without
+ * fills the track.
  */
 @customElement('mien-tag-timeline')
 export class MienTagTimeline extends LitElement {
@@ -44,7 +50,8 @@ export class MienTagTimeline extends LitElement {
       }
       li.segment {
         position: absolute;
-        top: 0.15rem;
+        /* The inner height is 1.1rem; --intensity (0.25 to 1) lowers the top, the floor stays. */
+        top: calc(0.15rem + (1 - var(--intensity, 1)) * 1.1rem);
         bottom: 0.15rem;
         border-radius: 0.2rem;
         background: var(--tag-colour);
@@ -99,12 +106,18 @@ export class MienTagTimeline extends LitElement {
     const left = Math.max(0, ((s.startMs - from) / this.windowMs) * 100);
     const right = Math.min(100, ((s.endMs - from) / this.windowMs) * 100);
     const width = Math.max(MIN_WIDTH_PERCENT, right - left);
-    const text = `${s.tag} ${clockTime(s.startMs)}–${s.open ? 'now' : clockTime(s.endMs)} (distance ${s.distance.toFixed(2)})`;
+    const strength = s.intensity === undefined ? '' : `, intensity ${s.intensity.toFixed(1)}`;
+    const text = `${s.tag}${strength} ${clockTime(s.startMs)}–${s.open ? 'now' : clockTime(s.endMs)} (distance ${s.distance.toFixed(2)})`;
     return html`<li
       class=${classMap({ segment: true, open: s.open })}
       data-tag=${s.tag}
       title=${text}
-      style=${styleMap({ left: `${Math.min(left, 100 - width)}%`, width: `${width}%`, '--tag-colour': tagColour(s.tag) })}
+      style=${styleMap({
+        left: `${Math.min(left, 100 - width)}%`,
+        width: `${width}%`,
+        '--tag-colour': tagColour(s.tag),
+        '--intensity': s.intensity === undefined ? undefined : String(Math.min(MAX_INTENSITY_HEIGHT, Math.max(MIN_INTENSITY_HEIGHT, s.intensity))),
+      })}
     >
       <span class="visually-hidden">${text}</span>
     </li>`;

@@ -12,6 +12,11 @@ export interface TagSegment {
   readonly open: boolean;
   /** The closest the person came to the reference, as a distance. */
   readonly distance: number;
+  /**
+   * How strongly the expression showed, 1 as strongly as the reference face: at its start while
+   * open, the strongest during it once ended. Absent where the embedding reads faces alone.
+   */
+  readonly intensity?: number;
 }
 
 /** One person's segments on one stream, oldest first. */
@@ -44,12 +49,24 @@ export class TagTimelines {
           const wallMs = Date.parse(event.wallTime);
           const known = this.find(event.identity, event.stream, event.tag, event.pts, wallMs);
           if (!known) {
-            this.segments(event.identity).push({ identity: event.identity, stream: event.stream, tag: event.tag, startPts: event.pts, exactStart: true, startMs: wallMs, endMs: wallMs, open: true, distance: event.distance });
+            this.segments(event.identity).push({
+              identity: event.identity,
+              stream: event.stream,
+              tag: event.tag,
+              startPts: event.pts,
+              exactStart: true,
+              startMs: wallMs,
+              endMs: wallMs,
+              open: true,
+              distance: event.distance,
+              intensity: event.intensity,
+            });
           } else if (!known.exactStart) {
-            // Its tag-end came first, with only an estimate of when it started.
+            // Its tag-end came first, with only an estimate of when it started (and the strongest intensity, which it keeps).
             known.endMs += wallMs - known.startMs;
             known.startMs = wallMs;
             known.exactStart = true;
+            known.intensity ??= event.intensity;
           }
           this.rowCache.delete(event.identity);
           break;
@@ -59,9 +76,20 @@ export class TagTimelines {
           const wallMs = Date.parse(event.wallTime);
           const known = this.find(event.identity, event.stream, event.tag, event.startPts, wallMs - heldMs);
           if (known) {
-            Object.assign(known, { endMs: known.startMs + heldMs, open: false, distance: event.distance });
+            Object.assign(known, { endMs: known.startMs + heldMs, open: false, distance: event.distance, intensity: event.intensity ?? known.intensity });
           } else {
-            this.segments(event.identity).push({ identity: event.identity, stream: event.stream, tag: event.tag, startPts: event.startPts, exactStart: false, startMs: wallMs - heldMs, endMs: wallMs, open: false, distance: event.distance });
+            this.segments(event.identity).push({
+              identity: event.identity,
+              stream: event.stream,
+              tag: event.tag,
+              startPts: event.startPts,
+              exactStart: false,
+              startMs: wallMs - heldMs,
+              endMs: wallMs,
+              open: false,
+              distance: event.distance,
+              intensity: event.intensity,
+            });
           }
           this.rowCache.delete(event.identity);
           break;
@@ -155,6 +183,6 @@ export class TagTimelines {
   }
 }
 
-function publicSegment({ identity, stream, tag, startMs, endMs, open, distance }: TrackedSegment): TagSegment {
-  return { identity, stream, tag, startMs, endMs, open, distance };
+function publicSegment({ identity, stream, tag, startMs, endMs, open, distance, intensity }: TrackedSegment): TagSegment {
+  return { identity, stream, tag, startMs, endMs, open, distance, ...(intensity !== undefined && { intensity }) };
 }
