@@ -4,7 +4,7 @@
  * 52 blendshapes from the region Mien's 68 points give, and the identity embedding; per set, the
  * person (from the fixtures' names) and, for video, the frame's time and emotion segment.
  *
- *   npx tsx bench/expression-features.ts     (writes .cache/expression-features/features-v2.json)
+ *   npx tsx bench/expression-features.ts     (writes .cache/expression-features/features-v3.json)
  *
  * Sets: the London portraits (34 people, neutral and smiling), every frame of the CREMA-D man's six
  * emotions, and a population (MEDS mugshots, the six GRID speakers' frames): people at rest, for
@@ -28,7 +28,7 @@ const FACE_API_GROWTH = 0.2;
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = join(ROOT, '../shared/fixtures');
-export const FEATURES_PATH = join(ROOT, '.cache/expression-features/features-v2.json');
+export const FEATURES_PATH = join(ROOT, '.cache/expression-features/features-v3.json');
 
 export interface FaceFeatures {
   readonly set: 'london' | 'cremad-video' | 'population';
