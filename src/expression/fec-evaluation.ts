@@ -6,7 +6,7 @@ import type { RgbImage } from '../image/rgb-image.js';
 import { cropResize } from '../image/warp.js';
 import { IncrementalDbscan } from '../online-cluster/incremental-dbscan.js';
 import { fecAccuracy, majorityOddOne, tripletAgrees, type FecAccuracy, type FecTriplet, type FractionBox } from './fec.js';
-import { restingFace } from './resting-face.js';
+import { DEFAULT_REST_ESTIMATOR, restingFace } from './resting-face.js';
 
 /**
  * Where an FEC image lives: a URL resolves to its file name under `imagesDir` (as the published
@@ -134,7 +134,8 @@ export interface PersonFace {
  * Each face's resting face in the people mode: the faces are grouped into people the way Mien's
  * live clustering groups them (identity embeddings, cosine distance within `eps`; with minPts 1,
  * as a set of pictures has too few faces of a person for more), in the order given, and each
- * person's resting face is the median of their faces' features. A face alone in its group has no
+ * person's resting face is estimated from their faces as live (DEFAULT_REST_ESTIMATOR: with two
+ * photos, their midpoint, which flatters a pair of photos). A face alone in its group has no
  * rest of its own: it gets `population`. Returns the rest of each face, and the number of people.
  */
 export function restsByPerson(faces: readonly PersonFace[], population: Float32Array, eps: number): { rests: Float32Array[]; people: number } {
@@ -147,7 +148,7 @@ export function restsByPerson(faces: readonly PersonFace[], population: Float32A
   const rests = faces.map(() => population);
   for (const group of members.values()) {
     if (group.length < 2) continue;
-    const rest = restingFace(group.map((i) => faces[i].features), { kind: 'median' });
+    const rest = restingFace(group.map((i) => faces[i].features), DEFAULT_REST_ESTIMATOR);
     for (const i of group) rests[i] = rest;
   }
   return { rests, people: members.size };

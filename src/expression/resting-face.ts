@@ -14,6 +14,15 @@ export type RestEstimator =
   /** Per feature, the median of the `fraction` of samples whose blendshapes move least (their sum). */
   | { readonly kind: 'least-active'; readonly fraction: number };
 
+/**
+ * Mien's estimator: the plain median of the person's faces. The median of the half that moves
+ * least did a little better on the CREMA-D man's one-shot tagging (mean AP 0.340 against 0.327, 29
+ * London smile references of 34 against 28; bench/expression-relative.ts) but much worse on his
+ * frames against London people (triplets 0.736 against 0.991, `mien eval-fec --people`): talking
+ * moves the blendshapes' sum as much as a smile does, so "moves least" is not "at rest".
+ */
+export const DEFAULT_REST_ESTIMATOR: RestEstimator = { kind: 'median' };
+
 /** The resting face of `samples` (expression features) under `estimator`; throws on none. */
 export function restingFace(samples: readonly Float32Array[], estimator: RestEstimator): Float32Array {
   if (samples.length === 0) throw new RangeError('a resting face needs at least one sample');
@@ -73,7 +82,7 @@ export class EvenSample<T> {
 export interface RestingFacesOptions {
   /** The population's resting face before anyone is seen (POPULATION_REST_START). */
   readonly start: readonly number[];
-  /** Default: the median. */
+  /** Default: DEFAULT_REST_ESTIMATOR. */
   readonly estimator?: RestEstimator;
   /** Samples kept per person. Default 256. */
   readonly capacity?: number;
@@ -114,7 +123,7 @@ export class RestingFaces {
 
   constructor(options: RestingFacesOptions) {
     this.start = Float32Array.from(options.start);
-    this.estimator = options.estimator ?? { kind: 'median' };
+    this.estimator = options.estimator ?? DEFAULT_REST_ESTIMATOR;
     this.capacity = options.capacity ?? 256;
     this.warmUp = options.warmUp ?? 15;
     this.maxPeople = options.maxPeople ?? 10_000;

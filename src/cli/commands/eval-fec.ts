@@ -30,8 +30,8 @@ export const evalFecCommand: Command = {
     '',
     '  --images DIR   where the pictures are (default: the CSV\'s folder)',
     '  --people       group the faces into people as the live clustering does (identity embeddings,',
-    '                 no labels) and read each face against its person\'s resting face (the median of',
-    '                 their faces in the CSV), as faces of a tracked person are read live',
+    '                 no labels) and read each face against its person\'s resting face, estimated from',
+    '                 their faces in the CSV as live (their median), as a tracked person\'s are',
     '  --json         print {"accuracy", "perType": {TYPE: {"accuracy", "n"}}, "rows", "skipped", ...}',
   ].join('\n'),
   async run(argv) {
