@@ -25,6 +25,7 @@ import { renderOverlay } from '../render/overlay.js';
 import { databasePath, type SqliteDatabase } from '../store/database.js';
 import { EventStore } from '../store/event-store.js';
 import { IdentityStore, IdentityStoreError, type StoredIdentity } from '../store/identity-store.js';
+import { lockDataDirectory, type DataLock } from '../store/data-lock.js';
 import { openMienDatabase } from '../store/mien-database.js';
 import { normaliseTags, ReferenceStore, ReferenceStoreError, type StoredReference } from '../store/reference-store.js';
 import type { IdentityInfo, ReferenceInfo } from './api-types.js';
@@ -90,6 +91,7 @@ export class MienServer {
     readonly config: ServerConfig,
     private readonly http: Server,
     private readonly db: SqliteDatabase,
+    private readonly lock: DataLock,
     private readonly models: OpenedModels,
     private readonly ownsModels: boolean,
     readonly bus: EventBus,
@@ -109,8 +111,32 @@ export class MienServer {
       throw new ConfigError(`refusing to listen on ${config.host} without a token: set MIEN_TOKEN (or "token" in the config file), or bind to 127.0.0.1`);
     }
     mkdirSync(join(config.dataDir, 'thumbnails'), { recursive: true });
+    const lock = lockDataDirectory(config.dataDir);
     const db = openMienDatabase(databasePath(config.dataDir));
     const metrics = new MienMetrics();
+    let server: MienServer | undefined;
+    try {
+      server = await MienServer.assemble(config, options, db, lock, metrics);
+    } catch (error) {
+      db.close();
+      lock.release();
+      throw error;
+    }
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.http.once('error', reject);
+        server.http.listen(config.port, config.host, () => resolve());
+      });
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
+    server.ready = true;
+    return server;
+  }
+
+  /** The server's parts, wired; not yet listening. */
+  private static async assemble(config: ServerConfig, options: ServerOptions, db: SqliteDatabase, lock: DataLock, metrics: MienMetrics): Promise<MienServer> {
     const models = options.models ?? (await openModels({}, { onInference: (run) => metrics.observeInference(run), log: options.log }));
     const core = new FaceCore(models);
     const bus = new InProcessEventBus();
@@ -132,13 +158,8 @@ export class MienServer {
       iceAdditionalHostAddresses: isLoopback(config.host) ? ['127.0.0.1'] : [],
     });
     const http = createServer();
-    server = new MienServer(config, http, db, models, !options.models, bus, metrics, new ReferenceStore(db), new EventStore(db), identities, streams, hub, analysis, core, whip);
+    server = new MienServer(config, http, db, lock, models, !options.models, bus, metrics, new ReferenceStore(db), new EventStore(db), identities, streams, hub, analysis, core, whip);
     server.wire();
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(config.port, config.host, () => resolve());
-    });
-    server.ready = true;
     return server;
   }
 
@@ -437,6 +458,7 @@ export class MienServer {
     await stopped;
     this.flushEvents();
     this.db.close();
+    this.lock.release();
     if (this.ownsModels) await this.models.close();
   }
 }

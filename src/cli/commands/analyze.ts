@@ -1,6 +1,6 @@
-import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, writeFileSync, type WriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { lastValueFrom, tap } from 'rxjs';
+import { lastValueFrom, Subject, takeUntil, tap } from 'rxjs';
 import type { MienEvent } from '../../events/events.js';
 import type { AppearanceRow } from '../../expression/appearance.js';
 import { FaceCore } from '../../face/analyzer.js';
@@ -24,7 +24,8 @@ const USAGE = [
   'its end; a live source until Ctrl-C. Then a table per person: faces seen, faces accepted, and',
   'each tag\'s appearance rate (tagged faces / accepted faces).',
   '',
-  '  --refs DB             custom expressions (default: $MIEN_DATA_DIR/mien.db, else ./mien-data/mien.db)',
+  '  --refs DB             custom expressions (default: $MIEN_DATA_DIR/mien.db, else ./mien-data/mien.db;',
+  '                        without any, people are found and counted but nothing is tagged)',
   '  --fps N               frames analysed per second of video (default 5)',
   '  --out FILE            write every event as a JSON line (default for live sources: stdout)',
   '  --summary-json FILE   write the end table as JSON',
@@ -49,7 +50,12 @@ export const analyzeCommand: Command = {
       if (error instanceof SourceSpecError) throw new CliError(error.message);
       throw error;
     }
-    const stored = loadReferences(values.refs ?? databasePath(defaultDataDir()));
+    const refs = values.refs ?? databasePath(defaultDataDir());
+    if (values.refs !== undefined && !existsSync(refs)) {
+      throw new CliError(`${refs}: no such reference database; add custom expressions to it first: mien refs add PICTURE --tag TAG --db ${refs}`);
+    }
+    if (!existsSync(refs)) console.error(`mien: no custom expressions (no database at ${refs}): people are found and counted, nothing is tagged; add some with mien refs add`);
+    const stored = existsSync(refs) ? loadReferences(refs) : [];
     const models = await openModels();
     const core = new FaceCore(models);
     const space = ExpressionSpace.of(core);
@@ -60,10 +66,18 @@ export const analyzeCommand: Command = {
     const source = openSource('main', spec, { maxFps: fps }, gate);
     const out: WriteStream | undefined = values.out ? createWriteStream(values.out) : undefined;
     const progress = new Progress(source.live);
-    const stop = () => source.close();
+    // Ctrl-C stops reading: the frames in flight are analysed, and the table printed. A second one ends the process.
+    const interrupted = new Subject<void>();
+    const quit = () => process.exit(130);
+    const stop = () => {
+      console.error('\nmien: stopping: finishing the frames in flight (Ctrl-C again to quit at once)');
+      interrupted.next();
+      source.close();
+      process.once('SIGINT', quit);
+    };
     process.once('SIGINT', stop);
     try {
-      const frames = source.frames.pipe(tap(() => counts.received++));
+      const frames = source.frames.pipe(takeUntil(interrupted), tap(() => counts.received++));
       const events = frames.pipe(source.live ? analysis.liveEvents(() => counts.dropped++) : analysis.events(gate));
       await lastValueFrom(
         events.pipe(
@@ -80,6 +94,7 @@ export const analyzeCommand: Command = {
       });
     } finally {
       process.off('SIGINT', stop);
+      process.off('SIGINT', quit);
       progress.done();
       source.close();
       await new Promise<void>((resolve) => (out ? out.end(resolve) : resolve()));
