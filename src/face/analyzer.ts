@@ -8,6 +8,8 @@ import { meshRectFrom68, meshRegions, type FaceMesh, type FaceMeshModel } from '
 import { selectFaces, type DetectionOptions, type FaceDetection } from './detect.js';
 import { boxHeight, boxWidth } from './geometry.js';
 import { headPoseFromLandmarks } from './head-pose.js';
+import { faceTransformationMatrix, poseFromMatrix, type MatrixPose } from './mediapipe/face-geometry.js';
+import { parseGeometryMetadata, type FaceGeometryMetadata } from './mediapipe/geometry-metadata.js';
 import { eyeLineAngle, fivePointsFrom68, landmarkCropTransform, landmarksInFrame, type FivePoints } from './landmarks.js';
 import { judgeQuality, type QualityThresholds, type QualityVerdict } from './quality.js';
 import { sharpnessAroundEyes, type SharpnessOptions } from './sharpness.js';
@@ -32,7 +34,10 @@ export interface FaceModels {
 export interface FaceQuality extends QualityVerdict {
   /** Eye-patch sharpness (sid) on the eye-aligned crop. */
   readonly sharpness: number;
-  /** Head pose by perspective-n-point on the landmarks, degrees; yaw is FaceQA's. */
+  /**
+   * Head pose in degrees; yaw is FaceQA's. Where the mesh was read (LocatedFace.mesh), from
+   * MediaPipe's facial transformation matrix; otherwise by perspective-n-point on the 68 points.
+   */
   readonly yaw: number;
   readonly pitch: number;
   readonly roll: number;
@@ -55,6 +60,11 @@ export interface LocatedFace extends FaceRef {
   /** The paper's 224x224 crop, eyes level and 70 px apart; drawn when `image` is first read. */
   readonly eyeCrop: AlignedFace;
   readonly quality: FaceQuality;
+  /**
+   * MediaPipe's mesh and blendshapes, read from the region the 68 points give, where the Face
+   * Landmarker and its geometry metadata are provisioned: FaceQA's head pose comes from it.
+   */
+  readonly mesh?: FaceMesh;
 }
 
 export interface FaceCoreOptions {
@@ -68,10 +78,16 @@ export interface FaceCoreOptions {
  * model call, so callers can batch across frames and streams.
  */
 export class FaceCore {
+  /** The canonical face and weights of MediaPipe's head pose; undefined without the Face Landmarker's geometry metadata. */
+  private readonly geometry: FaceGeometryMetadata | undefined;
+
   constructor(
     readonly models: FaceModels,
     readonly options: FaceCoreOptions = {},
-  ) {}
+  ) {
+    const bytes = models.faceMesh?.geometry;
+    this.geometry = bytes && parseGeometryMetadata(bytes);
+  }
 
   async detect(frames: readonly RgbImage[]): Promise<FaceDetection[][]> {
     if (frames.length === 0) return [];
@@ -82,7 +98,9 @@ export class FaceCore {
   /**
    * Landmarks, alignment and FaceQA for each face. Faces tilted by more than `UPRIGHT_TOLERANCE`
    * get a second landmark pass on a crop turned upright: the landmark model was trained on
-   * upright faces and drifts by several pixels at 30 degrees of roll.
+   * upright faces and drifts by several pixels at 30 degrees of roll. Where the mesh can give a
+   * head pose, each face's mesh is read too (one more batched call): its pose agrees with HopeNet
+   * better than PnP on the 68 points does (docs/face.md).
    */
   async locate(faces: readonly FaceRef[]): Promise<LocatedFace[]> {
     if (faces.length === 0) return [];
@@ -91,16 +109,28 @@ export class FaceCore {
     const tilted = faces.map((_, i) => i).filter((i) => Math.abs(angles[i]) > UPRIGHT_TOLERANCE);
     const second = await this.landmarks68(tilted.map((i) => faces[i]), tilted.map((i) => angles[i]));
     tilted.forEach((i, k) => (first[i] = second[k]));
+    const meshes = this.geometry ? await this.meshesFrom68(faces.map(({ frame }, i) => ({ frame, landmarks68: first[i] }))) : undefined;
     return faces.map(({ frame, detection }, i) => {
       const landmarks68 = first[i];
       const points = fivePointsFrom68(landmarks68);
       const eyeCrop = alignEyes(frame, points);
       const sharpness = sharpnessAroundEyes(frame, points.leftEye, points.rightEye, this.options.sharpness);
-      const pose = headPoseFromLandmarks(landmarks68, frame.width, frame.height);
+      const mesh = meshes?.[i];
+      const pose = (mesh && this.meshPose(mesh, frame)) ?? headPoseFromLandmarks(landmarks68, frame.width, frame.height);
       const verdict = judgeQuality(sharpness, pose.yaw, this.options.quality);
       const quality = { ...verdict, sharpness, yaw: pose.yaw, pitch: pose.pitch, roll: pose.roll };
-      return { frame, detection, landmarks68, points, eyeCrop, quality };
+      return { frame, detection, landmarks68, points, eyeCrop, quality, ...(mesh && { mesh }) };
     });
+  }
+
+  /**
+   * The head pose of MediaPipe's facial transformation matrix. Taken even where the landmark model
+   * finds no face present: falling back to PnP there agreed with HopeNet less (docs/face.md).
+   */
+  private meshPose(mesh: FaceMesh, frame: RgbImage): MatrixPose | undefined {
+    if (!this.geometry) return undefined;
+    const matrix = faceTransformationMatrix(mesh.landmarks, frame.width, frame.height, this.geometry);
+    return matrix && poseFromMatrix(matrix);
   }
 
   private async landmarks68(faces: readonly FaceRef[], angles: readonly number[]): Promise<Float32Array[]> {
@@ -133,11 +163,20 @@ export class FaceCore {
 
   /**
    * MediaPipe's mesh and blendshapes of each face, read from the region its 68 points give
-   * (meshRectFrom68); undefined when the Face Landmarker is not provisioned.
+   * (meshRectFrom68): the one `locate` read where it did, else read now in one batched call;
+   * undefined when the Face Landmarker is not provisioned.
    */
   async meshes(faces: readonly LocatedFace[]): Promise<FaceMesh[] | undefined> {
+    if (!this.models.faceMesh) return undefined;
+    const missing = faces.filter((f) => f.mesh === undefined);
+    const read = await this.meshesFrom68(missing);
+    let next = 0;
+    return faces.map((f) => f.mesh ?? read[next++]);
+  }
+
+  private async meshesFrom68(faces: readonly { frame: RgbImage; landmarks68: Float32Array }[]): Promise<FaceMesh[]> {
     const model = this.models.faceMesh;
-    if (!model) return undefined;
+    if (!model || faces.length === 0) return [];
     return meshRegions(model, faces.map((f) => ({ frame: f.frame, rect: meshRectFrom68(f.landmarks68, f.frame.width, f.frame.height) })));
   }
 

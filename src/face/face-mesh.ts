@@ -13,6 +13,8 @@ export interface FaceMeshModel {
   detect(inputs: readonly Float32Array[]): Promise<{ regressors: Float32Array; classificators: Float32Array }[]>;
   mesh(crops: readonly Float32Array[]): Promise<{ mesh: Float32Array; presenceLogit: number }[]>;
   blendshapes(points: readonly Float32Array[]): Promise<Float32Array[]>;
+  /** The face geometry pipeline's metadata, binary (mediapipe/geometry-metadata.ts); undefined where not provisioned. */
+  readonly geometry?: Uint8Array | undefined;
 }
 
 /** One face's mesh and blendshapes. */

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OfficialFile } from './official-file.js';
 import { runBatches } from './image-model.js';
@@ -29,6 +30,8 @@ export const FACE_LANDMARKER = {
   detector: { input: 'input', size: 128, outputs: { regressors: 'regressors', classificators: 'classificators' } },
   landmarks: { input: 'input_12', size: 256, outputs: { mesh: 'Identity', presence: 'Identity_1' } },
   blendshapes: { input: 'serving_default_input_points:0', points: 146, output: 'StatefulPartitionedCall:0', count: 52 },
+  /** The face geometry pipeline's metadata (canonical face, Procrustes weights), copied from the .task unchanged. */
+  geometry: { file: 'mediapipe_face_geometry.binarypb' },
 } as const;
 
 /** The three converted graphs, by FACE_LANDMARKER.files' keys. */
@@ -51,6 +54,8 @@ export class FaceLandmarkerModel {
     private readonly detector: ModelSession,
     private readonly landmarks: ModelSession,
     private readonly blendshapeNet: ModelSession,
+    /** The geometry metadata's bytes (src/face/mediapipe/geometry-metadata.ts reads them); undefined where not provisioned. */
+    readonly geometry: Uint8Array | undefined,
   ) {}
 
   /** The converted models in `dir`, or undefined when `mien models fetch` has not made them. */
@@ -58,7 +63,10 @@ export class FaceLandmarkerModel {
     const paths = Object.values(FACE_LANDMARKER.files).map((file) => join(dir, file));
     if (!paths.every((path) => existsSync(path))) return undefined;
     const [detector, landmarks, blendshapes] = await Promise.all(paths.map((path) => openModelSession(path, options)));
-    return new FaceLandmarkerModel(detector, landmarks, blendshapes);
+    // Optional: models made before it was provisioned still give meshes, only no head pose.
+    const geometryPath = join(dir, FACE_LANDMARKER.geometry.file);
+    const geometry = existsSync(geometryPath) ? new Uint8Array(await readFile(geometryPath)) : undefined;
+    return new FaceLandmarkerModel(detector, landmarks, blendshapes, geometry);
   }
 
   get provider(): ModelSession['provider'] {

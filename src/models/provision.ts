@@ -126,7 +126,7 @@ export async function writeDerivedModel(dir: string, file: string, bytes: Uint8A
   return digest;
 }
 
-/** How the Face Landmarker was provisioned: its three ONNX models made or kept, or why not. */
+/** How the Face Landmarker was provisioned: its three ONNX models and geometry metadata made or kept, or why not. */
 export type FaceLandmarkerReport =
   | { readonly status: 'present' | 'written'; readonly from?: string }
   | { readonly status: 'unavailable'; readonly reason: string };
@@ -140,7 +140,7 @@ export type FaceLandmarkerReport =
 export async function provisionFaceLandmarker(dir: string, local?: string, download?: Download): Promise<FaceLandmarkerReport> {
   const from = { [FACE_LANDMARKER.task.name]: FACE_LANDMARKER.task.sha256, converter: String(FACE_LANDMARKER.converterVersion) };
   const files = FACE_LANDMARKER.files;
-  const current = await Promise.all(Object.values(files).map((file) => derivedModelIsCurrent(dir, file, from)));
+  const current = await Promise.all([...Object.values(files), FACE_LANDMARKER.geometry.file].map((file) => derivedModelIsCurrent(dir, file, from)));
   if (current.every(Boolean)) return { status: 'present' };
   let task: { bytes: Uint8Array; from: string };
   try {
@@ -159,6 +159,7 @@ export async function provisionFaceLandmarker(dir: string, local?: string, downl
   await writeDerivedModel(dir, files.detector, converted.detector, from);
   await writeDerivedModel(dir, files.landmarks, converted.landmarks, from);
   await writeDerivedModel(dir, files.blendshapes, converted.blendshapes, from);
+  await writeDerivedModel(dir, FACE_LANDMARKER.geometry.file, converted.geometry, from);
   return { status: 'written', from: task.from };
 }
 

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meshImage, type FaceMesh } from '../../src/face/face-mesh.js';
 import { BLENDSHAPE_NAMES } from '../../src/face/mediapipe/blendshape-names.js';
+import { faceTransformationMatrix, poseFromMatrix } from '../../src/face/mediapipe/face-geometry.js';
+import { parseGeometryMetadata, type FaceGeometryMetadata } from '../../src/face/mediapipe/geometry-metadata.js';
 import type { RgbImage } from '../../src/image/rgb-image.js';
 import { readImageFile } from '../../src/ingest/image-file.js';
 import { FaceLandmarkerModel } from '../../src/models/face-landmarker.js';
@@ -31,6 +33,14 @@ const SETS: readonly { dir: string; pattern: RegExp }[] = [
 const MAX_LANDMARK_PX = 1;
 /** Blendshape score difference. */
 const MAX_BLENDSHAPE = 0.02;
+/**
+ * Facial transformation matrix from the web runtime's own landmarks against its matrix: largest
+ * element difference (rotation-and-scale unitless, translation in centimetres). MediaPipe computes
+ * in float32, Mien in float64.
+ */
+const MAX_MATRIX_SAME_LANDMARKS = 1e-3;
+/** The same from Mien's mesh: yaw, pitch and roll within this many degrees of the web runtime's matrix's. */
+const MAX_POSE_DEGREES = 0.5;
 
 interface Picture {
   /** The fixture folder it comes from. */
@@ -84,6 +94,7 @@ describe("the MediaPipe Face Landmarker port against MediaPipe's web runtime", (
   let pictures: Picture[];
   let web: WebLandmarkerResult[];
   let ours: FaceMesh[][];
+  let geometry: FaceGeometryMetadata;
 
   beforeAll(async () => {
     const names = SETS.flatMap(({ dir, pattern }) =>
@@ -93,6 +104,8 @@ describe("the MediaPipe Face Landmarker port against MediaPipe's web runtime", (
     // A worker thread for ONNX Runtime, so that Node's event loop keeps serving Chromium meanwhile.
     model = await FaceLandmarkerModel.open(defaultModelsDir(), { thread: 'worker', log: () => {} });
     if (!model) throw new Error(`no converted Face Landmarker in ${defaultModelsDir()}: run scripts/setup (mien models fetch)`);
+    if (!model.geometry) throw new Error(`no face geometry metadata in ${defaultModelsDir()}: run mien models fetch`);
+    geometry = parseGeometryMetadata(model.geometry);
     runtime = await MediapipeWebRuntime.start(TASK);
     const numFaces = runtime.options.numFaces;
     const mesh = async (m: FaceLandmarkerModel): Promise<FaceMesh[][]> => {
@@ -130,6 +143,31 @@ describe("the MediaPipe Face Landmarker port against MediaPipe's web runtime", (
     const failures = faces
       .filter((f) => !(f.landmarkPx <= MAX_LANDMARK_PX && f.blendshape <= MAX_BLENDSHAPE))
       .map((f) => `${f.picture}: landmark ${f.landmark} off by ${f.landmarkPx.toFixed(3)} px, ${f.blendshapeName} by ${f.blendshape.toFixed(4)}`);
+    expect(failures).toEqual([]);
+  });
+
+  it(`computes MediaPipe's facial transformation matrix: within ${MAX_MATRIX_SAME_LANDMARKS} from its landmarks, pose within ${MAX_POSE_DEGREES} degrees from Mien's mesh`, () => {
+    const failures: string[] = [];
+    let worstSame = 0, worstPose = 0, faces = 0;
+    pictures.forEach((p, i) => {
+      for (const [o, w] of pairFaces(ours[i], web[i].faces)) {
+        faces++;
+        const theirs = w.transformationMatrix.data;
+        const fromTheirLandmarks = faceTransformationMatrix(w.landmarks.flatMap((l) => [l.x, l.y, l.z]), p.image.width, p.image.height, geometry);
+        const fromOurMesh = faceTransformationMatrix(o.landmarks, p.image.width, p.image.height, geometry);
+        if (!fromTheirLandmarks || !fromOurMesh) {
+          failures.push(`${p.name}: no matrix`);
+          continue;
+        }
+        const same = Math.max(...theirs.map((v, k) => Math.abs(v - fromTheirLandmarks[k])));
+        const [a, b] = [poseFromMatrix(Float64Array.from(theirs)), poseFromMatrix(fromOurMesh)];
+        const pose = Math.max(Math.abs(a.yaw - b.yaw), Math.abs(a.pitch - b.pitch), Math.abs(a.roll - b.roll));
+        worstSame = Math.max(worstSame, same);
+        worstPose = Math.max(worstPose, pose);
+        if (!(same <= MAX_MATRIX_SAME_LANDMARKS && pose <= MAX_POSE_DEGREES)) failures.push(`${p.name}: matrix off by ${same.toExponential(2)}, pose by ${pose.toFixed(3)} degrees`);
+      }
+    });
+    console.log(`facial transformation matrix vs MediaPipe web, ${faces} faces: worst element ${worstSame.toExponential(2)} from its landmarks; worst angle ${worstPose.toFixed(3)} degrees from Mien's mesh`);
     expect(failures).toEqual([]);
   });
 });

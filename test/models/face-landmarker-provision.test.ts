@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parseGeometryMetadata } from '../../src/face/mediapipe/geometry-metadata.js';
 import { FACE_LANDMARKER } from '../../src/models/face-landmarker.js';
 import { provisionFaceLandmarker } from '../../src/models/provision.js';
 import { scratchDir } from '../support/fixtures.js';
@@ -27,4 +28,19 @@ describe('provisionFaceLandmarker', () => {
     const wrong = () => Promise.resolve(new TextEncoder().encode('<html>a captive portal</html>'));
     await expect(provisionFaceLandmarker(scratchDir(), undefined, wrong)).resolves.toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/sha256 .* not the published/) });
   });
+
+  it("writes the face geometry metadata beside the graphs, with its record, and adds it where it is missing", async () => {
+    const dir = scratchDir();
+    const geometry = join(dir, FACE_LANDMARKER.geometry.file);
+    expect(await provisionFaceLandmarker(dir, TASK)).toEqual({ status: 'written', from: TASK });
+    expect(parseGeometryMetadata(new Uint8Array(readFileSync(geometry))).count).toBe(468);
+    const record = JSON.parse(readFileSync(`${geometry}.json`, 'utf8')) as { from: Record<string, string> };
+    expect(record.from).toEqual({ [FACE_LANDMARKER.task.name]: FACE_LANDMARKER.task.sha256, converter: String(FACE_LANDMARKER.converterVersion) });
+    // Models provisioned before the geometry was: made again, geometry included.
+    rmSync(geometry);
+    rmSync(`${geometry}.json`);
+    expect(await provisionFaceLandmarker(dir, TASK)).toEqual({ status: 'written', from: TASK });
+    expect(existsSync(geometry)).toBe(true);
+    expect(await provisionFaceLandmarker(dir, TASK)).toEqual({ status: 'present' });
+  }, 120_000);
 });
