@@ -14,7 +14,7 @@
  *   npx tsx bench/expression-relative.ts     (extracts the features first if not cached: ~1 min)
  */
 import { performance } from 'node:perf_hooks';
-import { EXPRESSION_EMBEDDINGS, EXPRESSION_HEAD_ENV, expressionEmbedding, expressionEmbeddingKind } from '../src/expression/embedding.js';
+import { EXPRESSION_EMBEDDINGS, expressionEmbedding, expressionEmbeddingKind } from '../src/expression/embedding.js';
 import { RELATIVE_EMBEDDING } from '../src/expression/expression-space.js';
 import { headEmbedding } from '../src/expression/head.js';
 import { trainHead, type TrainingTriplet } from '../src/expression/head-training.js';
@@ -31,8 +31,6 @@ import { crossPersonAccuracy } from './cross-person.js';
 import { FEATURES_PATH, fixtureFeatures, type FaceFeatures } from './expression-features.js';
 
 const started = performance.now();
-// The bench scores the default classifier embedding, whatever head the shell may configure.
-delete process.env[EXPRESSION_HEAD_ENV];
 
 console.log(`mien bench/expression-relative: ${new Date().toISOString()}`);
 console.log('command: npx tsx bench/expression-relative.ts');

@@ -7,7 +7,8 @@
  *   npx tsx bench/live-memory.ts [--seconds 600] [--every 60] [--fps 5] [--clip video/cremad-1001-six-emotions.mp4]
  */
 import { parseArgs } from 'node:util';
-import { openModels } from '../src/models/index.js';
+import { AnalysisRuntime } from '../src/runtime/analysis-runtime.js';
+import { DEFAULT_SETTINGS } from '../src/runtime/settings.js';
 import { loadConfig } from '../src/server/config.js';
 import { MienServer } from '../src/server/server.js';
 import { fixture, scratchDir } from '../test/support/fixtures.js';
@@ -21,9 +22,9 @@ const { values } = parseArgs({
   },
 });
 const seconds = Number(values.seconds), every = Number(values.every);
-const models = await openModels({}, { log: () => {} });
+const runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {} });
 const config = loadConfig({ env: { MIEN_WHIP_PORT: '0' }, overrides: { port: 0, dataDir: scratchDir(), analysisFps: Number(values.fps) } });
-const server = await MienServer.start(config, { models, log: () => {} });
+const server = await MienServer.start(config, { runtime, log: () => {} });
 server.streams.add({ kind: 'file', path: fixture(values.clip), loop: true, id: 'loop' });
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 const rss: number[] = [];
@@ -40,4 +41,4 @@ const minute = Math.max(0, Math.ceil(60 / every) - 1);
 const firstIndex = minute < rss.length - 1 ? minute : 0;
 console.log(`RSS at ${rss.length * every} s / RSS at ${(firstIndex + 1) * every} s: ${(rss.at(-1)! / rss[firstIndex]).toFixed(3)}`);
 await server.close();
-await models.close();
+await runtime.close();

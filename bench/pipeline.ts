@@ -16,9 +16,9 @@
  *   events' wallTime) to the event arriving at the client, beside the same events on the server's
  *   bus (in process, before the WebSocket).
  *
- * - spaces: where MediaPipe's Face Landmarker is provisioned, the pipeline with the default (relative)
- *   expression embedding against the classifier alone (the embedding without the landmarker),
- *   alternating round by round: faces per second of each.
+ * - spaces: where MediaPipe's Face Landmarker is provisioned, the default pipeline (mesh for FaceQA's
+ *   pose and the relative expression embedding) against the same without the Face Landmarker (PnP
+ *   pose, the classifier alone), alternating round by round: faces per second of each.
  *
  * Decode, pipeline (alternating with its model-only replay) and peer take the fastest of `rounds`.
  * The machine is shared: compare ratios within one run, and run it twice to see the noise.
@@ -45,7 +45,9 @@ import { fileFrames } from '../src/ingest/file-source.js';
 import type { PullGate } from '../src/ingest/pull-gate.js';
 import { InferenceWorker } from '../src/models/inference-worker.js';
 import { openModels } from '../src/models/index.js';
-import { defaultInferenceThread, type InferenceOptions, type InferenceRun } from '../src/models/session.js';
+import { AnalysisRuntime } from '../src/runtime/analysis-runtime.js';
+import { DEFAULT_SETTINGS } from '../src/runtime/settings.js';
+import { DEFAULT_INFERENCE_THREAD, type InferenceOptions, type InferenceRun } from '../src/models/session.js';
 import { ExpressionAnalysis, type AnalysisOptions } from '../src/operators/analysis-pipeline.js';
 import { loadConfig } from '../src/server/config.js';
 import { MienServer } from '../src/server/server.js';
@@ -149,7 +151,7 @@ const sharedWorker = values.thread === 'shared' ? new InferenceWorker() : undefi
 const thread: InferenceOptions['thread'] = sharedWorker ?? (values.thread as 'main' | 'worker' | undefined);
 const models = await openModels({}, { log: () => {}, onInference: recorder.onInference, thread });
 // Overlapping batches pay off only when inference leaves the main thread.
-const batchesInFlight = (thread ?? defaultInferenceThread()) === 'main' ? 1 : 2;
+const batchesInFlight = (thread ?? DEFAULT_INFERENCE_THREAD) === 'main' ? 1 : 2;
 const core = new FaceCore(models);
 const frames = (path: string, gate?: PullGate) => fileFrames(fixture(path), { maxFps: fps, maxWidth, stream: 'bench', gate });
 
@@ -171,9 +173,9 @@ interface AnalysedOnce {
   readonly runs: InferenceRun[];
 }
 
-async function analyseOnce(path: string, options: AnalysisOptions): Promise<AnalysedOnce> {
+async function analyseOnce(path: string, options: AnalysisOptions, faceCore = core): Promise<AnalysedOnce> {
   let framesDecoded = 0, framesAnalysed = 0, faces = 0, acceptedFaces = 0;
-  const analysis = new ExpressionAnalysis(core, () => [], {
+  const analysis = new ExpressionAnalysis(faceCore, () => [], {
     batchesInFlight,
     ...options,
     onAnalysed: (record) => {
@@ -191,18 +193,21 @@ async function analyseOnce(path: string, options: AnalysisOptions): Promise<Anal
 
 const fastest = (a: PhaseCost, b: PhaseCost) => (b.seconds < a.seconds ? b : a);
 
-/** The embedding the pipeline would make without MediaPipe's Face Landmarker: the classifier alone. */
-const classifierSpace = ExpressionSpace.of(new FaceCore({ ...models, faceMesh: undefined }));
+/**
+ * The pipeline as it runs without MediaPipe's Face Landmarker (the same sessions, less the mesh):
+ * FaceQA's pose by PnP on the 68 points and the classifier alone as the embedding.
+ */
+const withoutMeshCore = new FaceCore({ ...models, faceMesh: undefined });
 
-/** The default space and the classifier alone, alternating; the fastest of `rounds` each. */
+/** The default pipeline and the one without the Face Landmarker, alternating; the fastest of `rounds` each. */
 async function spacesCompared(path: string): Promise<ClipResult['spaces']> {
   if (!ExpressionSpace.of(core).relative) return undefined;
-  await new ExpressionAnalysis(core, () => [], { space: classifierSpace }).analyse([await firstValueFrom(frames(path))]);
+  await new ExpressionAnalysis(withoutMeshCore, () => []).analyse([await firstValueFrom(frames(path))]);
   let relative: FacesTimed | undefined, classifier: FacesTimed | undefined;
   const faster = (best: FacesTimed | undefined, run: AnalysedOnce): FacesTimed => (!best || run.cost.seconds < best.seconds ? { faces: run.faces, seconds: run.cost.seconds } : best);
   for (let round = 0; round < rounds; round++) {
     relative = faster(relative, await analyseOnce(path, {}));
-    classifier = faster(classifier, await analyseOnce(path, { space: classifierSpace }));
+    classifier = faster(classifier, await analyseOnce(path, {}, withoutMeshCore));
   }
   return { relative: relative!, classifier: classifier! };
 }
@@ -250,7 +255,7 @@ async function peerRun(path: string): Promise<ClipResult['peer']> {
 
 async function liveRun(path: string, liveFps: number, rate?: number): Promise<LiveRun> {
   const config = loadConfig({ env: { MIEN_WHIP_PORT: '0' }, overrides: { port: 0, dataDir: scratchDir(), analysisFps: liveFps, subscriberBuffer: 100_000, expressionRate: rate } });
-  const server = await MienServer.start(config, { models, log: () => {} });
+  const server = await MienServer.start(config, { runtime: AnalysisRuntime.over(models, { ...DEFAULT_SETTINGS, inference: { ...DEFAULT_SETTINGS.inference, thread: batchesInFlight === 1 ? 'main' : 'worker' } }), log: () => {} });
   const wsLatency: number[] = [];
   const busLatency: number[] = [];
   server.bus.subscribe((event) => {
@@ -293,7 +298,7 @@ async function liveRun(path: string, liveFps: number, rate?: number): Promise<Li
 const f = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
 const costCells = (c: PhaseCost) => [f(c.seconds, 2), f(c.cpuCores, 2), f(c.peakRssMb, 0)];
 
-log(`mien bench/pipeline: ${new Date().toISOString()}, ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}, providers ${[...new Set(Object.values(models.providers))].join('/')}, expression model ${models.expressionPrecision}, inference thread ${values.thread ?? defaultInferenceThread()}, intra-op threads ${process.env.MIEN_INTRA_OP_THREADS ?? availableParallelism()}`);
+log(`mien bench/pipeline: ${new Date().toISOString()}, ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}, providers ${[...new Set(Object.values(models.providers))].join('/')}, expression model ${models.expressionPrecision}, inference thread ${values.thread ?? DEFAULT_INFERENCE_THREAD}, intra-op threads ${process.env.MIEN_INTRA_OP_THREADS ?? availableParallelism()}`);
 log(`decode cap ${fps} fps, width <= ${maxWidth}; decode, pipeline and model-only: fastest of ${rounds} alternating rounds; live runs ${liveSeconds} s each\n`);
 
 const results: ClipResult[] = [];
@@ -326,7 +331,7 @@ for (const name of clipNames) {
   if (sampled) log(`expression ${expressionRate}/s per track: ${sampled.expressionEmbeddings} expression embeddings; faces/s x default ${f(sampled.facesPerSecond / pipeline.facesPerSecond, 2)}`);
   if (spaces) {
     const rate = (t: FacesTimed) => t.faces / t.seconds;
-    log(`expression embedding, alternating: relative ${f(rate(spaces.relative))} faces/s, classifier alone ${f(rate(spaces.classifier))} faces/s; relative / classifier ${f(rate(spaces.relative) / rate(spaces.classifier), 2)}`);
+    log(`with the Face Landmarker / without, alternating: ${f(rate(spaces.relative))} / ${f(rate(spaces.classifier))} faces/s = ${f(rate(spaces.relative) / rate(spaces.classifier), 2)}`);
   }
   const inside = Object.values(pipeline.inferenceSeconds).reduce((a, b) => a + b, 0);
   // Two batches are analysed at once: on the main thread a run's time includes the run it waited behind.
@@ -378,7 +383,7 @@ if (values.json) {
 } else {
   log(`all clips: ${f(facesPerSecond)} faces/s, model-only ${f(modelOnlyFacesPerSecond)}, efficiency ${f(summary.efficiency, 2)}; strict ${f(strictFacesPerSecond)} faces/s (efficiency ${f(summary.strictEfficiency, 2)})`);
   if (summary.sampledFacesPerSecond !== null) log(`expression ${expressionRate}/s per track: ${f(summary.sampledFacesPerSecond)} faces/s, x default ${f(summary.sampledFacesPerSecond / facesPerSecond, 2)}`);
-  if (summary.relativeOverClassifier !== null) log(`expression embedding, all clips: relative / classifier alone, faces/s ${f(summary.relativeOverClassifier, 2)}`);
+  if (summary.relativeOverClassifier !== null) log(`all clips, faces/s with the Face Landmarker / without: ${f(summary.relativeOverClassifier, 2)}`);
   if (peerFacesPerSecond !== null) log(`peer ${f(peerFacesPerSecond)} faces/s; Mien strict / peer ${f(summary.peerRatio!, 2)}`);
   if (summary.latencyMs) log(`live latency, worst clip, ms: p50 ${f(summary.latencyMs.p50, 0)}, p95 ${f(summary.latencyMs.p95, 0)}, p99 ${f(summary.latencyMs.p99, 0)}`);
   if (summary.sampledLatencyMs) log(`live latency with expression ${expressionRate}/s, worst clip, ms: p50 ${f(summary.sampledLatencyMs.p50, 0)}, p95 ${f(summary.sampledLatencyMs.p95, 0)}, p99 ${f(summary.sampledLatencyMs.p99, 0)}`);

@@ -8,7 +8,8 @@
  */
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { openModels } from '../src/models/index.js';
+import { AnalysisRuntime } from '../src/runtime/analysis-runtime.js';
+import { DEFAULT_SETTINGS } from '../src/runtime/settings.js';
 import { loadConfig } from '../src/server/config.js';
 import { MienServer } from '../src/server/server.js';
 import { scratchDir } from '../test/support/fixtures.js';
@@ -16,8 +17,8 @@ import { scratchDir } from '../test/support/fixtures.js';
 const { values } = parseArgs({ options: { subscribers: { type: 'string', default: '200' }, events: { type: 'string', default: '5000' } } });
 const subscribers = Number(values.subscribers), total = Number(values.events);
 
-const models = await openModels({}, { log: () => {} });
-const server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir: scratchDir(), subscriberBuffer: 100_000 } }), { models });
+const runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {} });
+const server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir: scratchDir(), subscriberBuffer: 100_000 } }), { runtime });
 const origin = performance.now();
 const latencies: number[] = [];
 let inOrder = true;
@@ -58,4 +59,4 @@ console.log(`published ${(total / seconds).toFixed(0)} events/s; delivered ${(de
 console.log(`delivery latency ms: p50 ${q(0.5)}, p95 ${q(0.95)}, p99 ${q(0.99)}`);
 for (const ws of clients) ws.close();
 await server.close();
-await models.close();
+await runtime.close();

@@ -1,3 +1,5 @@
+import type { RuntimeSettings } from '../runtime/settings.js';
+
 /** A `mien` sub-command: argument parsing and printing only; the work lives in the modules it calls. */
 export interface Command {
   readonly name: string;
@@ -5,7 +7,8 @@ export interface Command {
   readonly summary: string;
   /** Full usage text for `mien NAME --help`. */
   readonly usage: string;
-  run(argv: string[]): Promise<number>;
+  /** Runs with the process's settings, read once from its environment. */
+  run(argv: string[], settings: RuntimeSettings): Promise<number>;
 }
 
 /** A user-facing failure: printed as one line, without a stack trace, exit status 1 (2 for usage). */

@@ -1,5 +1,6 @@
-import { expressionEmbedding } from '../expression/embedding.js';
-import type { FaceCore, FaceQuality } from '../face/analyzer.js';
+import type { ExpressionSpace } from '../expression/expression-space.js';
+import { POPULATION_REST_START } from '../expression/relative-embedding.js';
+import type { FaceQuality } from '../face/analyzer.js';
 import type { Box, Point } from '../face/geometry.js';
 import { fivePointsArray } from '../face/landmarks.js';
 import type { RgbImage } from '../image/rgb-image.js';
@@ -20,16 +21,22 @@ export interface ImageAnalysis {
   readonly expressionEmbedding?: Float32Array;
 }
 
-/** Runs every step of the face core on one picture (the live pipeline runs them as operators). */
-export async function analyseImage(core: FaceCore, image: RgbImage, options: { embeddings?: boolean } = {}): Promise<ImageAnalysis[]> {
+/**
+ * Runs every step of the face core on one picture (the live pipeline runs them as operators). A
+ * picture's people were never seen: in a relative space their expressions are read against the
+ * population's resting face, as a reference photo is.
+ */
+export async function analyseImage(space: ExpressionSpace, image: RgbImage, options: { embeddings?: boolean } = {}): Promise<ImageAnalysis[]> {
+  const { core } = space;
   const [detections] = await core.detect([image]);
   const refs = detections.map((detection) => ({ frame: image, detection }));
   const located = await core.locate(refs);
-  const [poses, expressions, identities] = await Promise.all([
+  const [poses, measured, identities] = await Promise.all([
     core.headPose(refs),
-    core.expressions(located),
+    space.measure(located),
     options.embeddings ? core.identities(located) : Promise.resolve(undefined),
   ]);
+  const expressions = measured.map((m) => m.outputs);
   return located.map((face, i) => ({
     box: face.detection.box,
     score: face.detection.score,
@@ -40,6 +47,6 @@ export async function analyseImage(core: FaceCore, image: RgbImage, options: { e
     top: EXPRESSION_LABELS.map((label, k): [ExpressionLabel, number] => [label, expressions[i].probabilities[k]])
       .sort((a, b) => b[1] - a[1])
       .slice(0, 3),
-    ...(identities && { identityEmbedding: identities[i], expressionEmbedding: expressionEmbedding(expressions[i]) }),
+    ...(identities && { identityEmbedding: identities[i], expressionEmbedding: space.embed(measured[i], space.relative ? POPULATION_REST_START : undefined) }),
   }));
 }

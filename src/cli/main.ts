@@ -9,6 +9,7 @@ import { modelsCommand } from './commands/models.js';
 import { identitiesCommand } from './commands/identities.js';
 import { refsCommand } from './commands/refs.js';
 import { serveCommand } from './commands/serve.js';
+import { runtimeSettings, SettingsError, type RuntimeSettings } from '../runtime/settings.js';
 
 const COMMANDS: readonly Command[] = [serveCommand, analyzeCommand, facesCommand, identitiesCommand, refsCommand, modelsCommand, evalFecCommand, trainHeadCommand, searchCommand, summarizeCommand];
 
@@ -24,6 +25,16 @@ function help(): string {
   ].join('\n');
 }
 
+/** The environment, read once; a bad value is a usage error before anything runs. */
+function settings(): RuntimeSettings {
+  try {
+    return runtimeSettings(process.env);
+  } catch (error) {
+    if (error instanceof SettingsError) throw new CliError(error.message, 2);
+    throw error;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -36,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(command.usage);
     return 0;
   }
-  return command.run(rest);
+  return command.run(rest, settings());
 }
 
 process.on('unhandledRejection', (reason) => {
@@ -57,6 +68,7 @@ main(process.argv.slice(2)).then(
       process.exitCode = 2;
     } else {
       console.error('mien:', error instanceof Error ? error.message : error);
+      // Read on its own: the settings may be what failed.
       if (process.env.MIEN_DEBUG && error instanceof Error) console.error(error.stack);
       process.exitCode = 1;
     }

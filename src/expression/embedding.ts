@@ -1,7 +1,7 @@
 import type { ExpressionOutputs } from '../models/expression.js';
 import type { ExpressionModelKind } from '../models/index.js';
 import { l2Normalise } from '../math/vector.js';
-import { headEmbedding, readHeadOnnx, type EmbeddingHead } from './head.js';
+import { headEmbedding, type EmbeddingHead } from './head.js';
 
 /** What an expression embedding is called, its size, and its default tag distance. */
 export interface ExpressionEmbeddingKind {
@@ -22,8 +22,8 @@ export interface ExpressionEmbeddingKind {
  * embedding changes, and rename it, so that references stored with the old one are not matched
  * against the new. FaceExpressionNet's probabilities are nearly one-hot; a softmax temperature of
  * 3 grades its distances but scored lower on video triplets (docs/expression.md), so it is not used.
- * A trained FEENet head (`mien train-head`, an ONNX file) replaces it when $MIEN_EXPRESSION_HEAD
- * names one: the model's pooled features go through the head instead. No head ships with Mien,
+ * A trained FEENet head (`mien train-head`, an ONNX file) replaces it when the settings name one
+ * ($MIEN_EXPRESSION_HEAD, read at the edge): the model's pooled features go through the head instead. No head ships with Mien,
  * because the only training data at hand is the test fixtures, which the product must not depend
  * on (see docs/expression.md).
  */
@@ -35,24 +35,11 @@ export const EXPRESSION_EMBEDDINGS: Readonly<Record<ExpressionModelKind, Express
 /** A trained head's default tag distance: the paper's, for its 16-d FEENet. */
 const HEAD_THRESHOLD = 0.5;
 
-/** Names the trained head (ONNX from `mien train-head`) to embed with; unset: the default. */
-export const EXPRESSION_HEAD_ENV = 'MIEN_EXPRESSION_HEAD';
-
-let loaded: { readonly path: string; readonly head: EmbeddingHead } | undefined;
-
-/** The head $MIEN_EXPRESSION_HEAD names, read once per path; undefined when it is unset. */
-export function configuredExpressionHead(): EmbeddingHead | undefined {
-  const path = process.env[EXPRESSION_HEAD_ENV];
-  if (!path) return undefined;
-  if (loaded?.path !== path) loaded = { path, head: readHeadOnnx(path) };
-  return loaded.head;
-}
-
 /**
  * Which embedding `expressionEmbedding` gives with `head` over the expression model of kind `model`
  * (the opened model's contract kind, not the environment's: callers may open another).
  */
-export function expressionEmbeddingKind(model: string, head = configuredExpressionHead()): ExpressionEmbeddingKind {
+export function expressionEmbeddingKind(model: string, head?: EmbeddingHead): ExpressionEmbeddingKind {
   if (!head) {
     if (!Object.hasOwn(EXPRESSION_EMBEDDINGS, model)) throw new TypeError(`no expression embedding is calibrated for the expression model "${model}"`);
     return EXPRESSION_EMBEDDINGS[model as ExpressionModelKind];
@@ -60,11 +47,11 @@ export function expressionEmbeddingKind(model: string, head = configuredExpressi
   return { name: `feenet-head-${head.inputs}-${head.hidden}-${head.outputs}`, dimensions: head.outputs, defaultThreshold: HEAD_THRESHOLD };
 }
 
-export function expressionEmbedding(outputs: ExpressionOutputs, head = configuredExpressionHead()): Float32Array {
+export function expressionEmbedding(outputs: ExpressionOutputs, head?: EmbeddingHead): Float32Array {
   if (!head) return l2Normalise(Float32Array.from(outputs.probabilities));
   if (outputs.pooled.length !== head.inputs) {
     throw new TypeError(
-      `the head in $${EXPRESSION_HEAD_ENV} takes ${head.inputs} features, the expression model gives ${outputs.pooled.length}: ` +
+      `the trained head ($MIEN_EXPRESSION_HEAD) takes ${head.inputs} features, the expression model gives ${outputs.pooled.length}: ` +
         'train it on the running expression model ($MIEN_EXPRESSION_MODEL), or run the model it was trained on',
     );
   }

@@ -1,7 +1,7 @@
 import type { FaceCore, LocatedFace } from '../face/analyzer.js';
 import { landmarkBoxCrop } from '../face/align.js';
 import type { ExpressionOutputs } from '../models/expression.js';
-import { configuredExpressionHead, expressionEmbedding, expressionEmbeddingKind, type ExpressionEmbeddingKind } from './embedding.js';
+import { expressionEmbedding, expressionEmbeddingKind, type ExpressionEmbeddingKind } from './embedding.js';
 import type { EmbeddingHead } from './head.js';
 import { expressionFeatures, RELATIVE_EMBEDDING_SIZE, relativeEmbedding } from './relative-embedding.js';
 
@@ -44,7 +44,8 @@ export class ExpressionSpace {
     private readonly head: EmbeddingHead | undefined,
   ) {}
 
-  static of(core: FaceCore, head = configuredExpressionHead()): ExpressionSpace {
+  /** The space for `core`'s models, through `head` when one is given. */
+  static of(core: FaceCore, head?: EmbeddingHead): ExpressionSpace {
     const relative = head === undefined && core.models.faceMesh !== undefined && core.models.expression.kind === 'face-api-expression-net';
     return new ExpressionSpace(core, relative ? RELATIVE_EMBEDDING : expressionEmbeddingKind(core.models.expression.kind, head), relative, head);
   }

@@ -177,7 +177,8 @@ export class FaceCore {
   private async meshesFrom68(faces: readonly { frame: RgbImage; landmarks68: Float32Array }[]): Promise<FaceMesh[]> {
     const model = this.models.faceMesh;
     if (!model || faces.length === 0) return [];
-    return meshRegions(model, faces.map((f) => ({ frame: f.frame, rect: meshRectFrom68(f.landmarks68, f.frame.width, f.frame.height) })));
+    // The live flow samples as MediaPipe's GPU path does: half the time of its CPU path's exact OpenCV sampling.
+    return meshRegions(model, faces.map((f) => ({ frame: f.frame, rect: meshRectFrom68(f.landmarks68, f.frame.width, f.frame.height) })), 'gl');
   }
 
   /** The expression model's outputs, each over the views the model declares, averaged. */

@@ -1,5 +1,6 @@
 import type { RgbImage } from '../image/rgb-image.js';
 import { blendshapeInput } from './mediapipe/blendshape-input.js';
+import type { PixelConvention } from './mediapipe/crop-transform.js';
 import { FACE_DETECTOR_INPUT, FACE_LANDMARKS_INPUT, imageToTensor } from './mediapipe/image-to-tensor.js';
 import { FACE_PRESENCE_THRESHOLD } from './mediapipe/landmarks.js';
 import { faceDetectorPostprocess, faceLandmarksPostprocess } from './mediapipe/pipeline.js';
@@ -70,10 +71,13 @@ export interface MeshRegion {
  * The mesh and blendshapes of the face in each region: one batched call per graph. MediaPipe's
  * landmark step as its graphs wire it (face_landmarks_detector_graph.cc, face_blendshapes_graph.cc).
  * Faces the landmark model does not find present still get their (unreliable) mesh: callers decide.
+ * The crop is sampled as MediaPipe's CPU path does ('opencv', bit for bit) or as its GPU path
+ * does ('gl': plain bilinear, half a pixel apart; 2x faster here, the mesh within 0.2 crop px).
  */
-export async function meshRegions(model: FaceMeshModel, regions: readonly MeshRegion[]): Promise<FaceMesh[]> {
+export async function meshRegions(model: FaceMeshModel, regions: readonly MeshRegion[], convention: PixelConvention = 'opencv'): Promise<FaceMesh[]> {
   if (regions.length === 0) return [];
-  const raw = await model.mesh(regions.map(({ frame, rect }) => imageToTensor(frame, rect, FACE_LANDMARKS_INPUT).data));
+  const input = { ...FACE_LANDMARKS_INPUT, convention };
+  const raw = await model.mesh(regions.map(({ frame, rect }) => imageToTensor(frame, rect, input).data));
   const located = regions.map(({ frame, rect }, i) => faceLandmarksPostprocess(raw[i].mesh, raw[i].presenceLogit, rect, frame.width, frame.height));
   const scores = await model.blendshapes(located.map((l, i) => blendshapeInput(l.landmarks, regions[i].frame.width, regions[i].frame.height)));
   return located.map((l, i) => ({ rect: regions[i].rect, landmarks: l.landmarks, presence: l.presenceScore, blendshapes: scores[i] }));

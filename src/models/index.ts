@@ -36,16 +36,6 @@ export const DEFAULT_MODEL_SOURCES: readonly ModelSource[] = [
   ...Object.values(EXPRESSION_MODELS).filter((m) => m !== DEFAULT_MODELS.expression).map((m) => m.source),
 ];
 
-const EXPRESSION_MODEL_ENV = 'MIEN_EXPRESSION_MODEL';
-
-/** The expression model $MIEN_EXPRESSION_MODEL names; unset: the default. */
-export function configuredExpressionModel(): ExpressionModelKind {
-  const raw = process.env[EXPRESSION_MODEL_ENV];
-  if (raw === undefined || raw === '') return DEFAULT_MODELS.expression.kind;
-  if (Object.hasOwn(EXPRESSION_MODELS, raw)) return raw as ExpressionModelKind;
-  throw new TypeError(`${EXPRESSION_MODEL_ENV} must be one of ${Object.keys(EXPRESSION_MODELS).join(', ')}, got "${raw}"`);
-}
-
 export interface ModelPaths {
   /** Directory holding provisioned default models. Default: `defaultModelsDir()`. */
   readonly dir?: string;
@@ -55,19 +45,19 @@ export interface ModelPaths {
    * FER model exported the same way.
    */
   readonly override?: Partial<Record<ModelRole, string>>;
-  /** Which expression model runs. Default: $MIEN_EXPRESSION_MODEL, else FaceExpressionNet. */
+  /** Which expression model runs. Default: FaceExpressionNet. */
   readonly expressionModel?: ExpressionModelKind;
   /**
    * For DenseNet FER, which version runs: 'int8' (DENSENET_FER.int8, made by `mien models fetch`),
    * 'float', or 'auto' (default): int8 where inference runs on the CPU and the file is there.
-   * Other expression models run in float. Default: $MIEN_EXPRESSION_PRECISION, else 'auto'.
+   * Other expression models run in float. Default: 'auto'.
    */
   readonly expressionPrecision?: ExpressionPrecision;
+  /** Whether MediaPipe's Face Landmarker is opened where it is provisioned. Default true. */
+  readonly faceLandmarker?: boolean;
 }
 
 export type ExpressionPrecision = 'auto' | 'int8' | 'float';
-
-const EXPRESSION_PRECISION_ENV = 'MIEN_EXPRESSION_PRECISION';
 
 /** The expression model file `openModels` opens, and its precision. */
 export function expressionModelFile(
@@ -79,7 +69,7 @@ export function expressionModelFile(
 ): { readonly path: string; readonly precision: 'int8' | 'float' } {
   const float = { path: join(dir, EXPRESSION_MODELS[kind].source.file), precision: 'float' } as const;
   if (kind !== DENSENET_FER.kind) {
-    if (precision === 'int8') throw new ModelLoadError(`${EXPRESSION_PRECISION_ENV}=int8: only ${DENSENET_FER.kind} has an int8 version, not ${kind}`);
+    if (precision === 'int8') throw new ModelLoadError(`expression precision int8 ($MIEN_EXPRESSION_PRECISION): only ${DENSENET_FER.kind} has an int8 version, not ${kind}`);
     return float;
   }
   const int8 = join(dir, DENSENET_FER.int8.file);
@@ -91,13 +81,6 @@ export function expressionModelFile(
   // int8 QDQ graphs run on the CPU's int8 kernels; the CUDA provider would run them slower than float.
   const onCpu = provider === 'cpu' || (provider === 'auto' && !cudaInstalled());
   return onCpu && existsSync(int8) ? { path: int8, precision: 'int8' } : float;
-}
-
-function precisionFromEnv(): ExpressionPrecision {
-  const raw = process.env[EXPRESSION_PRECISION_ENV];
-  if (raw === undefined || raw === '') return 'auto';
-  if (raw === 'auto' || raw === 'int8' || raw === 'float') return raw;
-  throw new TypeError(`${EXPRESSION_PRECISION_ENV} must be auto, int8 or float, got "${raw}"`);
 }
 
 export interface OpenedModels {
@@ -120,19 +103,19 @@ export interface OpenedModels {
 export async function openModels(paths: ModelPaths = {}, inference: InferenceOptions = {}): Promise<OpenedModels> {
   const dir = paths.dir ?? defaultModelsDir();
   const path = (role: ModelRole): string => paths.override?.[role] ?? join(dir, DEFAULT_MODELS[role].source.file);
-  const expressionModel = paths.expressionModel ?? configuredExpressionModel();
+  const expressionModel = paths.expressionModel ?? DEFAULT_MODELS.expression.kind;
   const expressionFile = paths.override?.expression
     ? { path: paths.override.expression, precision: 'float' as const }
-    : expressionModelFile(dir, expressionModel, paths.expressionPrecision ?? precisionFromEnv(), inference.provider);
+    : expressionModelFile(dir, expressionModel, paths.expressionPrecision ?? 'auto', inference.provider);
   const [detector, landmarks, identity, expression, pose, faceMesh] = await Promise.all([
     FaceDetectorModel.open(path('detector'), inference),
     LandmarkModel.open(path('landmarks'), inference),
     IdentityModel.open(path('identity'), inference),
     ExpressionModel.open(expressionFile.path, EXPRESSION_MODELS[expressionModel], inference),
     PoseModel.open(path('pose'), inference),
-    FaceLandmarkerModel.open(dir, inference),
+    paths.faceLandmarker === false ? undefined : FaceLandmarkerModel.open(dir, inference),
   ]);
-  if (!faceMesh) (inference.log ?? console.error)("mien: MediaPipe's Face Landmarker is not provisioned (`mien models fetch`): expressions come from the classifier alone");
+  if (!faceMesh && paths.faceLandmarker !== false) (inference.log ?? console.error)("mien: MediaPipe's Face Landmarker is not provisioned (`mien models fetch`): expressions come from the classifier alone");
   const all = { detector, landmarks, identity, expression, pose };
   return {
     ...all,

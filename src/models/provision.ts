@@ -19,9 +19,9 @@ export class ProvisioningError extends Error {
   override name = 'ProvisioningError';
 }
 
-/** The models directory: $MIEN_MODELS_DIR, else `models/` at the project root. */
+/** The models directory in the checkout (`models/` at the project root); settings may name another ($MIEN_MODELS_DIR). */
 export function defaultModelsDir(): string {
-  return process.env.MIEN_MODELS_DIR ?? fileURLToPath(new URL('../../models/', import.meta.url));
+  return fileURLToPath(new URL('../../models/', import.meta.url));
 }
 
 export interface ProvisionReport {

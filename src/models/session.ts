@@ -14,9 +14,9 @@ export interface InferenceOptions {
    * with one log line saying why. 'cuda' fails when CUDA cannot load; 'cpu' never tries it.
    */
   readonly provider?: 'auto' | ExecutionProvider;
-  /** Threads one operator may use. Default: $MIEN_INTRA_OP_THREADS, else the machine's cores. */
+  /** Threads one operator may use. Default: the machine's cores. */
   readonly intraOpThreads?: number;
-  /** Threads running independent operators in parallel. Default: $MIEN_INTER_OP_THREADS, else 1. */
+  /** Threads running independent operators in parallel. Default: 1. */
   readonly interOpThreads?: number;
   /**
    * ONNX Runtime graph optimisation. Default 'all'; each model's contract may ask for less where
@@ -27,7 +27,7 @@ export interface InferenceOptions {
    * The thread that runs the session. 'worker': an inference worker thread of its own, so that
    * Node's main thread goes on while the model runs (onnxruntime-node blocks the thread calling
    * `run`); an `InferenceWorker`: that worker, shared with other sessions (its owner closes it);
-   * 'main': Node's main thread. Default: `defaultInferenceThread()`.
+   * 'main': Node's main thread. Default: 'worker' (DEFAULT_INFERENCE_THREAD).
    */
   readonly thread?: 'main' | 'worker' | InferenceWorker;
   /** Where the one-line provider notice goes. Default: stderr. */
@@ -76,17 +76,9 @@ export function cudaProviderInstalled(): boolean {
   return existsSync(join(bin, 'libonnxruntime_providers_cuda.so')) && existsSync(join(bin, 'libonnxruntime_providers_shared.so'));
 }
 
-function threadsFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new TypeError(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
-
 export function sessionOptions(options: InferenceOptions, provider: ExecutionProvider): ort.InferenceSession.SessionOptions {
-  const intra = options.intraOpThreads ?? threadsFromEnv('MIEN_INTRA_OP_THREADS', availableParallelism());
-  const inter = options.interOpThreads ?? threadsFromEnv('MIEN_INTER_OP_THREADS', 1);
+  const intra = options.intraOpThreads ?? availableParallelism();
+  const inter = options.interOpThreads ?? 1;
   for (const [name, value] of [['intraOpThreads', intra], ['interOpThreads', inter]] as const) {
     if (!Number.isInteger(value) || value < 1) throw new TypeError(`${name} must be a positive integer, got ${value}`);
   }
@@ -102,16 +94,10 @@ export function sessionOptions(options: InferenceOptions, provider: ExecutionPro
 }
 
 /**
- * Where sessions run when `InferenceOptions.thread` is not given: $MIEN_INFERENCE_THREAD, else
- * 'worker' (each session in a worker thread of its own: with the int8 expression model, 1.2-1.5x
- * the main thread's faces/s; docs/performance.md).
+ * Where sessions run when `InferenceOptions.thread` is not given: each in a worker thread of its
+ * own (with the int8 expression model, 1.2-1.5x the main thread's faces/s; docs/performance.md).
  */
-export function defaultInferenceThread(): 'main' | 'worker' {
-  const raw = process.env.MIEN_INFERENCE_THREAD;
-  if (raw === undefined || raw === '') return 'worker';
-  if (raw !== 'main' && raw !== 'worker') throw new TypeError(`MIEN_INFERENCE_THREAD must be "main" or "worker", got "${raw}"`);
-  return raw;
-}
+export const DEFAULT_INFERENCE_THREAD = 'worker';
 
 let providerNoticeShown = false;
 
@@ -128,7 +114,7 @@ export async function openModelSession(
   if (!existsSync(path)) {
     throw new ModelLoadError(`model file ${path} is missing; run \`mien models fetch\` (or scripts/setup)`);
   }
-  const thread = options.thread ?? defaultInferenceThread();
+  const thread = options.thread ?? DEFAULT_INFERENCE_THREAD;
   if (create || thread === 'main') {
     const make = create ?? ((p, o) => ort.InferenceSession.create(p, o));
     return openWith(path, options, async (p, o) => inThisThread(await make(p, o)), cudaInstalled);

@@ -9,7 +9,6 @@ import type { ExpressionReference } from '../expression/matching.js';
 import type { Frame } from '../ingest/frame.js';
 import { PullGate } from '../ingest/pull-gate.js';
 import { MOBILEFACENET } from '../models/identity.js';
-import { defaultInferenceThread } from '../models/session.js';
 import { FaceIdentities } from '../online-cluster/face-identities.js';
 import { IncrementalDbscan } from '../online-cluster/incremental-dbscan.js';
 import { analyseNewest } from './analyse-newest.js';
@@ -29,8 +28,7 @@ export interface AnalysisOptions {
    * Batches `events()` analyses at once, each in a different step. 2 pays off only with inference
    * in a worker thread (InferenceOptions.thread): one batch's crops, clustering and events then run
    * on the main thread while another's model runs; on the main thread a run would only wait behind
-   * another. Default: 2 where sessions run in worker threads by default (`defaultInferenceThread`),
-   * else 1.
+   * another. Default 2, for sessions in worker threads (the default); give 1 for the main thread.
    */
   readonly batchesInFlight?: number;
   /** Online clustering of identity embeddings (cosine distance). Defaults: eps 0.5, minPts 3, 20000 faces; ids from firstIdentity (0). */
@@ -122,7 +120,7 @@ export class ExpressionAnalysis {
    * decodes no further ahead than the gate's capacity (see `analysisGate`).
    */
   events(gate?: PullGate): OperatorFunction<Frame, MienEvent> {
-    const { batchSize = 4, batchWaitMs = 40, batchesInFlight = defaultInferenceThread() === 'worker' ? 2 : 1, scheduler } = this.options;
+    const { batchSize = 4, batchWaitMs = 40, batchesInFlight = 2, scheduler } = this.options;
     return pipe(
       tap((frame: Frame) => this.arrivals.set(frame, Date.now())),
       bufferTime<Frame>(batchWaitMs, null, batchSize, ...(scheduler ? [scheduler] : [])),

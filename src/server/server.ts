@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { Subscription } from 'rxjs';
 import { InProcessEventBus, type EventBus } from '../events/event-bus.js';
 import type { FaceEvent, MienEvent } from '../events/events.js';
-import { FaceCore } from '../face/analyzer.js';
 import { madeWithEmbedding, referencesFor, unmatchedReferenceNotice, type ExpressionReference } from '../expression/matching.js';
 import type { MeasuredExpression } from '../expression/expression-space.js';
 import { NoFaceError, referenceFace, type PhotoRest } from '../expression/reference-face.js';
@@ -17,8 +16,9 @@ import { decodeImage, ImageDecodeError, readImageFile } from '../ingest/image-fi
 import { checkRtspUrl } from '../ingest/rtsp-source.js';
 import { sdpVideo } from '../ingest/sdp-video.js';
 import type { TestPattern } from '../ingest/test-pattern-source.js';
-import { openModels, type OpenedModels } from '../models/index.js';
-import { ExpressionAnalysis } from '../operators/analysis-pipeline.js';
+import type { ExpressionAnalysis } from '../operators/analysis-pipeline.js';
+import { AnalysisRuntime } from '../runtime/analysis-runtime.js';
+import { DEFAULT_SETTINGS, type RuntimeSettings } from '../runtime/settings.js';
 import type { AnalysedFace, FrameAnalysis } from '../operators/frame-analysis.js';
 import { encodeJpeg, encodePng } from '../render/png.js';
 import { renderOverlay } from '../render/overlay.js';
@@ -42,8 +42,10 @@ import { StreamError, StreamManager, type StreamRequest } from './stream-manager
 import { WhipStreams } from './whip-streams.js';
 
 export interface ServerOptions {
-  /** Models to share (tests); otherwise the server opens and closes its own. */
-  readonly models?: OpenedModels;
+  /** A runtime to share (tests, benches); otherwise the server opens its own from `settings`, and closes it. */
+  readonly runtime?: AnalysisRuntime;
+  /** What to open the runtime with. Default: DEFAULT_SETTINGS. */
+  readonly settings?: RuntimeSettings;
   readonly log?: (line: string) => void;
 }
 
@@ -92,8 +94,8 @@ export class MienServer {
     private readonly http: Server,
     private readonly db: SqliteDatabase,
     private readonly lock: DataLock,
-    private readonly models: OpenedModels,
-    private readonly ownsModels: boolean,
+    private readonly runtime: AnalysisRuntime,
+    private readonly ownsRuntime: boolean,
     readonly bus: EventBus,
     readonly metrics: MienMetrics,
     private readonly references: ReferenceStore,
@@ -102,7 +104,6 @@ export class MienServer {
     readonly streams: StreamManager,
     private readonly hub: EventHub,
     private readonly analysis: ExpressionAnalysis,
-    private readonly core: FaceCore,
     readonly whip: WhipStreams,
   ) {}
 
@@ -137,12 +138,11 @@ export class MienServer {
 
   /** The server's parts, wired; not yet listening. */
   private static async assemble(config: ServerConfig, options: ServerOptions, db: SqliteDatabase, lock: DataLock, metrics: MienMetrics): Promise<MienServer> {
-    const models = options.models ?? (await openModels({}, { onInference: (run) => metrics.observeInference(run), log: options.log }));
-    const core = new FaceCore(models);
+    const runtime = options.runtime ?? (await AnalysisRuntime.open(options.settings ?? DEFAULT_SETTINGS, { onInference: (run) => metrics.observeInference(run), log: options.log }));
     const bus = new InProcessEventBus();
     const identities = new IdentityStore(db);
     let server: MienServer | undefined;
-    const analysis = new ExpressionAnalysis(core, () => server?.referenceCache ?? [], {
+    const analysis = runtime.analysis(() => server?.referenceCache ?? [], {
       onAnalysed: (record, events) => server?.analysed(record, events),
       identity: { firstIdentity: identities.highestId() + 1 },
       expressionRate: config.expressionRate,
@@ -158,7 +158,7 @@ export class MienServer {
       iceAdditionalHostAddresses: isLoopback(config.host) ? ['127.0.0.1'] : [],
     });
     const http = createServer();
-    server = new MienServer(config, http, db, lock, models, !options.models, bus, metrics, new ReferenceStore(db), new EventStore(db), identities, streams, hub, analysis, core, whip);
+    server = new MienServer(config, http, db, lock, runtime, !options.runtime, bus, metrics, new ReferenceStore(db), new EventStore(db), identities, streams, hub, analysis, whip);
     server.wire();
     return server;
   }
@@ -459,7 +459,7 @@ export class MienServer {
     this.flushEvents();
     this.db.close();
     this.lock.release();
-    if (this.ownsModels) await this.models.close();
+    if (this.ownsRuntime) await this.runtime.close();
   }
 }
 

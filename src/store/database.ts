@@ -1,13 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 
 export type SqliteDatabase = Database.Database;
-
-/** Where Mien keeps its SQLite database and thumbnails: $MIEN_DATA_DIR, else ./mien-data. */
-export function defaultDataDir(): string {
-  return resolve(process.env.MIEN_DATA_DIR ?? 'mien-data');
-}
 
 export const databasePath = (dataDir: string): string => join(dataDir, 'mien.db');
 

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyseImage } from '../../src/cli/image-analysis.js';
+import { ExpressionSpace } from '../../src/expression/expression-space.js';
 import { EYE_CROP_EYES, mapPoint } from '../../src/face/align.js';
 import { FaceCore } from '../../src/face/analyzer.js';
 import type { FaceMeshModel } from '../../src/face/face-mesh.js';
@@ -36,7 +37,7 @@ async function blurred(path: string, sigma: number): Promise<RgbImage> {
 
 describe('the face core on real pictures', () => {
   it.each(['mesh', 'PnP'])('finds the astronaut: one frontal, sharp, accepted, happy face (head pose by %s)', async (pose) => {
-    const faces = await analyseImage(coreWith(pose), await readImageFile(fixture('faces/astronaut.png')));
+    const faces = await analyseImage(ExpressionSpace.of(coreWith(pose)), await readImageFile(fixture('faces/astronaut.png')));
     expect(faces).toHaveLength(1);
     const [face] = faces;
     expect(Math.abs(face.quality.yaw)).toBeLessThan(15);
@@ -64,7 +65,7 @@ describe('the face core on real pictures', () => {
     const embeddings = new Map<string, Float32Array[]>();
     for (const person of people) {
       const photos = await Promise.all(['03', '08'].map((e) => readImageFile(`${dir}/${person}_${e}.jpg`)));
-      const faces = await Promise.all(photos.map(async (p) => (await analyseImage(core, p, { embeddings: true }))[0]));
+      const faces = await Promise.all(photos.map(async (p) => (await analyseImage(ExpressionSpace.of(core), p, { embeddings: true }))[0]));
       embeddings.set(person, faces.map((f) => f.identityEmbedding!));
     }
     let separated = 0;
@@ -79,8 +80,8 @@ describe('the face core on real pictures', () => {
 
   it('rejects a Gaussian-blurred copy of a sharp face for blur, and accepts the original', async () => {
     const path = fixture('faces/london/001_03.jpg');
-    const [sharpFace] = await analyseImage(core, await readImageFile(path));
-    const [blurredFace] = await analyseImage(core, await blurred(path, 3));
+    const [sharpFace] = await analyseImage(ExpressionSpace.of(core), await readImageFile(path));
+    const [blurredFace] = await analyseImage(ExpressionSpace.of(core), await blurred(path, 3));
     expect(sharpFace.quality.accepted).toBe(true);
     expect(blurredFace.quality.accepted).toBe(false);
     expect(blurredFace.quality.reasons).toContain('blur');
@@ -89,7 +90,7 @@ describe('the face core on real pictures', () => {
 
   it.each(['mesh', 'PnP'])('rejects a face in profile for its yaw (head pose by %s)', async (pose) => {
     // MEDS keeps a profile shot beside some subjects' frontal photos.
-    const faces = await analyseImage(coreWith(pose), await readImageFile(fixture('faces/meds/S027-01-t10_02.jpg')));
+    const faces = await analyseImage(ExpressionSpace.of(coreWith(pose)), await readImageFile(fixture('faces/meds/S027-01-t10_02.jpg')));
     expect(faces.length).toBeGreaterThanOrEqual(1);
     expect(faces[0].quality.reasons).toContain('yaw');
   });
@@ -164,7 +165,7 @@ describe('the face core on real pictures', () => {
   it('finds no face in a picture without one', async () => {
     const landscape = createRgbImage(320, 240);
     for (let i = 0; i < 320 * 240; i++) landscape.data.set([60 + (i % 320) / 4, 120, 200 - Math.floor(i / 320) / 2], 3 * i);
-    expect(await analyseImage(core, landscape)).toEqual([]);
+    expect(await analyseImage(ExpressionSpace.of(core), landscape)).toEqual([]);
   });
 });
 

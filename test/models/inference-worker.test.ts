@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InferenceWorker, InferenceWorkerError } from '../../src/models/inference-worker.js';
 import { defaultModelsDir } from '../../src/models/provision.js';
-import { defaultInferenceThread, openModelSession, ort, SessionClosedError, type InferenceRun } from '../../src/models/session.js';
+import { openModelSession, ort, SessionClosedError, type InferenceRun } from '../../src/models/session.js';
 
 const DETECTOR = join(defaultModelsDir(), 'fr_detect.onnx');
 const LANDMARKS = join(defaultModelsDir(), 'fr_landmark.onnx');
@@ -15,21 +15,6 @@ function detectorInput(): ort.Tensor {
 }
 
 const landmarkInput = () => new ort.Tensor('float32', new Float32Array(64 * 64).fill(0.3), [1, 1, 64, 64]);
-
-describe('where sessions run by default', () => {
-  afterEach(() => {
-    vi.unstubAllEnvs();
-  });
-
-  it('in worker threads, unless MIEN_INFERENCE_THREAD says main; other words are refused', () => {
-    vi.stubEnv('MIEN_INFERENCE_THREAD', '');
-    expect(defaultInferenceThread()).toBe('worker');
-    vi.stubEnv('MIEN_INFERENCE_THREAD', 'main');
-    expect(defaultInferenceThread()).toBe('main');
-    vi.stubEnv('MIEN_INFERENCE_THREAD', 'gpu');
-    expect(() => defaultInferenceThread()).toThrow(/must be "main" or "worker"/);
-  });
-});
 
 describe('a session in an inference worker', () => {
   it('gives the same outputs as one on the main thread, and reports its runs', async () => {

@@ -66,15 +66,10 @@ describe('sessionOptions', () => {
     expect(options.extra).toEqual({ session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } });
   });
 
-  it('reads thread counts from the environment and refuses nonsense', () => {
-    process.env.MIEN_INTRA_OP_THREADS = '1';
-    try {
-      expect(sessionOptions({}, 'cpu').intraOpNumThreads).toBe(1);
-      process.env.MIEN_INTRA_OP_THREADS = 'lots';
-      expect(() => sessionOptions({}, 'cpu')).toThrow(/MIEN_INTRA_OP_THREADS must be a positive integer/);
-    } finally {
-      delete process.env.MIEN_INTRA_OP_THREADS;
-    }
+  it('takes thread counts from its options (the settings read the environment), and refuses nonsense', () => {
+    expect(sessionOptions({ intraOpThreads: 1 }, 'cpu').intraOpNumThreads).toBe(1);
+    expect(sessionOptions({}, 'cpu').interOpNumThreads).toBe(1);
     expect(() => sessionOptions({ interOpThreads: 0 }, 'cpu')).toThrow(TypeError);
+    expect(() => sessionOptions({ intraOpThreads: 1.5 }, 'cpu')).toThrow(/intraOpThreads must be a positive integer/);
   });
 });

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../src/runtime/settings.js';
 import { identitiesCommand } from '../../src/cli/commands/identities.js';
 import { fixture } from '../support/fixtures.js';
 
@@ -19,7 +20,7 @@ describe('mien identities', () => {
       .map((f) => join(meds, f));
     const printed: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((text: string) => printed.push(text));
-    expect(await identitiesCommand.run(files)).toBe(0);
+    expect(await identitiesCommand.run(files, DEFAULT_SETTINGS)).toBe(0);
     const { assignments, identities } = JSON.parse(printed.join('\n')) as Output;
     expect(assignments.map((a) => a.file)).toEqual(files);
     const identitiesOf = (subject: string) => new Set(assignments.filter((a) => a.file.includes(`/${subject}-`) && a.identity !== null).map((a) => a.identity));
@@ -34,7 +35,7 @@ describe('mien identities', () => {
   it('finds the six GRID speakers, each video one person, taking the videos frame by frame', async () => {
     const printed: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((text: string) => printed.push(text));
-    expect(await identitiesCommand.run([fixture('video/grid')])).toBe(0);
+    expect(await identitiesCommand.run([fixture('video/grid')], DEFAULT_SETTINGS)).toBe(0);
     const { assignments, identities } = JSON.parse(printed.join('\n')) as Output;
     expect(identities).toBe(6);
     const videos = [...new Set(assignments.map((a) => a.file))];
@@ -49,6 +50,6 @@ describe('mien identities', () => {
   });
 
   it('asks for a PATH', async () => {
-    await expect(identitiesCommand.run([])).rejects.toMatchObject({ exitCode: 2 });
+    await expect(identitiesCommand.run([], DEFAULT_SETTINGS)).rejects.toMatchObject({ exitCode: 2 });
   });
 });

@@ -1,20 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openModels, type OpenedModels } from '../../src/models/index.js';
+import { AnalysisRuntime } from '../../src/runtime/analysis-runtime.js';
+import { DEFAULT_SETTINGS } from '../../src/runtime/settings.js';
 import { loadConfig } from '../../src/server/config.js';
 import { MienServer } from '../../src/server/server.js';
 import { fixture, FIXTURES, scratchDir } from '../support/fixtures.js';
 import { api, apiProblems, until } from '../support/server.js';
 
-let models: OpenedModels;
+let runtime: AnalysisRuntime;
 let server: MienServer;
 beforeAll(async () => {
-  models = await openModels({}, { log: () => {} });
-  server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir: scratchDir(), mediaRoot: FIXTURES } }), { models, log: () => {} });
+  runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {} });
+  server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir: scratchDir(), mediaRoot: FIXTURES } }), { runtime, log: () => {} });
 });
 afterAll(async () => {
   await server?.close();
-  await models?.close();
+  await runtime?.close();
 });
 
 const picture = (path: string) => new Blob([new Uint8Array(readFileSync(fixture(path)))], { type: 'image/jpeg' });

@@ -2,17 +2,18 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFil
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openModels, type OpenedModels } from '../../src/models/index.js';
+import { AnalysisRuntime } from '../../src/runtime/analysis-runtime.js';
+import { DEFAULT_SETTINGS } from '../../src/runtime/settings.js';
 import { loadConfig } from '../../src/server/config.js';
 import { MienServer } from '../../src/server/server.js';
 import { fixture, scratchDir } from '../support/fixtures.js';
 import { api, apiProblems } from '../support/server.js';
 
-let models: OpenedModels;
+let runtime: AnalysisRuntime;
 beforeAll(async () => {
-  models = await openModels({}, { log: () => {} });
+  runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {} });
 });
-afterAll(() => models?.close());
+afterAll(() => runtime?.close());
 
 /** A GET with a Host header of our choosing (fetch sets its own). */
 function withHost(url: string, host: string): Promise<{ status: number; text: string }> {
@@ -44,7 +45,7 @@ describe('mien serve against an attacker', () => {
     copyFileSync(fixture('video/grid/bbaf2n.mp4'), join(media, 'clips', 'grid.mp4'));
     symlinkSync(secret, join(media, 'clips', 'leak.mp4'));
     symlinkSync(outside, join(media, 'elsewhere'));
-    server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir, mediaRoot: media } }), { models, log: () => {} });
+    server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir, mediaRoot: media } }), { runtime, log: () => {} });
   });
   afterAll(() => server?.close());
 
@@ -129,7 +130,7 @@ describe('mien serve against an attacker', () => {
 
 describe('mien serve without a media root', () => {
   it('refuses file and still streams over the API with a sentence', async () => {
-    const server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir: scratchDir() } }), { models, log: () => {} });
+    const server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir: scratchDir() } }), { runtime, log: () => {} });
     try {
       const res = await api(server.url).send('POST', '/api/streams', { kind: 'file', path: fixture('video/grid/bbaf2n.mp4') });
       expect(res.status).toBe(403);

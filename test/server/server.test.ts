@@ -7,7 +7,8 @@ import { POPULATION_REST_START } from '../../src/expression/relative-embedding.j
 import { referenceFace } from '../../src/expression/reference-face.js';
 import { FaceCore } from '../../src/face/analyzer.js';
 import { readImageFile } from '../../src/ingest/image-file.js';
-import { openModels, type OpenedModels } from '../../src/models/index.js';
+import { AnalysisRuntime } from '../../src/runtime/analysis-runtime.js';
+import { DEFAULT_SETTINGS } from '../../src/runtime/settings.js';
 import { loadConfig } from '../../src/server/config.js';
 import { MienServer } from '../../src/server/server.js';
 import { encodePng } from '../../src/render/png.js';
@@ -18,17 +19,17 @@ import { fixture, FIXTURES, scratchDir } from '../support/fixtures.js';
 import { api, apiProblems, subscriber, until } from '../support/server.js';
 
 const TOKEN = 'test-token-0123456789';
-let models: OpenedModels;
+let runtime: AnalysisRuntime;
 let running: MienServer | undefined;
 
 beforeAll(async () => {
   // Shared by the servers of this file; inference timings go to whichever is running.
-  models = await openModels({}, { log: () => {}, onInference: (run) => running?.metrics.observeInference(run) });
+  runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {}, onInference: (run) => running?.metrics.observeInference(run) });
 });
-afterAll(() => models?.close());
+afterAll(() => runtime?.close());
 
 async function start(dataDir: string): Promise<MienServer> {
-  running = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir, token: TOKEN, mediaRoot: FIXTURES } }), { models });
+  running = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir, token: TOKEN, mediaRoot: FIXTURES } }), { runtime });
   return running;
 }
 
@@ -114,7 +115,7 @@ describe('mien serve', () => {
   it('leaves a reference made with another embedding unmatched, and says so', async () => {
     const dataDir = scratchDir();
     // The very face the stream shows, stored as if an earlier expression model had made it.
-    const face = await referenceFace(ExpressionSpace.of(new FaceCore(models)), await readImageFile(fixture('faces/london/002_08.jpg')), { rest: { kind: 'population', rest: POPULATION_REST_START } });
+    const face = await referenceFace(runtime.space, await readImageFile(fixture('faces/london/002_08.jpg')), { rest: { kind: 'population', rest: POPULATION_REST_START } });
     const db = openMienDatabase(databasePath(dataDir));
     new ReferenceStore(db).add({ tags: ['smile'], box: [...face.box], embedding: face.embedding, embeddingModel: 'fer7-probabilities', rest: 'none', cropPng: await encodePng(face.crop), source: 'older' });
     db.close();

@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MienEvent } from '../../src/events/events.js';
-import { openModels, type OpenedModels } from '../../src/models/index.js';
+import { AnalysisRuntime } from '../../src/runtime/analysis-runtime.js';
+import { DEFAULT_SETTINGS } from '../../src/runtime/settings.js';
 import { loadConfig } from '../../src/server/config.js';
 import { MienServer } from '../../src/server/server.js';
 import { scratchDir } from '../support/fixtures.js';
 import { subscriber, until } from '../support/server.js';
 
-let models: OpenedModels;
+let runtime: AnalysisRuntime;
 beforeAll(async () => {
-  models = await openModels({}, { log: () => {} });
+  runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {} });
 });
-afterAll(() => models?.close());
+afterAll(() => runtime?.close());
 
 const face = (i: number): MienEvent => ({
   kind: 'face', stream: 'load', pts: i / 25, wallTime: new Date().toISOString(), identity: i % 7, box: [10, 20, 110, 140], accepted: true, reasons: [], sharpness: 6.5, yaw: 3.2, expression: 'neutral',
@@ -18,7 +19,7 @@ const face = (i: number): MienEvent => ({
 
 describe('a subscriber that never reads', () => {
   it('costs the server a bounded buffer, loses only its own oldest events, and slows no one else', async () => {
-    const server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir: scratchDir(), subscriberBuffer: 1000 } }), { models });
+    const server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir: scratchDir(), subscriberBuffer: 1000 } }), { runtime });
     try {
       const url = `${server.url.replace('http', 'ws')}/events`;
       const reader = await subscriber(url, { kinds: ['face'] });

@@ -3,13 +3,11 @@ import { parseArgs } from 'node:util';
 import { lastValueFrom, Subject, takeUntil, tap } from 'rxjs';
 import type { MienEvent } from '../../events/events.js';
 import type { AppearanceRow } from '../../expression/appearance.js';
-import { FaceCore } from '../../face/analyzer.js';
-import { ExpressionSpace } from '../../expression/expression-space.js';
 import { referencesFor, unmatchedReferenceNotice, type ExpressionReference } from '../../expression/matching.js';
 import { openSource, parseSource, SourceSpecError } from '../../ingest/source-spec.js';
-import { openModels } from '../../models/index.js';
-import { ExpressionAnalysis } from '../../operators/analysis-pipeline.js';
-import { databasePath, defaultDataDir } from '../../store/database.js';
+import type { ExpressionAnalysis } from '../../operators/analysis-pipeline.js';
+import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
+import { databasePath } from '../../store/database.js';
 import { openMienDatabase } from '../../store/mien-database.js';
 import { ReferenceStore, type StoredReference } from '../../store/reference-store.js';
 import { CliError, type Command } from '../command.js';
@@ -35,7 +33,7 @@ export const analyzeCommand: Command = {
   name: 'analyze',
   summary: 'analyse a video file or live stream: people, FaceQA, expression tags',
   usage: USAGE,
-  async run(argv) {
+  async run(argv, settings) {
     const { positionals, values } = parseArgs({
       args: argv,
       allowPositionals: true,
@@ -50,18 +48,16 @@ export const analyzeCommand: Command = {
       if (error instanceof SourceSpecError) throw new CliError(error.message);
       throw error;
     }
-    const refs = values.refs ?? databasePath(defaultDataDir());
+    const refs = values.refs ?? databasePath(settings.dataDir);
     if (values.refs !== undefined && !existsSync(refs)) {
       throw new CliError(`${refs}: no such reference database; add custom expressions to it first: mien refs add PICTURE --tag TAG --db ${refs}`);
     }
     if (!existsSync(refs)) console.error(`mien: no custom expressions (no database at ${refs}): people are found and counted, nothing is tagged; add some with mien refs add`);
     const stored = existsSync(refs) ? loadReferences(refs) : [];
-    const models = await openModels();
-    const core = new FaceCore(models);
-    const space = ExpressionSpace.of(core);
-    const references = matchable(stored, space.kind.name);
+    const runtime = await AnalysisRuntime.open(settings);
+    const references = matchable(stored, runtime.space.kind.name);
     const counts = { received: 0, analysed: 0, dropped: 0 };
-    const analysis = new ExpressionAnalysis(core, () => references, { space, onAnalysed: () => counts.analysed++ });
+    const analysis = runtime.analysis(() => references, { onAnalysed: () => counts.analysed++ });
     const gate = analysis.analysisGate();
     const source = openSource('main', spec, { maxFps: fps }, gate);
     const out: WriteStream | undefined = values.out ? createWriteStream(values.out) : undefined;
@@ -98,7 +94,7 @@ export const analyzeCommand: Command = {
       progress.done();
       source.close();
       await new Promise<void>((resolve) => (out ? out.end(resolve) : resolve()));
-      await models.close();
+      await runtime.close();
     }
     counts.dropped += source.droppedFrames();
     const identities = analysis.tagger.appearance.summary();

@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FaceCore, type LocatedFace } from '../../face/analyzer.js';
-import { ExpressionSpace, type MeasuredExpression } from '../../expression/expression-space.js';
+import type { LocatedFace } from '../../face/analyzer.js';
+import type { ExpressionSpace, MeasuredExpression } from '../../expression/expression-space.js';
 import { parseFecCsv, TRIPLET_TYPES } from '../../expression/fec.js';
 import { describeFacesInBoxes, findFecFaces, restsByPerson, scoreFecFaces } from '../../expression/fec-evaluation.js';
 import { POPULATION_REST_START } from '../../expression/relative-embedding.js';
 import { IDENTITY_DEFAULTS } from '../../operators/analysis-pipeline.js';
 import { readImageFile } from '../../ingest/image-file.js';
-import { openModels } from '../../models/index.js';
+import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
 import { CliError, type Command } from '../command.js';
 import { formatJson } from '../json.js';
 
@@ -34,7 +34,7 @@ export const evalFecCommand: Command = {
     '                 their faces in the CSV as live (their median), as a tracked person\'s are',
     '  --json         print {"accuracy", "perType": {TYPE: {"accuracy", "n"}}, "rows", "skipped", ...}',
   ].join('\n'),
-  async run(argv) {
+  async run(argv, settings) {
     const { positionals, values } = parseArgs({
       args: argv,
       allowPositionals: true,
@@ -47,10 +47,9 @@ export const evalFecCommand: Command = {
     });
     const { triplets, errors } = parseFecCsv(text);
     for (const { line, message } of errors) console.error(`mien: ${csvPath}:${line}: skipped, ${message}`);
-    const models = await openModels();
+    const runtime = await AnalysisRuntime.open(settings);
     try {
-      const core = new FaceCore(models);
-      const space = ExpressionSpace.of(core);
+      const { core, space } = runtime;
       const describe = async (located: LocatedFace[]): Promise<Described[]> => {
         const [measured, identities] = await Promise.all([space.measure(located), values.people ? core.identities(located) : []]);
         return measured.map((m, i) => ({ measured: m, identity: identities[i] }));
@@ -73,7 +72,7 @@ export const evalFecCommand: Command = {
       }
       return 0;
     } finally {
-      await models.close();
+      await runtime.close();
     }
   },
 };

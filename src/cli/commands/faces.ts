@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { FaceCore } from '../../face/analyzer.js';
 import { readImageFile } from '../../ingest/image-file.js';
 import { EXPRESSION_LABELS } from '../../models/expression.js';
-import { openModels } from '../../models/index.js';
+import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
 import { writeOverlayPng } from '../../render/overlay.js';
 import { CliError, type Command } from '../command.js';
 import { DEMO_PICTURE } from '../options.js';
@@ -26,7 +25,7 @@ export const facesCommand: Command = {
     '  --draw OUT.png   also write the picture with boxes, landmarks and verdicts drawn on it',
     '  --embeddings     add each face\'s identity (512-d) and expression embedding',
   ].join('\n'),
-  async run(argv) {
+  async run(argv, settings) {
     const { positionals, values } = parseArgs({
       args: argv,
       allowPositionals: true,
@@ -42,9 +41,9 @@ export const facesCommand: Command = {
     const image = await readImageFile(path).catch((error: Error) => {
       throw new CliError(error.message);
     });
-    const models = await openModels();
+    const runtime = await AnalysisRuntime.open(settings);
     try {
-      const faces = await analyseImage(new FaceCore(models), image, { embeddings: values.embeddings });
+      const faces = await analyseImage(runtime.space, image, { embeddings: values.embeddings });
       console.log(formatJson({ image: { path, width: image.width, height: image.height }, faces: faces.map(toJson) }));
       if (values.draw) {
         await writeOverlayPng(image, faces.map(toOverlay), values.draw);
@@ -52,7 +51,7 @@ export const facesCommand: Command = {
       }
       return 0;
     } finally {
-      await models.close();
+      await runtime.close();
     }
   },
 };

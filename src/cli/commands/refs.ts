@@ -1,13 +1,12 @@
 import { parseArgs } from 'node:util';
-import { FaceCore } from '../../face/analyzer.js';
 import type { Box } from '../../face/geometry.js';
-import { ExpressionSpace } from '../../expression/expression-space.js';
 import { NoFaceError, referenceFace, type PhotoRest } from '../../expression/reference-face.js';
 import { POPULATION_REST_START } from '../../expression/relative-embedding.js';
 import { ImageDecodeError, readImageFile } from '../../ingest/image-file.js';
-import { openModels } from '../../models/index.js';
 import { encodePng } from '../../render/png.js';
-import { databasePath, defaultDataDir } from '../../store/database.js';
+import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
+import type { RuntimeSettings } from '../../runtime/settings.js';
+import { databasePath } from '../../store/database.js';
 import { openMienDatabase } from '../../store/mien-database.js';
 import { normaliseTags, ReferenceStore, ReferenceStoreError } from '../../store/reference-store.js';
 import { CliError, type Command } from '../command.js';
@@ -34,7 +33,7 @@ export const refsCommand: Command = {
   name: 'refs',
   summary: 'add, list and remove custom expressions (reference faces with tags)',
   usage: USAGE,
-  async run(argv) {
+  async run(argv, settings) {
     const { positionals, values } = parseArgs({
       args: argv,
       allowPositionals: true,
@@ -47,7 +46,7 @@ export const refsCommand: Command = {
       },
     });
     const [action, ...rest] = positionals;
-    const db = openMienDatabase(values.db ?? databasePath(defaultDataDir()));
+    const db = openMienDatabase(values.db ?? databasePath(settings.dataDir));
     try {
       const store = new ReferenceStore(db);
       switch (action) {
@@ -56,7 +55,7 @@ export const refsCommand: Command = {
           const tags = parseTags(values.tag);
           const threshold = values.threshold === undefined ? undefined : parseThreshold(values.threshold);
           const box = values.box === undefined ? undefined : parseBox(values.box);
-          const stored = await addReference(store, rest[0], { tags, threshold, box, restPhoto: values.rest });
+          const stored = await addReference(settings, store, rest[0], { tags, threshold, box, restPhoto: values.rest });
           console.log(formatJson(stored));
           return 0;
         }
@@ -86,13 +85,13 @@ interface AddOptions {
   readonly restPhoto: string | undefined;
 }
 
-async function addReference(store: ReferenceStore, path: string, { tags, threshold, box, restPhoto }: AddOptions) {
-  const models = await openModels();
+async function addReference(settings: RuntimeSettings, store: ReferenceStore, path: string, { tags, threshold, box, restPhoto }: AddOptions) {
+  const runtime = await AnalysisRuntime.open(settings);
   try {
     const image = await readImageFile(path);
     // No analysis runs here, so no one has been seen: people in general rest where the start value says.
     const rest: PhotoRest = restPhoto ? { kind: 'rest-photo', image: await readImageFile(restPhoto) } : { kind: 'population', rest: POPULATION_REST_START };
-    const face = await referenceFace(ExpressionSpace.of(new FaceCore(models)), image, { chosen: box, rest });
+    const face = await referenceFace(runtime.space, image, { chosen: box, rest });
     if (!face.quality.accepted) console.error(`mien: warning: FaceQA would reject this face (${face.quality.reasons.join(', ')}); adding it anyway`);
     const stored = store.add({ tags, threshold, box: [...face.box], embedding: face.embedding, embeddingModel: face.embeddingModel, rest: face.rest, cropPng: await encodePng(face.crop), source: path });
     return { id: stored.id, tags: stored.tags, threshold: stored.threshold, box: stored.box.map((v) => Math.round(v)), embeddingModel: stored.embeddingModel, rest: stored.rest };
@@ -102,7 +101,7 @@ async function addReference(store: ReferenceStore, path: string, { tags, thresho
     }
     throw error;
   } finally {
-    await models.close();
+    await runtime.close();
   }
 }
 

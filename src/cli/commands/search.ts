@@ -2,15 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ignoreElements, lastValueFrom } from 'rxjs';
 import { eyeCropAt } from '../../face/align.js';
-import { FaceCore } from '../../face/analyzer.js';
 import type { ExpressionSpace } from '../../expression/expression-space.js';
 import { NoFaceError, referenceFace } from '../../expression/reference-face.js';
 import type { RgbImage } from '../../image/rgb-image.js';
 import { fileFrames } from '../../ingest/file-source.js';
 import { ImageDecodeError, readImageFile } from '../../ingest/image-file.js';
 import { euclideanDistance } from '../../math/vector.js';
-import { openModels, type OpenedModels } from '../../models/index.js';
-import { ExpressionAnalysis } from '../../operators/analysis-pipeline.js';
+import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
 import { CONTACT_TILE, contactSheetPng } from '../../render/contact-sheet.js';
 import { CliError, type Command } from '../command.js';
 import { formatJson } from '../json.js';
@@ -36,9 +34,9 @@ export interface VideoAnalysis {
 }
 
 /** Runs Mien's live analysis (detection, FaceQA, tracking, identities, expressions) over a video's frames. */
-export async function analyseVideoFaces(models: OpenedModels, path: string, fps: number): Promise<VideoAnalysis> {
+export async function analyseVideoFaces(runtime: AnalysisRuntime, path: string, fps: number): Promise<VideoAnalysis> {
   const seen: (Omit<VideoFace, 'identity'> & { track: string })[] = [];
-  const analysis = new ExpressionAnalysis(new FaceCore(models), () => [], {
+  const analysis = runtime.analysis(() => [], {
     onAnalysed: (record) => {
       for (const f of record.faces) if (f.embedding) seen.push({ pts: record.frame.pts, track: f.track, embedding: f.embedding, thumbnail: eyeCropAt(f.face.frame, f.face.eyeCrop.transform, CONTACT_TILE) });
     },
@@ -83,7 +81,7 @@ export const searchCommand: Command = {
     '  --fps F           at most this many frames analysed per second of video (default 10)',
     '  --json            print {"embedding", "results": [{"rank", "identity", "time", "distance"}]}',
   ].join('\n'),
-  async run(argv) {
+  async run(argv, settings) {
     const { positionals, values } = parseArgs({
       args: argv,
       allowPositionals: true,
@@ -94,12 +92,12 @@ export const searchCommand: Command = {
     const top = positiveNumber('top', values.top, 10, true);
     const fps = positiveNumber('fps', values.fps, 10, true);
     const out = values.out ?? 'search.png';
-    const models = await openModels();
+    const runtime = await AnalysisRuntime.open(settings);
     try {
       await readImageFile(values.query).catch((error: Error) => {
         throw new CliError(`${values.query}: ${error.message.replace(`${values.query}: `, '')}`);
       });
-      const video = await analyseVideoFaces(models, positionals[0], fps);
+      const video = await analyseVideoFaces(runtime, positionals[0], fps);
       const { faces } = video;
       const query = await queryEmbedding(video, values.query);
       const results = faces
@@ -125,7 +123,7 @@ export const searchCommand: Command = {
       console.error(`mien: wrote ${out}`);
       return 0;
     } finally {
-      await models.close();
+      await runtime.close();
     }
   },
 };

@@ -25,7 +25,7 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'run the service: live streams, WebSocket events, REST API, metrics, dashboard',
   usage: USAGE,
-  async run(argv) {
+  async run(argv, settings) {
     const { values } = parseArgs({
       args: argv,
       options: { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, config: { type: 'string' }, demo: { type: 'boolean', default: false } },
@@ -37,7 +37,7 @@ export const serveCommand: Command = {
       if (error instanceof ConfigError) throw new CliError(error.message, 2);
       throw error;
     }
-    const server = await MienServer.start(config).catch((error: Error) => {
+    const server = await MienServer.start(config, { settings }).catch((error: Error) => {
       throw new CliError(error instanceof ConfigError ? error.message : `cannot start: ${error.message}`);
     });
     console.error(`mien: serving on ${server.url} (data in ${config.dataDir}${config.token ? ', token required' : ''}); WebRTC publishers: ${server.whip.publishUrl('NAME')}`);

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { clusterRepresentatives, cutIntoClusters, wardLinkage } from '../../expression/ward.js';
-import { openModels } from '../../models/index.js';
+import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
 import { contactSheetPng } from '../../render/contact-sheet.js';
 import { CliError, type Command } from '../command.js';
 import { formatJson } from '../json.js';
@@ -24,7 +24,7 @@ export const summarizeCommand: Command = {
     '  --fps F           at most this many frames analysed per second of video (default 10)',
     '  --json            print {"identity", "faces", "clusters": [{"size", "representative", "first", "last"}]}',
   ].join('\n'),
-  async run(argv) {
+  async run(argv, settings) {
     const { positionals, values } = parseArgs({
       args: argv,
       allowPositionals: true,
@@ -35,9 +35,9 @@ export const summarizeCommand: Command = {
     const wanted = values.clusters === undefined ? 10 : positiveNumber('clusters', values.clusters, 10, true);
     const fps = positiveNumber('fps', values.fps, 10, true);
     if (values.identity !== undefined && !/^\d+$/.test(values.identity)) throw new CliError(`--identity must be an identity number, got "${values.identity}"`, 2);
-    const models = await openModels();
+    const runtime = await AnalysisRuntime.open(settings);
     try {
-      const { faces, space } = await analyseVideoFaces(models, positionals[0], fps);
+      const { faces, space } = await analyseVideoFaces(runtime, positionals[0], fps);
       const counts = new Map<number, number>();
       for (const f of faces) if (f.identity !== undefined) counts.set(f.identity, (counts.get(f.identity) ?? 0) + 1);
       if (counts.size === 0) throw new CliError(`${positionals[0]}: no person seen clearly enough to summarize`);
@@ -70,7 +70,7 @@ export const summarizeCommand: Command = {
       console.error(`mien: wrote ${values.out}`);
       return 0;
     } finally {
-      await models.close();
+      await runtime.close();
     }
   },
 };

@@ -10,7 +10,7 @@ import { encodeHeadOnnx, headEmbedding } from '../../expression/head.js';
 import { cachedDescribePicture, FEC_TYPE_MARGINS, headTrainingSet, pooledViews } from '../../expression/head-data.js';
 import { HEAD_TRAINING_DEFAULTS, trainHead } from '../../expression/head-training.js';
 import { readImageFile } from '../../ingest/image-file.js';
-import { openModels } from '../../models/index.js';
+import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
 import { CliError, type Command } from '../command.js';
 import { positiveNumber } from '../options.js';
 
@@ -35,7 +35,7 @@ export const trainHeadCommand: Command = {
     '  --per-type-margins    the FEC paper\'s margins: 0.1 for one-class triplets, 0.2 for the others',
     '  --cache DIR           feature cache (default: ~/.cache/mien/head-features)',
   ].join('\n'),
-  async run(argv) {
+  async run(argv, settings) {
     const { positionals, values } = parseArgs({
       args: argv,
       allowPositionals: true,
@@ -54,9 +54,9 @@ export const trainHeadCommand: Command = {
     const epochs = positiveNumber('epochs', values.epochs, HEAD_TRAINING_DEFAULTS.epochs, true);
     const seed = positiveNumber('seed', values.seed, HEAD_TRAINING_DEFAULTS.seed, true);
     const imagesDir = values.images ?? dirname(positionals[0]);
-    const models = await openModels();
+    const runtime = await AnalysisRuntime.open(settings);
     try {
-      const core = new FaceCore(models);
+      const { core, models } = runtime;
       const extract = describeFacesInBoxes(core, readImageFile, (faces) => pooledViews(core, faces));
       const read = async (csv: string): Promise<FecFaces<Float32Array[]>> => {
         const text = await readFile(csv, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -85,7 +85,7 @@ export const trainHeadCommand: Command = {
       console.error(`mien: wrote ${values.out}; use it with MIEN_EXPRESSION_HEAD=${values.out}`);
       return 0;
     } finally {
-      await models.close();
+      await runtime.close();
     }
   },
 };

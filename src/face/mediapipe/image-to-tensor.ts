@@ -72,9 +72,22 @@ export function imageToTensor(image: RgbImage, rect: NormalizedRect | undefined,
   const src = image.data, sw = image.width, sh = image.height;
   const out = new Float32Array(width * height * 3);
   const rgb = [0, 0, 0];
+  const stride = sw * 3;
   for (let y = 0, o = 0; y < height; y++) {
     for (let x = 0; x < width; x++, o += 3) {
-      sampleBilinear(src, sw, sh, a * x + b * y + c, d * x + e * y + f, replicate, rgb);
+      const fx = a * x + b * y + c, fy = d * x + e * y + f;
+      if (fx >= 0 && fy >= 0 && fx < sw - 1 && fy < sh - 1) {
+        // All four taps inside the picture (nearly every pixel of a face crop): no border rules.
+        const x0 = fx | 0, y0 = fy | 0;
+        const tx = fx - x0, ty = fy - y0;
+        const w00 = (1 - tx) * (1 - ty), w10 = tx * (1 - ty), w01 = (1 - tx) * ty, w11 = tx * ty;
+        const p00 = y0 * stride + x0 * 3, p01 = p00 + stride;
+        out[o] = (w00 * src[p00] + w10 * src[p00 + 3] + w01 * src[p01] + w11 * src[p01 + 3]) * scale + offset;
+        out[o + 1] = (w00 * src[p00 + 1] + w10 * src[p00 + 4] + w01 * src[p01 + 1] + w11 * src[p01 + 4]) * scale + offset;
+        out[o + 2] = (w00 * src[p00 + 2] + w10 * src[p00 + 5] + w01 * src[p01 + 2] + w11 * src[p01 + 5]) * scale + offset;
+        continue;
+      }
+      sampleBilinear(src, sw, sh, fx, fy, replicate, rgb);
       for (let ch = 0; ch < 3; ch++) out[o + ch] = rgb[ch] * scale + offset;
     }
   }
