@@ -59,10 +59,18 @@ export class Router {
       if (!m) continue;
       pathMatched = true;
       if (route.method !== method) continue;
-      const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1])]));
-      return { route, params };
+      return { route, params: Object.fromEntries(route.names.map((n, i) => [n, decodedSegment(m[i + 1])])) };
     }
     throw new HttpError(pathMatched ? 405 : 404, pathMatched ? `${method} is not allowed on ${path}` : `no such resource: ${path}`);
+  }
+}
+
+/** A path segment's text; a malformed %-escape is the caller's mistake (400), not a failure. */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, `the path segment ${JSON.stringify(segment)} holds a malformed %-escape`);
   }
 }
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Subscription } from 'rxjs';
 import { InProcessEventBus, type EventBus } from '../events/event-bus.js';
-import type { FaceEvent, MienEvent } from '../events/events.js';
+import { EVENT_KINDS, type FaceEvent, type MienEvent } from '../events/events.js';
 import { madeWithEmbedding, referencesFor, unmatchedReferenceNotice, type ExpressionReference } from '../expression/matching.js';
 import type { MeasuredExpression } from '../expression/expression-space.js';
 import { NoFaceError, referenceFace, type PhotoRest } from '../expression/reference-face.js';
@@ -586,7 +586,10 @@ function eventQuery(q: URLSearchParams) {
     stream: q.get('stream') ?? undefined,
     identity: integer('identity'),
     tag: q.get('tag') ?? undefined,
-    kinds: q.getAll('kind') as MienEvent['kind'][],
+    kinds: q.getAll('kind').map((kind) => {
+      if (!(EVENT_KINDS as readonly string[]).includes(kind)) throw new HttpError(400, `kind must be one of ${EVENT_KINDS.join(', ')}, got "${kind}"`);
+      return kind as MienEvent['kind'];
+    }),
     from: time('from'),
     to: time('to'),
     after: integer('after'),

@@ -120,6 +120,14 @@ describe('mien serve against an attacker', () => {
     expect((await api(server.url).send('DELETE', '/api/streams/drive-by')).status).toBe(204);
   });
 
+  it('answers malformed requests with 400 and a sentence, not 500', async () => {
+    const http = api(server.url);
+    const badEscape = await http.get('/api/identities/%E0%A4%A');
+    expect([badEscape.status, (badEscape.body as { error: string }).error]).toEqual([400, expect.stringMatching(/malformed %-escape/)]);
+    const badKind = await http.get('/api/events?kind=bogus');
+    expect([badKind.status, (badKind.body as { error: string }).error]).toEqual([400, expect.stringMatching(/kind must be one of face, tag-start/)]);
+  });
+
   it('refuses a WebSocket opened by a page of another site', async () => {
     const upgrade = (origin: string) =>
       fetch(`${server.url}/events`, { headers: { origin, upgrade: 'websocket', connection: 'upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' } }).catch((e: Error) => e);
