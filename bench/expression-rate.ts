@@ -7,7 +7,6 @@
  *
  *   npx tsx bench/expression-rate.ts [--rates 5,2,1]
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { lastValueFrom, toArray } from 'rxjs';
 import type { FaceEvent, MienEvent, TagEndEvent } from '../src/events/events.js';
@@ -19,7 +18,7 @@ import { readImageFile } from '../src/ingest/image-file.js';
 import { openModels } from '../src/models/index.js';
 import type { InferenceRun } from '../src/models/session.js';
 import { ExpressionAnalysis } from '../src/operators/analysis-pipeline.js';
-import { ffmpegFrames, fixture } from '../test/support/fixtures.js';
+import { cremadSegments, ffmpegFrames, fixture } from '../test/support/fixtures.js';
 
 const { values } = parseArgs({ options: { rates: { type: 'string', default: '5,2,1' } } });
 const rates: (number | undefined)[] = [undefined, ...values.rates.split(',').map(Number)];
@@ -29,12 +28,7 @@ const core = new FaceCore(models);
 const space = ExpressionSpace.of(core);
 const reference = await referenceFace(space, await readImageFile(fixture('faces/london/002_08.jpg')), { rest: { kind: 'population', rest: POPULATION_REST_START } });
 const video = 'video/cremad-1001-six-emotions.mp4';
-const segments = readFileSync(fixture('video/cremad-1001-six-emotions.segments.csv'), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((line) => line.split(','))
-  .map((c) => ({ emotion: c[2], start: Number(c[5]), end: Number(c[6]) }));
+const segments = cremadSegments();
 
 let everyFace: FaceEvent[] = [];
 console.log(`rate       measured  top = every-face  ${segments.map((s) => s.emotion.padStart(8)).join('')}   (share of each segment's accepted faces tagged "smile")`);

@@ -13,7 +13,7 @@ import { openMienDatabase } from '../../src/store/mien-database.js';
 import { ReferenceStore } from '../../src/store/reference-store.js';
 import { londonPeople } from '../../scripts/london-people.js';
 import { mien } from '../support/cli.js';
-import { fixture, scratchDir } from '../support/fixtures.js';
+import { cremadSegments, fixture, scratchDir } from '../support/fixtures.js';
 
 const VIDEO = fixture('video/cremad-1001-six-emotions.mp4');
 const EMOTIONS = ['neutral', 'happy', 'sad', 'anger', 'fear', 'disgust'] as const;
@@ -47,12 +47,7 @@ describe('one smiling photo of another person as the only reference', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as MienEvent)
       .filter((e): e is FaceEvent => e.kind === 'face' && e.accepted && e.identity !== null);
-    const segments = readFileSync(fixture('video/cremad-1001-six-emotions.segments.csv'), 'utf8')
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((line) => line.split(','))
-      .map((c) => ({ emotion: c[2], start: Number(c[5]), end: Number(c[6]) }));
+    const segments = cremadSegments();
     const inSegment = (emotion: string) => faces.filter((f) => segments.some((s) => s.emotion === emotion && f.pts >= s.start && f.pts < s.end));
     for (const emotion of EMOTIONS) expect(inSegment(emotion).length, emotion).toBeGreaterThan(5);
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaceEvent, MienEvent, TagEndEvent } from '../../src/events/events.js';
@@ -10,7 +9,7 @@ import { FaceCore } from '../../src/face/analyzer.js';
 import { readImageFile } from '../../src/ingest/image-file.js';
 import { openModels, type OpenedModels } from '../../src/models/index.js';
 import { ExpressionAnalysis } from '../../src/operators/analysis-pipeline.js';
-import { ffmpegFrames, fixture } from '../support/fixtures.js';
+import { cremadSegments, ffmpegFrames, fixture } from '../support/fixtures.js';
 
 let models: OpenedModels;
 let core: FaceCore;
@@ -52,12 +51,7 @@ describe('the analysis pipeline on real videos', () => {
   it('tags a smile from another person\'s smiling photo mostly in the happy segment of cremad-1001-six-emotions.mp4', async () => {
     const ref = await referenceFace(ExpressionSpace.of(core), await readImageFile(fixture('faces/london/002_08.jpg')), { rest: { kind: 'population', rest: POPULATION_REST_START } });
     const { events } = await analyse('video/cremad-1001-six-emotions.mp4', 10, [{ id: 1, tags: ['smile'], embedding: ref.embedding }]);
-    const segments = readFileSync(fixture('video/cremad-1001-six-emotions.segments.csv'), 'utf8')
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((line) => line.split(','))
-      .map((c) => ({ emotion: c[2], start: Number(c[5]), end: Number(c[6]) }));
+    const segments = cremadSegments();
     // Share of each segment's analysed faces that lie inside a smile tag segment.
     const tags = events.filter((e): e is TagEndEvent => e.kind === 'tag-end' && e.tag === 'smile');
     const tagged = (pts: number) => tags.some((t) => pts >= t.startPts && pts <= t.pts);

@@ -39,3 +39,23 @@ export function ffmpegFrames(path: string, fps: number, stream = 'test'): Observ
   }
   return from(frames);
 }
+
+/** One emotion segment of `video/cremad-1001-six-emotions.mp4`, from its segments CSV. */
+export interface CremadSegment {
+  readonly emotion: string;
+  readonly firstFrame: number;
+  readonly lastFrame: number;
+  /** Seconds. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The six segments of the CREMA-D man's video, in order (neutral, happy, sad, anger, fear, disgust). */
+export function cremadSegments(): CremadSegment[] {
+  return readFileSync(fixture('video/cremad-1001-six-emotions.segments.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(','))
+    .map((c) => ({ emotion: c[2], firstFrame: Number(c[3]), lastFrame: Number(c[4]), start: Number(c[5]), end: Number(c[6]) }));
+}
