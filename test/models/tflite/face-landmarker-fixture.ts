@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { seededRandom } from '../../../src/expression/head-training.js';
 import { fixture } from '../../support/fixtures.js';
 
 /** ../shared/models/face_landmarker.task beside the checkout (see its README); tests only. */
@@ -17,17 +18,8 @@ export async function facePixels(size: number, crop = { left: 0, top: 0, width: 
   return new Uint8Array(data);
 }
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers in [0, 1): the project's one seeded generator. */
+export const random = seededRandom;
 
 export function randomPixels(size: number, seed: number): Uint8Array {
   const next = random(seed);
