@@ -1,4 +1,4 @@
-import { bufferTime, concatMap, concatWith, defer, filter, from, mergeMap, pipe, tap, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { bufferCount, concatMap, concatWith, defer, from, mergeMap, pipe, tap, type OperatorFunction } from 'rxjs';
 import type { FaceCore } from '../face/analyzer.js';
 import type { MienEvent } from '../events/events.js';
 import { ExpressionTagger } from '../expression/expression-tagger.js';
@@ -22,8 +22,6 @@ import { pipelineStage } from './pipeline-stage.js';
 export interface AnalysisOptions {
   /** Frames analysed together (across streams). Default 4. */
   readonly batchSize?: number;
-  /** Longest wait for a batch to fill, ms. Default 40. */
-  readonly batchWaitMs?: number;
   /**
    * Batches `events()` analyses at once, each in a different step. 2 pays off only with inference
    * in a worker thread (InferenceOptions.thread): one batch's crops, clustering and events then run
@@ -44,7 +42,6 @@ export interface AnalysisOptions {
   readonly threshold?: number;
   /** Seconds without a match before a tag ends. Default 0.5. */
   readonly tagGap?: number;
-  readonly scheduler?: SchedulerLike;
   /** Sees every analysed frame with its events, after they are emitted (previews, thumbnails, metrics). */
   readonly onAnalysed?: (record: FrameAnalysis, events: readonly MienEvent[]) => void;
 }
@@ -116,15 +113,16 @@ export class ExpressionAnalysis {
 
   /**
    * For files and other sources that wait for the consumer: every frame is analysed, in batches
-   * of up to `batchSize` collected for at most `batchWaitMs`. Pass the source's `gate` so that it
-   * decodes no further ahead than the gate's capacity (see `analysisGate`).
+   * of `batchSize` frames in order (the last one shorter). Batches are cut by count, never by the
+   * clock, so the same file gives the same batches, and the same events, however fast the machine
+   * runs (models answer a face a hair differently in batches of other sizes). Pass the source's
+   * `gate` so that it decodes no further ahead than the gate's capacity (see `analysisGate`).
    */
   events(gate?: PullGate): OperatorFunction<Frame, MienEvent> {
-    const { batchSize = 4, batchWaitMs = 40, batchesInFlight = 2, scheduler } = this.options;
+    const { batchSize = 4, batchesInFlight = 2 } = this.options;
     return pipe(
       tap((frame: Frame) => this.arrivals.set(frame, Date.now())),
-      bufferTime<Frame>(batchWaitMs, null, batchSize, ...(scheduler ? [scheduler] : [])),
-      filter((batch) => batch.length > 0),
+      bufferCount<Frame>(batchSize),
       mergeMap(async (batch) => {
         const events = await this.analyse(batch);
         gate?.leave(batch.length);
