@@ -44,6 +44,25 @@ export interface AnalysisOptions {
   readonly tagGap?: number;
   /** Sees every analysed frame with its events, after they are emitted (previews, thumbnails, metrics). */
   readonly onAnalysed?: (record: FrameAnalysis, events: readonly MienEvent[]) => void;
+  /**
+   * Hears of a batch whose analysis failed (a model error, say): the batch is skipped and the
+   * frames after it are analysed, so one failure never ends the analysis. Default: one line on
+   * stderr per stream and message.
+   */
+  readonly onBatchFailed?: (error: Error, frames: readonly Frame[]) => void;
+}
+
+/** The default `onBatchFailed`: says each kind of failure once per stream, not once per batch (a model failing on every batch must not flood the log). */
+export function logBatchFailures(): (error: Error, frames: readonly Frame[]) => void {
+  const said = new Set<string>();
+  return (error, frames) => {
+    for (const stream of new Set(frames.map((f) => f.stream))) {
+      const key = `${stream}\n${error.message}`;
+      if (said.has(key)) continue;
+      said.add(key);
+      console.error(`mien: analysis of a batch of stream ${stream} failed; its frames are skipped, the stream goes on (said once): ${error.message}`);
+    }
+  };
 }
 
 export const IDENTITY_DEFAULTS = { eps: 0.5, minPts: 3, capacity: 20_000, refreshSeconds: 1 } as const;
@@ -68,6 +87,7 @@ export class ExpressionAnalysis {
   private readonly composer: AnalysisEvents;
   /** When each frame reached events() or liveEvents(): its events' wallTime. */
   private readonly arrivals = new WeakMap<Frame, number>();
+  private readonly onBatchFailed: (error: Error, frames: readonly Frame[]) => void;
 
   constructor(
     core: FaceCore,
@@ -83,6 +103,7 @@ export class ExpressionAnalysis {
       firstIdentity: options.identity?.firstIdentity,
     });
     this.identities = new FaceIdentities(clustering, { refreshSeconds: identity.refreshSeconds });
+    this.onBatchFailed = options.onBatchFailed ?? logBatchFailures();
     this.space = options.space ?? ExpressionSpace.of(core);
     this.rests = this.space.relative ? new RestingFaces({ start: POPULATION_REST_START }) : undefined;
     this.tagger = new ExpressionTagger(references, {
@@ -111,6 +132,16 @@ export class ExpressionAnalysis {
     return this.compose(this.embed(this.identify(this.locate(Promise.resolve(frames)))));
   }
 
+  /** `analyse`, with a failed batch reported and skipped (its frames give no events): the live flow's policy. */
+  private async analyseOrSkip(frames: readonly Frame[]): Promise<MienEvent[]> {
+    try {
+      return await this.analyse(frames);
+    } catch (error) {
+      this.onBatchFailed(error instanceof Error ? error : new Error(String(error)), frames);
+      return [];
+    }
+  }
+
   /**
    * For files and other sources that wait for the consumer: every frame is analysed, in batches
    * of `batchSize` frames in order (the last one shorter). Batches are cut by count, never by the
@@ -124,7 +155,7 @@ export class ExpressionAnalysis {
       tap((frame: Frame) => this.arrivals.set(frame, Date.now())),
       bufferCount<Frame>(batchSize),
       mergeMap(async (batch) => {
-        const events = await this.analyse(batch);
+        const events = await this.analyseOrSkip(batch);
         gate?.leave(batch.length);
         return events;
       }, batchesInFlight),
@@ -145,7 +176,7 @@ export class ExpressionAnalysis {
   liveEvents(onDrop?: (frame: Frame) => void): OperatorFunction<Frame, MienEvent> {
     return pipe(
       tap((frame: Frame) => this.arrivals.set(frame, Date.now())),
-      analyseNewest((batch) => this.analyse(batch), this.options.batchSize ?? 4, onDrop),
+      analyseNewest((batch) => this.analyseOrSkip(batch), this.options.batchSize ?? 4, onDrop),
       concatMap((events) => from(events)),
       concatWith(defer(() => from(this.composer.closing()))),
     );

@@ -11,6 +11,7 @@ export class MienMetrics {
   readonly framesReceived = this.counter('mien_frames_received_total', 'Frames decoded and handed to analysis', ['stream']);
   readonly framesAnalysed = this.counter('mien_frames_analysed_total', 'Frames the analysis finished', ['stream']);
   readonly framesDropped = this.counter('mien_frames_dropped_total', 'Frames skipped at the source because analysis was busy', ['stream']);
+  readonly batchesFailed = this.counter('mien_analysis_batch_failures_total', 'Frames of batches whose analysis failed and were skipped', ['stream']);
   readonly streamUp = new Gauge({ name: 'mien_stream_up', help: '1 while a stream is playing', labelNames: ['stream'], registers: [this.registry] });
   readonly facesDetected = this.counter('mien_faces_detected_total', 'Faces found', ['stream']);
   readonly facesRejected = this.counter('mien_faces_rejected_total', 'Faces FaceQA turned away, by reason', ['reason']);

@@ -17,7 +17,7 @@ export const OPENAPI = {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
     schemas: {
       Error: { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] },
-      Health: { type: 'object', properties: { status: { enum: ['ok', 'starting'] } }, required: ['status'] },
+      Health: { type: 'object', properties: { status: { enum: ['ok', 'starting', 'stopped'], description: 'stopped: the analysis ended (a failure no batch could absorb)' } }, required: ['status'] },
       Stream: {
         type: 'object',
         properties: {

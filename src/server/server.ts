@@ -16,7 +16,7 @@ import { decodeImage, ImageDecodeError, readImageFile } from '../ingest/image-fi
 import { checkRtspUrl } from '../ingest/rtsp-source.js';
 import { sdpVideo } from '../ingest/sdp-video.js';
 import type { TestPattern } from '../ingest/test-pattern-source.js';
-import type { ExpressionAnalysis } from '../operators/analysis-pipeline.js';
+import { logBatchFailures, type ExpressionAnalysis } from '../operators/analysis-pipeline.js';
 import { AnalysisRuntime } from '../runtime/analysis-runtime.js';
 import { DEFAULT_SETTINGS, type RuntimeSettings } from '../runtime/settings.js';
 import type { AnalysedFace, FrameAnalysis } from '../operators/frame-analysis.js';
@@ -87,6 +87,8 @@ export class MienServer {
   private readonly reportedUnmatched = new Set<number>();
   private subscription: Subscription | undefined;
   private ready = false;
+  /** The analysis ended on a failure no batch could absorb: nothing is analysed any more. */
+  private analysisStopped = false;
   private closed = false;
 
   private constructor(
@@ -142,8 +144,13 @@ export class MienServer {
     const bus = new InProcessEventBus();
     const identities = new IdentityStore(db);
     let server: MienServer | undefined;
+    const logFailure = logBatchFailures();
     const analysis = runtime.analysis(() => server?.referenceCache ?? [], {
       onAnalysed: (record, events) => server?.analysed(record, events),
+      onBatchFailed: (error, frames) => {
+        for (const frame of frames) metrics.batchesFailed.inc({ stream: frame.stream });
+        logFailure(error, frames);
+      },
       identity: { firstIdentity: identities.highestId() + 1 },
       expressionRate: config.expressionRate,
     });
@@ -176,7 +183,10 @@ export class MienServer {
       .pipe(this.analysis.liveEvents((frame) => (this.metrics.framesDropped.inc({ stream: frame.stream }), this.streams.countDropped(frame.stream))))
       .subscribe({
         next: (event) => this.bus.publish(event),
-        error: (error: unknown) => console.error('mien: analysis stopped:', error),
+        error: (error: unknown) => {
+          this.analysisStopped = true;
+          console.error('mien: analysis stopped:', error);
+        },
       });
     this.timers.push(setInterval(() => this.flushEvents(), 250));
     this.timers.push(setInterval(() => this.prune(), 3600_000));
@@ -222,7 +232,10 @@ export class MienServer {
   private routes(): void {
     const r = this.router;
     r.add('GET', '/healthz', () => json(200, { status: 'ok' }));
-    r.add('GET', '/readyz', () => json(this.ready ? 200 : 503, { status: this.ready ? 'ok' : 'starting' }));
+    r.add('GET', '/readyz', () => {
+      const status = this.analysisStopped ? 'stopped' : this.ready ? 'ok' : 'starting';
+      return json(status === 'ok' ? 200 : 503, { status });
+    });
     r.add('GET', '/metrics', async () => {
       this.metrics.subscribers.set(this.hub.size);
       this.metrics.queuedMessages.set(this.hub.mostQueued);
