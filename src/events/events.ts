@@ -60,6 +60,8 @@ export interface TagEndEvent extends EventBase {
   distance: number;
   /** The strongest the expression showed during the segment (relative embedding only; see TagStartEvent). */
   intensity?: number;
+  /** Why the segment was cut short when it did not end by itself: its stream ended, was removed, failed, or the server stopped. */
+  reason?: string;
 }
 
 export interface IdentityCreatedEvent extends EventBase {
@@ -133,7 +135,15 @@ export const EVENT_SCHEMA = {
     ]),
     variant(
       'tag-end',
-      { identity, tag: { type: 'string', minLength: 1 }, reference: referenceId, startPts: { type: 'number', minimum: 0 }, distance: { type: 'number', minimum: 0 }, intensity: { type: 'number', minimum: 0 } },
+      {
+        identity,
+        tag: { type: 'string', minLength: 1 },
+        reference: referenceId,
+        startPts: { type: 'number', minimum: 0 },
+        distance: { type: 'number', minimum: 0 },
+        intensity: { type: 'number', minimum: 0 },
+        reason: { type: 'string', minLength: 1 },
+      },
       ['identity', 'tag', 'reference', 'startPts', 'distance'],
     ),
     variant('identity-created', { identity }, ['identity']),

@@ -64,9 +64,17 @@ export class ExpressionTagger {
     return [...this.segmenters].map(([stream, s]) => ({ stream, transitions: s.merge(from) }));
   }
 
-  /** Ends every open segment of `stream` (its end). */
-  flush(stream: string): TagTransition[] {
-    return this.segmenters.get(stream)?.flush() ?? [];
+  /** Ends every open segment of `stream` and forgets the stream (its pooling windows, its segments). */
+  endStream(stream: string): TagTransition[] {
+    const transitions = this.segmenters.get(stream)?.flush() ?? [];
+    this.segmenters.delete(stream);
+    this.pools.delete(stream);
+    return transitions;
+  }
+
+  /** Streams this tagger holds state for. */
+  get streams(): number {
+    return new Set([...this.pools.keys(), ...this.segmenters.keys()]).size;
   }
 
   private pool(stream: string): MedianPool {

@@ -57,6 +57,16 @@ export class FaceIdentities<Thumbnail = unknown> {
     return events;
   }
 
+  /** Forgets the tracks whose keys start with `prefix` (one stream's); their points stay in the clustering. */
+  forgetTracks(prefix: string): void {
+    for (const track of [...this.tracks.keys()]) if (track.startsWith(prefix)) this.tracks.delete(track);
+  }
+
+  /** Tracks remembered whose keys start with `prefix`. */
+  trackCount(prefix = ''): number {
+    return [...this.tracks.keys()].filter((track) => track.startsWith(prefix)).length;
+  }
+
   /** The track's identity now, or undefined while its face is noise (or it was never embedded). */
   identityOf(track: string): number | undefined {
     const state = this.tracks.get(track);

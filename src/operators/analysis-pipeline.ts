@@ -14,7 +14,7 @@ import { IncrementalDbscan } from '../online-cluster/incremental-dbscan.js';
 import { analyseNewest } from './analyse-newest.js';
 import { expressionEmbedder } from './embed-expressions.js';
 import { AnalysisEvents } from './emit-events.js';
-import type { FaceThumbnail, FrameAnalysis } from './frame-analysis.js';
+import { streamTrackPrefix, type FaceThumbnail, type FrameAnalysis, type PerStreamStep } from './frame-analysis.js';
 import { faceIdentifier } from './identify-faces.js';
 import { faceLocator } from './locate-faces.js';
 import { pipelineStage } from './pipeline-stage.js';
@@ -83,11 +83,18 @@ export class ExpressionAnalysis {
   private readonly locate;
   private readonly identify;
   private readonly embed;
+  /** The steps that keep state per stream. */
+  private readonly locator: PerStreamStep<readonly Frame[]>;
+  private readonly embedder: PerStreamStep<readonly FrameAnalysis[]>;
   private readonly compose;
   private readonly composer: AnalysisEvents;
   /** When each frame reached events() or liveEvents(): its events' wallTime. */
   private readonly arrivals = new WeakMap<Frame, number>();
   private readonly onBatchFailed: (error: Error, frames: readonly Frame[]) => void;
+  /** Streams ended (endStream) and not started again: their frames still on the way are not analysed. */
+  private readonly ended = new Set<string>();
+  /** The latest batch's analysis: every batch before it has left every step once it settles. */
+  private latest: Promise<unknown> = Promise.resolve();
 
   constructor(
     core: FaceCore,
@@ -111,9 +118,11 @@ export class ExpressionAnalysis {
       ...(this.space.relative && { intensity: expressionIntensity }),
       gap: options.tagGap ?? 0.5,
     });
-    this.locate = pipelineStage(faceLocator(core, (frame) => this.arrivals.get(frame) ?? Date.now()));
+    this.locator = faceLocator(core, (frame) => this.arrivals.get(frame) ?? Date.now());
+    this.embedder = expressionEmbedder(this.space, this.rests, options.expressionRate);
+    this.locate = pipelineStage(this.locator.step);
     this.identify = pipelineStage(faceIdentifier(core, this.identities));
-    this.embed = pipelineStage(expressionEmbedder(this.space, this.rests, options.expressionRate));
+    this.embed = pipelineStage(this.embedder.step);
     this.composer = new AnalysisEvents(this.tagger);
     this.compose = pipelineStage((records: readonly FrameAnalysis[]) =>
       records.flatMap((record) => {
@@ -132,10 +141,17 @@ export class ExpressionAnalysis {
     return this.compose(this.embed(this.identify(this.locate(Promise.resolve(frames)))));
   }
 
-  /** `analyse`, with a failed batch reported and skipped (its frames give no events): the live flow's policy. */
-  private async analyseOrSkip(frames: readonly Frame[]): Promise<MienEvent[]> {
+  /**
+   * `analyse`, with a failed batch reported and skipped (its frames give no events): the live flow's
+   * policy. Frames of streams that have ended are left out.
+   */
+  private async analyseOrSkip(batch: readonly Frame[]): Promise<MienEvent[]> {
+    const frames = batch.filter((frame) => !this.ended.has(frame.stream));
+    if (frames.length === 0) return [];
+    const run = this.analyse(frames);
+    this.latest = run.catch(() => undefined);
     try {
-      return await this.analyse(frames);
+      return await run;
     } catch (error) {
       this.onBatchFailed(error instanceof Error ? error : new Error(String(error)), frames);
       return [];
@@ -160,8 +176,33 @@ export class ExpressionAnalysis {
         return events;
       }, batchesInFlight),
       concatMap((events) => from(events)),
-      concatWith(defer(() => from(this.composer.closing()))),
+      concatWith(defer(() => from(this.composer.closing(this.ended)))),
     );
+  }
+
+  /**
+   * A stream has ended (removed, finished, failed): its open tag segments end now, with `reason`,
+   * and every piece of state the analysis held for it is freed (face tracks, pooling windows,
+   * measurements held between expression samples). Its people stay known: they may be seen again.
+   */
+  async endStream(stream: string, reason: string): Promise<MienEvent[]> {
+    this.ended.add(stream);
+    // Its frames already in the analysis finish first: their events come before the ends.
+    await this.latest;
+    this.locator.forgetStream(stream);
+    this.embedder.forgetStream(stream);
+    this.identities.forgetTracks(streamTrackPrefix(stream));
+    return this.composer.endStream(stream, reason);
+  }
+
+  /** A stream (new, or one that had ended) starts: its frames are analysed. */
+  startStream(stream: string): void {
+    this.ended.delete(stream);
+  }
+
+  /** How many streams each per-stream piece of state holds (all 0 once every stream has ended): for leak checks. */
+  streamState(): Record<'tracking' | 'expressions' | 'identityTracks' | 'tagging', number> {
+    return { tracking: this.locator.streams(), expressions: this.embedder.streams(), identityTracks: this.identities.trackCount(), tagging: this.tagger.streams };
   }
 
   /** A gate for a file source feeding `events()`: two batches may wait while one is analysed. */
@@ -178,7 +219,7 @@ export class ExpressionAnalysis {
       tap((frame: Frame) => this.arrivals.set(frame, Date.now())),
       analyseNewest((batch) => this.analyseOrSkip(batch), this.options.batchSize ?? 4, onDrop),
       concatMap((events) => from(events)),
-      concatWith(defer(() => from(this.composer.closing()))),
+      concatWith(defer(() => from(this.composer.closing(this.ended)))),
     );
   }
 }

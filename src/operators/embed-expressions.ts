@@ -1,6 +1,6 @@
 import type { ExpressionSpace, MeasuredExpression } from '../expression/expression-space.js';
 import type { RestingFaces } from '../expression/resting-face.js';
-import type { AnalysedFace, FrameAnalysis } from './frame-analysis.js';
+import { streamTrackPrefix, type AnalysedFace, type FrameAnalysis, type PerStreamStep } from './frame-analysis.js';
 
 /** Tracks whose last expression is kept, the least recently measured forgotten first (far more than are ever in view at once). */
 const MAX_TRACKS = 1000;
@@ -29,12 +29,17 @@ export function expressionEmbedder(
   space: SpaceOfFaces,
   rests: RestingFaces | undefined,
   perTrackPerSecond = Number.POSITIVE_INFINITY,
-): (batch: readonly FrameAnalysis[]) => Promise<FrameAnalysis[]> {
+): PerStreamStep<readonly FrameAnalysis[]> {
   if (!(perTrackPerSecond > 0)) throw new TypeError(`the expression rate must be a positive number per second, got ${perTrackPerSecond}`);
   if (space.relative && !rests) throw new TypeError('a relative expression space needs resting faces to read faces against');
   const interval = 1 / perTrackPerSecond;
   const last = new Map<string, Measured>();
-  return async (batch) => {
+  const forgetStream = (stream: string): void => {
+    const prefix = streamTrackPrefix(stream);
+    for (const track of [...last.keys()]) if (track.startsWith(prefix)) last.delete(track);
+  };
+  const streams = (): number => new Set([...last.keys()].map((track) => track.slice(0, track.lastIndexOf('#')))).size;
+  const step = async (batch: readonly FrameAnalysis[]): Promise<FrameAnalysis[]> => {
     // In frame order: a face is due when its track's latest measurement (earlier, or due earlier in this batch) is too old.
     const latest = new Map<string, number>();
     const due = new Set<AnalysedFace>();
@@ -73,6 +78,7 @@ export function expressionEmbedder(
       };
     });
   };
+  return { step, forgetStream, streams };
 }
 
 function embed(space: SpaceOfFaces, rests: RestingFaces | undefined, expression: MeasuredExpression, identity: number | undefined): Float32Array {

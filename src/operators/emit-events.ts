@@ -24,9 +24,16 @@ export class AnalysisEvents {
     return frameEvents(this.tagger, record);
   }
 
-  closing(): MienEvent[] {
+  /** The frames have ended: every stream's open tag segments end, but those of `ending` (ended with reasons of their own). */
+  closing(ending: ReadonlySet<string> = new Set()): MienEvent[] {
+    return [...this.streams].filter((stream) => !ending.has(stream)).flatMap((stream) => this.endStream(stream, 'the stream ended'));
+  }
+
+  /** One stream has ended: its open tag segments end, saying why, and it is forgotten. */
+  endStream(stream: string, reason: string): MienEvent[] {
+    this.streams.delete(stream);
     const wallTime = new Date(this.now()).toISOString();
-    return [...this.streams].flatMap((stream) => this.tagger.flush(stream).map((t) => tagEvent(t, stream, wallTime)));
+    return this.tagger.endStream(stream).map((t) => tagEvent(t, stream, wallTime, reason));
   }
 }
 
@@ -69,7 +76,8 @@ function frameEvents(tagger: ExpressionTagger, record: FrameAnalysis): MienEvent
   return events;
 }
 
-function tagEvent(t: TagTransition, stream: string, wallTime: string): MienEvent {
+/** A tag event; a tag-end cut short by its stream's end says why (`reason`). */
+function tagEvent(t: TagTransition, stream: string, wallTime: string, reason?: string): MienEvent {
   const common = {
     stream,
     pts: t.pts,
@@ -80,5 +88,5 @@ function tagEvent(t: TagTransition, stream: string, wallTime: string): MienEvent
     distance: round(t.distance, 4),
     ...(t.intensity !== undefined && { intensity: round(t.intensity, 3) }),
   };
-  return t.kind === 'tag-start' ? { kind: 'tag-start', ...common } : { kind: 'tag-end', ...common, startPts: t.startPts };
+  return t.kind === 'tag-start' ? { kind: 'tag-start', ...common } : { kind: 'tag-end', ...common, startPts: t.startPts, ...(reason !== undefined && { reason }) };
 }

@@ -23,6 +23,20 @@ export interface AnalysedFace {
   readonly embedding?: Float32Array;
 }
 
+/** A face track's key: its stream and its number there. */
+export const trackKey = (stream: string, track: number): string => `${stream}#${track}`;
+
+/** The keys of a stream's tracks all start with this. */
+export const streamTrackPrefix = (stream: string): string => `${stream}#`;
+
+/** An analysis step that keeps state per stream, and can forget one stream's. */
+export interface PerStreamStep<In> {
+  readonly step: (input: In) => Promise<FrameAnalysis[]>;
+  forgetStream(stream: string): void;
+  /** Streams it holds state for. */
+  streams(): number;
+}
+
 /** One frame and its faces. */
 export interface FrameAnalysis {
   readonly frame: Frame;

@@ -1,7 +1,7 @@
 import type { FaceCore } from '../face/analyzer.js';
 import { FaceTracker, type FaceTrackerOptions } from '../face/face-tracker.js';
 import type { Frame } from '../ingest/frame.js';
-import type { FrameAnalysis } from './frame-analysis.js';
+import { trackKey, type FrameAnalysis, type PerStreamStep } from './frame-analysis.js';
 
 /**
  * The first analysis step: detects the faces of a batch of frames (one detector call for the
@@ -9,9 +9,9 @@ import type { FrameAnalysis } from './frame-analysis.js';
  * follows each face from frame to frame of its stream. `arrivalOf` says when a frame reached the
  * analysis (ms since the epoch), so that time spent waiting for a batch counts in its events' latency.
  */
-export function faceLocator(core: FaceCore, arrivalOf: (frame: Frame) => number, tracking: FaceTrackerOptions = {}): (frames: readonly Frame[]) => Promise<FrameAnalysis[]> {
+export function faceLocator(core: FaceCore, arrivalOf: (frame: Frame) => number, tracking: FaceTrackerOptions = {}): PerStreamStep<readonly Frame[]> {
   const trackers = new Map<string, FaceTracker>();
-  return async (frames) => {
+  const step = async (frames: readonly Frame[]): Promise<FrameAnalysis[]> => {
     const receivedAt = frames.map(arrivalOf);
     const detections = await core.detect(frames);
     const refs = frames.flatMap((frame, i) => detections[i].map((detection) => ({ frame, detection })));
@@ -22,7 +22,8 @@ export function faceLocator(core: FaceCore, arrivalOf: (frame: Frame) => number,
       let tracker = trackers.get(frame.stream);
       if (!tracker) trackers.set(frame.stream, (tracker = new FaceTracker(tracking)));
       const tracks = tracker.update(frame.pts, faces.map((f) => f.detection.box));
-      return { frame, receivedAt: receivedAt[i], faces: faces.map((face, k) => ({ face, track: `${frame.stream}#${tracks[k]}` })), clusterEvents: [] };
+      return { frame, receivedAt: receivedAt[i], faces: faces.map((face, k) => ({ face, track: trackKey(frame.stream, tracks[k]) })), clusterEvents: [] };
     });
   };
+  return { step, forgetStream: (stream) => trackers.delete(stream), streams: () => trackers.size };
 }

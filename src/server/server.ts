@@ -79,6 +79,8 @@ export class MienServer {
   private readonly router = new Router();
   private readonly previews = new Map<string, Preview>();
   private readonly latestFaces = new Map<number, LatestFace>();
+  /** Streams being ended in the analysis: their tag-end events are on the way. */
+  private readonly ending = new Set<Promise<void>>();
   private readonly pendingEvents: MienEvent[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   /** The custom expressions made with the running embedding, read again whenever they change. */
@@ -154,7 +156,14 @@ export class MienServer {
       identity: { firstIdentity: identities.highestId() + 1 },
       expressionRate: config.expressionRate,
     });
-    const streams = new StreamManager(bus, config.analysisFps, (frame) => metrics.framesReceived.inc({ stream: frame.stream }));
+    const streams = new StreamManager(
+      bus,
+      config.analysisFps,
+      (frame) => metrics.framesReceived.inc({ stream: frame.stream }),
+      // Its open tags end with it, and the analysis forgets it.
+      (stream, reason) => server?.endStream(stream, reason),
+      (stream) => analysis.startStream(stream),
+    );
     const hub = new EventHub(bus, { bufferSize: config.subscriberBuffer, onDropped: (n) => metrics.droppedMessages.inc(n) });
     const whip = await WhipStreams.start(streams, {
       host: config.host,
@@ -445,6 +454,21 @@ export class MienServer {
     if (this.latestFaces.size > LATEST_FACES) this.latestFaces.delete(this.latestFaces.keys().next().value!);
   }
 
+  /** How many streams the analysis holds state for, per kind of state: all 0 with no stream running (leak checks). */
+  async analysisStreamState(): Promise<ReturnType<ExpressionAnalysis['streamState']>> {
+    await Promise.all([...this.ending]);
+    return this.analysis.streamState();
+  }
+
+  /** Ends a stream in the analysis: its open tags end (published), its state is freed. Awaited at close. */
+  private endStream(stream: string, reason: string): void {
+    const ending = this.analysis.endStream(stream, reason).then((events) => {
+      for (const event of events) this.bus.publish(event);
+    });
+    this.ending.add(ending);
+    void ending.finally(() => this.ending.delete(ending));
+  }
+
   /**
    * The built-in demo: `picture` shown as a live camera, and, when there is no custom expression
    * yet, the face in it as one tagged "smile", so a new user sees people and tags at once.
@@ -462,6 +486,8 @@ export class MienServer {
     for (const t of this.timers) clearInterval(t);
     await this.whip.close();
     this.streams.close();
+    // Every open tag ends, with its reason, before subscribers and the store are let go.
+    await Promise.all([...this.ending]);
     this.subscription?.unsubscribe();
     this.hub.close();
     // Connections kept alive by steady requests (a dashboard polls every second) never go idle, so

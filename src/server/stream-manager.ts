@@ -50,6 +50,10 @@ export class StreamManager {
     private readonly bus: EventBus,
     private readonly fps: number,
     private readonly onFrame: (frame: Frame) => void = () => {},
+    /** Told once when a stream stops for good (it ended, failed or was removed), with why. */
+    private readonly onEnded: (stream: string, reason: string) => void = () => {},
+    /** Told when a stream starts, before its first frame. */
+    private readonly onStarted: (stream: string) => void = () => {},
   ) {}
 
   /** Every stream's frames, for the analysis to subscribe to once. */
@@ -75,6 +79,7 @@ export class StreamManager {
   /** Analyses an opened source under its stream id (claimed first); a file's frames leave `gate` as they are played. */
   attach(opened: OpenedSource, loop = false, gate?: PullGate): StreamInfo {
     const id = opened.stream;
+    this.onStarted(id);
     const running: Running = { opened, subscription: new Subscription(), status: 'connecting', reason: 'opening', received: 0, analysed: 0, dropped: 0, samples: [] };
     this.streams.set(id, running);
     const frames = opened.live ? opened.frames : this.playFile(opened, loop, gate);
@@ -92,12 +97,12 @@ export class StreamManager {
     return this.info(id, running);
   }
 
-  remove(id: string): void {
+  remove(id: string, reason = 'removed'): void {
     const running = this.streams.get(id);
     if (!running) throw new StreamError(404, `no stream "${id}"`);
     running.subscription.unsubscribe();
     running.opened.close();
-    this.setStatus(running, 'stopped', 'removed');
+    this.setStatus(running, 'stopped', reason);
     this.streams.delete(id);
   }
 
@@ -120,9 +125,9 @@ export class StreamManager {
     if (running) running.dropped++;
   }
 
-  /** Stops every stream; safe to call twice. */
-  close(): void {
-    for (const id of [...this.streams.keys()]) this.remove(id);
+  /** Stops every stream, saying why; safe to call twice. */
+  close(reason = 'the server stopped'): void {
+    for (const id of [...this.streams.keys()]) this.remove(id, reason);
     this.frames.complete();
   }
 
@@ -146,9 +151,11 @@ export class StreamManager {
 
   private setStatus(running: Running, status: StreamStatus, reason: string): void {
     if (running.status === status && running.reason === reason) return;
+    const wasOver = isOver(running.status);
     running.status = status;
     running.reason = reason;
     this.bus.publish({ kind: 'stream-status', stream: running.opened.stream, pts: 0, wallTime: new Date().toISOString(), status, reason });
+    if (isOver(status) && !wasOver) this.onEnded(running.opened.stream, `the stream ${status === 'stopped' ? 'was stopped' : status}: ${reason}`);
   }
 
   private info(id: string, r: Running): StreamInfo {
@@ -173,6 +180,9 @@ export class StreamManager {
     };
   }
 }
+
+/** A stream in one of these states sends no more frames. */
+const isOver = (status: StreamStatus): boolean => status === 'ended' || status === 'failed' || status === 'stopped';
 
 function describe(spec: SourceSpec): string {
   switch (spec.kind) {

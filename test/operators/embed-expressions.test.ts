@@ -65,7 +65,7 @@ const classifierSpace = (core: FaceCore) => ExpressionSpace.of(core, undefined);
 describe('expressionEmbedder', () => {
   it('measures every accepted face by default, and no rejected one', async () => {
     const { core, seen } = recordingCore();
-    const out = await expressionEmbedder(classifierSpace(core), undefined)([record(0, [['a', 1], ['b', 2, false]]), record(0.1, [['a', 3]])]);
+    const out = await expressionEmbedder(classifierSpace(core), undefined).step([record(0, [['a', 1], ['b', 2, false]]), record(0.1, [['a', 3]])]);
     expect(seen).toEqual([1, 3]);
     expect(carried(out)).toEqual([[1, undefined], [3]]);
     expect(out[0].faces[0].embedding).toBeInstanceOf(Float32Array);
@@ -73,7 +73,7 @@ describe('expressionEmbedder', () => {
 
   it('at 5 per second on 10 frames per second measures every other frame of a track, across batches, and carries the last in between', async () => {
     const { core, seen } = recordingCore();
-    const embed = expressionEmbedder(classifierSpace(core), undefined, 5);
+    const embed = expressionEmbedder(classifierSpace(core), undefined, 5).step;
     // Timestamps of a 29.97 fps file capped at 10 fps land a hair short of each 0.1 s.
     const pts = [0, 0.1001, 0.2002, 0.2999, 0.4004, 0.5005];
     const first = await embed(pts.slice(0, 4).map((t, k) => record(t, [['a', 10 + k], ['b', 20 + k]])));
@@ -85,7 +85,7 @@ describe('expressionEmbedder', () => {
 
   it('measures a track again when its timestamps start over (a reconnected live source)', async () => {
     const { core, seen } = recordingCore();
-    const embed = expressionEmbedder(classifierSpace(core), undefined, 1);
+    const embed = expressionEmbedder(classifierSpace(core), undefined, 1).step;
     await embed([record(5, [['a', 1]]), record(5.5, [['a', 2]])]);
     await embed([record(0.1, [['a', 3]])]);
     expect(seen).toEqual([1, 3]);
@@ -93,7 +93,7 @@ describe('expressionEmbedder', () => {
 
   it('leaves a face without an expression when its track was never measured while accepted', async () => {
     const { core } = recordingCore();
-    const out = await expressionEmbedder(classifierSpace(core), undefined, 1)([record(0, [['a', 1, false]]), record(0.1, [['a', 2, false]])]);
+    const out = await expressionEmbedder(classifierSpace(core), undefined, 1).step([record(0, [['a', 1, false]]), record(0.1, [['a', 2, false]])]);
     expect(carried(out)).toEqual([[undefined], [undefined]]);
   });
 
@@ -136,7 +136,7 @@ describe('expressionEmbedder in a relative space', () => {
 
   it("reads each face against its own person's resting face, and a face of no known person against the population's", async () => {
     const rests = new RestingFaces({ start: [0], warmUp: 1 });
-    const embed = expressionEmbedder(space, rests);
+    const embed = expressionEmbedder(space, rests).step;
     // Person 1 rests at 100, person 2 at 10 (give or take a live face's frame-to-frame change); both then show +20.
     for (let k = 0; k < 20; k++) await embed([withIdentity(record(k, [['a', 100 + (k % 2)], ['b', 10 + (k % 2)]]), [1, 2])]);
     const [out] = await embed([withIdentity(record(21, [['a', 120], ['b', 30], ['c', 50]]), [1, 2, undefined])]);
@@ -150,10 +150,10 @@ describe('expressionEmbedder in a relative space', () => {
 
   it('joins the resting faces of identities the clustering merges', async () => {
     const rests = new RestingFaces({ start: [0], warmUp: 1 });
-    const embed = expressionEmbedder(space, rests);
+    const embed = expressionEmbedder(space, rests).step;
     for (let k = 0; k < 10; k++) await embed([withIdentity(record(k, [['a', 40 + (k % 2)]]), [3])]);
     const merged = { ...withIdentity(record(11, [['a', 40]]), [4]), clusterEvents: [{ type: 'merged' as const, identity: 4, absorbed: [3] }] };
-    const [newcomer] = await expressionEmbedder(space, new RestingFaces({ start: [0], warmUp: 1 }))([withIdentity(record(11, [['a', 40]]), [4])]);
+    const [newcomer] = await expressionEmbedder(space, new RestingFaces({ start: [0], warmUp: 1 })).step([withIdentity(record(11, [['a', 40]]), [4])]);
     const [out] = await embed([merged]);
     // Person 4 inherits person 3's eleven faces at 40: at rest; a newcomer with one face is not yet.
     expect(out.faces[0].embedding![0]).toBeLessThan(3);
