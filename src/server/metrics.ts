@@ -13,6 +13,9 @@ export class MienMetrics {
   readonly framesDropped = this.counter('mien_frames_dropped_total', 'Frames skipped at the source because analysis was busy', ['stream']);
   readonly batchesFailed = this.counter('mien_analysis_batch_failures_total', 'Frames of batches whose analysis failed and were skipped', ['stream']);
   readonly streamUp = new Gauge({ name: 'mien_stream_up', help: '1 while a stream is playing', labelNames: ['stream'], registers: [this.registry] });
+  readonly streamTargetFps = new Gauge({ name: 'mien_stream_target_fps', help: 'Frames per second a stream is to be analysed at', labelNames: ['stream'], registers: [this.registry] });
+  readonly streams = new Gauge({ name: 'mien_streams', help: 'Streams the server runs, whatever their state', registers: [this.registry] });
+  readonly analysisRunning = new Gauge({ name: 'mien_analysis_running', help: '1 while the analysis runs (0: it ended on a failure no batch could absorb)', registers: [this.registry] });
   readonly facesDetected = this.counter('mien_faces_detected_total', 'Faces found', ['stream']);
   readonly facesRejected = this.counter('mien_faces_rejected_total', 'Faces FaceQA turned away, by reason', ['reason']);
   readonly inferenceSeconds = new Histogram({
@@ -38,6 +41,14 @@ export class MienMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'mien_' });
+    this.analysisRunning.set(1);
+  }
+
+  /** A stream is gone: its series go too (a removed stream must not look down forever). */
+  forgetStream(stream: string): void {
+    for (const metric of [this.framesReceived, this.framesAnalysed, this.framesDropped, this.batchesFailed, this.facesDetected]) metric.remove({ stream });
+    this.streamUp.remove({ stream });
+    this.streamTargetFps.remove({ stream });
   }
 
   private counter(name: string, help: string, labelNames: string[]): Counter {

@@ -162,7 +162,11 @@ export class MienServer {
       (frame) => metrics.framesReceived.inc({ stream: frame.stream }),
       // Its open tags end with it, and the analysis forgets it.
       (stream, reason) => server?.endStream(stream, reason),
-      (stream) => analysis.startStream(stream),
+      (stream) => {
+        analysis.startStream(stream);
+        metrics.streamTargetFps.set({ stream }, config.analysisFps);
+        metrics.streams.inc();
+      },
     );
     const hub = new EventHub(bus, { bufferSize: config.subscriberBuffer, onDropped: (n) => metrics.droppedMessages.inc(n) });
     const whip = await WhipStreams.start(streams, {
@@ -194,6 +198,7 @@ export class MienServer {
         next: (event) => this.bus.publish(event),
         error: (error: unknown) => {
           this.analysisStopped = true;
+          this.metrics.analysisRunning.set(0);
           console.error('mien: analysis stopped:', error);
         },
       });
@@ -464,6 +469,9 @@ export class MienServer {
   private endStream(stream: string, reason: string): void {
     const ending = this.analysis.endStream(stream, reason).then((events) => {
       for (const event of events) this.bus.publish(event);
+      // After its last events: nothing counts for it any more.
+      this.metrics.forgetStream(stream);
+      this.metrics.streams.set(this.streams.list().length);
     });
     this.ending.add(ending);
     void ending.finally(() => this.ending.delete(ending));

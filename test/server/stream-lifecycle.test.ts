@@ -58,6 +58,12 @@ describe('a stream that ends', () => {
         await until(async () => (await analysed()) > before, 30_000, 20);
         expect((await http.send('DELETE', '/api/streams/churn')).status).toBe(204);
         expect(await server.analysisStreamState()).toEqual({ tracking: 0, expressions: 0, identityTracks: 0, tagging: 0 });
+        if (round === 0) {
+          // Its series went with it (a removed stream must not look down forever), and the server runs none.
+          const metrics = (await http.get('/metrics')).text;
+          expect(metrics).not.toContain('stream="churn"');
+          expect(metrics).toMatch(/^mien_streams 0$/m);
+        }
         if (round % 10 === 9) rss.push(process.memoryUsage().rss);
       }
     } finally {
