@@ -469,8 +469,8 @@ export class MienServer {
   private endStream(stream: string, reason: string): void {
     const ending = this.analysis.endStream(stream, reason).then((events) => {
       for (const event of events) this.bus.publish(event);
-      // After its last events: nothing counts for it any more.
-      this.metrics.forgetStream(stream);
+      // A removed stream's series go after its last events; an ended or failed one is still listed, with its counts.
+      if (!this.streams.get(stream)) this.metrics.forgetStream(stream);
       this.metrics.streams.set(this.streams.list().length);
     });
     this.ending.add(ending);
