@@ -34,7 +34,7 @@ for (let t = every; t <= seconds; t += every) {
   const memory = process.memoryUsage();
   const stream = server.streams.get('loop')!;
   rss.push(memory.rss);
-  console.log(`${String(t).padStart(5)} s  RSS ${mb(memory.rss).padStart(5)} MB  ArrayBuffers ${mb(memory.arrayBuffers).padStart(4)} MB  heap ${mb(memory.heapUsed).padStart(4)} MB  frames analysed ${stream.framesAnalysed}, dropped ${stream.framesDropped}`);
+  console.log(`${String(t).padStart(5)} s  RSS ${mb(memory.rss).padStart(5)} MB  ArrayBuffers ${mb(memory.arrayBuffers).padStart(4)} MB  heap ${mb(memory.heapUsed).padStart(4)} MB  frames analysed ${stream.framesAnalysed}, skipped ${stream.framesSkipped}, dropped ${stream.framesDropped}`);
 }
 // The first sample at or after a minute (the very first in a run shorter than two samples past it).
 const minute = Math.max(0, Math.ceil(60 / every) - 1);

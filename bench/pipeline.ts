@@ -113,6 +113,7 @@ interface LiveRun {
   readonly seconds: number;
   readonly framesReceived: number;
   readonly framesAnalysed: number;
+  readonly framesSkipped: number;
   readonly framesDropped: number;
   readonly faces: number;
   readonly facesPerSecond: number;
@@ -286,6 +287,7 @@ async function liveRun(path: string, liveFps: number, rate?: number): Promise<Li
     seconds: cost.seconds,
     framesReceived: info.framesReceived,
     framesAnalysed: info.framesAnalysed,
+    framesSkipped: info.framesSkipped,
     framesDropped: info.framesDropped,
     faces: wsLatency.length,
     facesPerSecond: wsLatency.length / cost.seconds,
@@ -342,7 +344,7 @@ for (const name of clipNames) {
   }
   for (const [label, run] of [['', live], [`, expression ${expressionRate}/s`, liveSampled]] as const) {
     if (!run) continue;
-    log(`live through MienServer at ${run.fps} fps${label} for ${f(run.seconds)} s: ${run.framesAnalysed} frames analysed of ${run.framesReceived} received, ${run.framesDropped} dropped; ${run.faces} face events, ${f(run.facesPerSecond)} faces/s; CPU ${f(run.cost.cpuCores, 2)} cores, peak RSS ${f(run.cost.peakRssMb, 0)} MB`);
+    log(`live through MienServer at ${run.fps} fps${label} for ${f(run.seconds)} s: ${run.framesAnalysed} frames analysed of ${run.framesReceived} received, ${run.framesSkipped} skipped by the source, ${run.framesDropped} dropped; ${run.faces} face events, ${f(run.facesPerSecond)} faces/s; CPU ${f(run.cost.cpuCores, 2)} cores, peak RSS ${f(run.cost.peakRssMb, 0)} MB`);
     log(`  frame-to-event latency ms, WebSocket client: p50 ${f(run.latencyMs.p50, 0)}, p95 ${f(run.latencyMs.p95, 0)}, p99 ${f(run.latencyMs.p99, 0)}; on the bus: p50 ${f(run.busLatencyMs.p50, 0)}, p95 ${f(run.busLatencyMs.p95, 0)}, p99 ${f(run.busLatencyMs.p99, 0)}`);
   }
   log('');

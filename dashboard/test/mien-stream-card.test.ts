@@ -10,11 +10,13 @@ const stream = (more: Partial<Stream> = {}): Stream => ({
   source: 'rtsp://cam.local/stream',
   status: 'playing',
   reason: 'frames flow at 1280x720',
-  framesReceived: 900,
+  framesReceived: 300,
   framesAnalysed: 300,
-  framesDropped: 600,
+  framesSkipped: 1500,
+  framesDropped: 0,
   analysedPerSecond: 4.96,
-  droppedPerSecond: 10.04,
+  skippedPerSecond: 25.04,
+  droppedPerSecond: 0,
   ...more,
 });
 
@@ -35,9 +37,15 @@ describe('mien-stream-card', () => {
     expect(textOf(root.querySelector('.status')!)).toBe('playing');
     expect(textOf(root.querySelector('h3')!)).toBe('gate rtsp');
     expect(textOf(root.querySelector('.source')!)).toBe('rtsp://cam.local/stream');
-    expect(textOf(root.querySelector('dl')!)).toBe('analysed / s 5.0 dropped / s 10.0 frames analysed 300');
-    expect(root.querySelector('dd.warn')).not.toBeNull();
+    expect(textOf(root.querySelector('dl')!)).toBe('analysed / s 5.0 skipped / s 25.0 dropped / s 0.0 frames analysed 300');
+    // A 30 fps camera analysed at 5 fps skips 25 frames a second as asked: nothing to warn of.
+    expect(root.querySelector('dd.warn')).toBeNull();
     expect(textOf(root.querySelector('.people')!)).toBe('Ana · happy smile Person 3');
+  });
+
+  it('warns when the analysis falls behind and drops frames it received', async () => {
+    const card = await mount('mien-stream-card', { stream: stream({ framesDropped: 40, droppedPerSecond: 1.96, analysedPerSecond: 3.04 }) });
+    expect(textOf(shadow(card).querySelector('dd.warn')!)).toBe('2.0');
   });
 
   it("asks for the stream's latest preview again after each one loads, and waits longer while there is none", async () => {

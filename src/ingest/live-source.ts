@@ -43,7 +43,7 @@ const asError = (error: unknown): Error => (error instanceof Error ? error : new
 /**
  * A live stream (camera, server, test pattern) decoded by GStreamer, from construction until
  * close(). Frames go to every subscriber of `frames` at the time (newest frame wins: while Node is
- * busy, GStreamer keeps only the latest and counts the others in droppedFrames). When the stream
+ * busy, GStreamer keeps only the latest and counts the others in skippedFrames). When the stream
  * fails, ends or goes silent, the pipeline is rebuilt after a bounded exponential backoff; `status`
  * tells each transition and why.
  */
@@ -55,8 +55,8 @@ export class LiveSource {
   #current: SourceStatus;
   readonly #subscription: Subscription;
   #index = 0;
-  #droppedInEarlierRuns = 0;
-  #droppedInThisRun = 0;
+  #skippedInEarlierRuns = 0;
+  #skippedInThisRun = 0;
   #closed = false;
 
   /**
@@ -128,9 +128,12 @@ export class LiveSource {
     return this.#current;
   }
 
-  /** Frames GStreamer dropped because Node had not taken the previous one yet (exact to within one). */
-  get droppedFrames(): number {
-    return this.#droppedInEarlierRuns + this.#droppedInThisRun;
+  /**
+   * Frames GStreamer let go without handing them to Node, beyond the rate cap or because Node had
+   * not taken the previous one yet (exact to within one).
+   */
+  get skippedFrames(): number {
+    return this.#skippedInEarlierRuns + this.#skippedInThisRun;
   }
 
   get closed(): boolean {
@@ -153,13 +156,13 @@ export class LiveSource {
   }
 
   #startRun(source: string): void {
-    this.#droppedInEarlierRuns += this.#droppedInThisRun;
-    this.#droppedInThisRun = 0;
+    this.#skippedInEarlierRuns += this.#skippedInThisRun;
+    this.#skippedInThisRun = 0;
     if (this.currentStatus.state !== 'connecting') this.#enter('connecting', `opening ${source}`);
   }
 
-  #emit({ pts, width, height, data, droppedSoFar }: PulledFrame): void {
-    this.#droppedInThisRun = droppedSoFar;
+  #emit({ pts, width, height, data, skippedSoFar }: PulledFrame): void {
+    this.#skippedInThisRun = skippedSoFar;
     const { state } = this.currentStatus;
     if (state !== 'playing') this.#enter('playing', `frames flow at ${width}x${height}${state === 'stalled' ? ' again' : ''}`);
     this.#frames.next({ stream: this.#stream, index: this.#index++, pts, width, height, data });

@@ -9,13 +9,14 @@ import { holdThreads } from './threadpool.js';
 import type { PullGate } from './pull-gate.js';
 import { isTruncated } from './truncation.js';
 
-/** A decoded frame and the count of frames the appsink dropped so far (newest-frame-wins delivery). */
+/** A decoded frame and the count of frames the appsink skipped so far (newest-frame-wins delivery). */
 export interface PulledFrame extends DecodedFrame {
   /**
-   * Frames the appsink dropped before this one, because Node had not taken the previous one yet or
-   * was waiting out minPullIntervalMs; exact to within the one frame that may be waiting in the sink.
+   * Frames the appsink let go before this one, because Node was waiting out minPullIntervalMs (the
+   * rate cap) or had not pulled the previous one yet; exact to within the one frame that may be
+   * waiting in the sink.
    */
-  readonly droppedSoFar: number;
+  readonly skippedSoFar: number;
 }
 
 export interface PipelineFramesOptions {
@@ -80,7 +81,7 @@ export function pipelineFrames(plan: PipelinePlan, options: PipelineFramesOption
   return new Observable<PulledFrame>((subscriber) => {
     const pipeline = launch(plan, source);
     const sink = child(pipeline, SINK_ELEMENT, plan.description, source) as AppSink;
-    // Frames the sink received and Node was not given, beyond those that may be waiting, were dropped.
+    // Frames the sink received and Node was not given, beyond those that may be waiting, were skipped.
     const dropping = sink.drop === true;
     const capacity = counter(sink['max-buffers']);
     const { minPullIntervalMs = 0 } = options;
@@ -102,7 +103,7 @@ export function pipelineFrames(plan: PipelinePlan, options: PipelineFramesOption
     const releaseThreads = holdThreads();
     let running = true;
     let delivered = 0;
-    let dropped = 0;
+    let skipped = 0;
     let framesEnd = 0;
     // The stream ends when both the appsink and the bus say so; they arrive in either order.
     let sinkEnded = false;
@@ -158,9 +159,9 @@ export function pipelineFrames(plan: PipelinePlan, options: PipelineFramesOption
         return;
       }
       delivered += 1;
-      if (dropping) dropped = Math.max(dropped, rendered(sink.stats) - delivered - capacity);
+      if (dropping) skipped = Math.max(skipped, rendered(sink.stats) - delivered - capacity);
       options.gate?.enter();
-      subscriber.next({ ...frame, droppedSoFar: dropped });
+      subscriber.next({ ...frame, skippedSoFar: skipped });
       // The subscriber may have unsubscribed (stopping the pipeline) while handling the frame.
       if (!running) return;
       const wait = lastPull + minPullIntervalMs - Date.now();

@@ -29,13 +29,13 @@ export type OpenableSpec = Exclude<SourceSpec, { kind: 'whip' }>;
 export interface OpenedSource {
   readonly stream: string;
   readonly spec: SourceSpec;
-  /** Live sources run until closed and drop frames while analysis is busy; files wait for it. */
+  /** Live sources run until closed and skip frames while Node is busy; files wait for it. */
   readonly live: boolean;
   readonly frames: Observable<Frame>;
   /** Status transitions of a live source; a file has none. */
   readonly status: Observable<SourceStatus>;
-  /** Frames dropped in GStreamer so far (live sources). */
-  readonly droppedFrames: () => number;
+  /** Frames skipped in GStreamer so far, by the rate cap or while Node was busy (live sources). */
+  readonly skippedFrames: () => number;
   close(): void;
 }
 
@@ -69,7 +69,7 @@ export function parseSource(text: string): OpenableSpec {
 /** Opens a source; a file pulls its frames through `gate` when one is given (see PullGate). */
 export function openSource(stream: string, spec: OpenableSpec, rate: RateControl = {}, gate?: PullGate): OpenedSource {
   if (spec.kind === 'file') {
-    return { stream, spec, live: false, frames: fileFrames(spec.path, { ...rate, stream, gate }), status: NEVER, droppedFrames: () => 0, close: () => {} };
+    return { stream, spec, live: false, frames: fileFrames(spec.path, { ...rate, stream, gate }), status: NEVER, skippedFrames: () => 0, close: () => {} };
   }
   const live: LiveSource =
     spec.kind === 'still'
@@ -90,7 +90,7 @@ export function openedLive(live: LiveSource, spec: SourceSpec): OpenedSource {
     live: true,
     frames: live.frames,
     status: live.status,
-    droppedFrames: () => live.droppedFrames,
+    skippedFrames: () => live.skippedFrames,
     close: () => live.close(),
   };
 }

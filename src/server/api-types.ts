@@ -18,8 +18,12 @@ export interface StreamInfo {
   readonly reason: string;
   readonly framesReceived: number;
   readonly framesAnalysed: number;
+  /** Frames the source let go: beyond the analysis rate (as asked), or while Node was busy. */
+  readonly framesSkipped: number;
+  /** Frames received and then replaced by newer ones while the analysis was busy: it is behind. */
   readonly framesDropped: number;
   readonly analysedPerSecond: number;
+  readonly skippedPerSecond: number;
   readonly droppedPerSecond: number;
 }
 

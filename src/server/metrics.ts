@@ -10,7 +10,8 @@ export class MienMetrics {
   readonly registry = new Registry();
   readonly framesReceived = this.counter('mien_frames_received_total', 'Frames decoded and handed to analysis', ['stream']);
   readonly framesAnalysed = this.counter('mien_frames_analysed_total', 'Frames the analysis finished', ['stream']);
-  readonly framesDropped = this.counter('mien_frames_dropped_total', 'Frames skipped at the source because analysis was busy', ['stream']);
+  readonly framesSkipped = this.counter('mien_frames_skipped_total', 'Frames the source let go: beyond the analysis rate, or while the server was busy', ['stream']);
+  readonly framesDropped = this.counter('mien_frames_dropped_total', 'Frames received and replaced unanalysed by newer ones because the analysis was busy', ['stream']);
   readonly batchesFailed = this.counter('mien_analysis_batch_failures_total', 'Frames of batches whose analysis failed and were skipped', ['stream']);
   readonly streamUp = new Gauge({ name: 'mien_stream_up', help: '1 while a stream is playing', labelNames: ['stream'], registers: [this.registry] });
   readonly streamTargetFps = new Gauge({ name: 'mien_stream_target_fps', help: 'Frames per second a stream is to be analysed at', labelNames: ['stream'], registers: [this.registry] });
@@ -28,7 +29,7 @@ export class MienMetrics {
   readonly inferenceBatch = new Histogram({ name: 'mien_inference_batch_size', help: 'Images in one model run', labelNames: ['model'], buckets: [1, 2, 4, 8, 16, 32], registers: [this.registry] });
   readonly frameToEvent = new Histogram({
     name: 'mien_frame_to_event_seconds',
-    help: 'From a frame entering analysis to its events being published',
+    help: 'From a frame reaching the analysis (waiting for its batch included) to its events, once per frame',
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
@@ -44,11 +45,21 @@ export class MienMetrics {
     this.analysisRunning.set(1);
   }
 
+  /** A stream starts: its counters exist from now, at 0, so that rate() and alerts see them before the first frame. */
+  startStream(stream: string, targetFps: number): void {
+    for (const metric of this.streamCounters()) metric.inc({ stream }, 0);
+    this.streamTargetFps.set({ stream }, targetFps);
+  }
+
   /** A stream is gone: its series go too (a removed stream must not look down forever). */
   forgetStream(stream: string): void {
-    for (const metric of [this.framesReceived, this.framesAnalysed, this.framesDropped, this.batchesFailed, this.facesDetected]) metric.remove({ stream });
+    for (const metric of this.streamCounters()) metric.remove({ stream });
     this.streamUp.remove({ stream });
     this.streamTargetFps.remove({ stream });
+  }
+
+  private streamCounters(): Counter[] {
+    return [this.framesReceived, this.framesAnalysed, this.framesSkipped, this.framesDropped, this.batchesFailed, this.facesDetected];
   }
 
   private counter(name: string, help: string, labelNames: string[]): Counter {

@@ -156,18 +156,19 @@ export class MienServer {
       identity: { firstIdentity: identities.highestId() + 1 },
       expressionRate: config.expressionRate,
     });
-    const streams = new StreamManager(
-      bus,
-      config.analysisFps,
-      (frame) => metrics.framesReceived.inc({ stream: frame.stream }),
-      // Its open tags end with it, and the analysis forgets it.
-      (stream, reason) => server?.endStream(stream, reason),
-      (stream) => {
+    const streams = new StreamManager(bus, config.analysisFps, {
+      onFrame: (frame, skippedSince) => {
+        metrics.framesReceived.inc({ stream: frame.stream });
+        if (skippedSince > 0) metrics.framesSkipped.inc({ stream: frame.stream }, skippedSince);
+      },
+      onStarted: (stream) => {
         analysis.startStream(stream);
-        metrics.streamTargetFps.set({ stream }, config.analysisFps);
+        metrics.startStream(stream, config.analysisFps);
         metrics.streams.inc();
       },
-    );
+      // Its open tags end with it, and the analysis forgets it.
+      onEnded: (stream, reason) => server?.endStream(stream, reason),
+    });
     const hub = new EventHub(bus, { bufferSize: config.subscriberBuffer, onDropped: (n) => metrics.droppedMessages.inc(n) });
     const whip = await WhipStreams.start(streams, {
       host: config.host,
@@ -400,10 +401,7 @@ export class MienServer {
     this.pendingEvents.push(event);
     if (this.pendingEvents.length >= 500) this.flushEvents();
     this.metrics.observeEvent(event);
-    if (event.kind === 'face') {
-      this.identities.recordFace(event);
-      this.metrics.frameToEvent.observe(Math.max(0, Date.now() - Date.parse(event.wallTime)) / 1000);
-    }
+    if (event.kind === 'face') this.identities.recordFace(event);
     if (event.kind === 'stream-status') this.metrics.streamUp.set({ stream: event.stream }, event.status === 'playing' ? 1 : 0);
     if (event.kind === 'identity-merged') {
       for (const from of event.merged) {
@@ -431,6 +429,7 @@ export class MienServer {
     const { stream } = record.frame;
     const faceEvents = events.filter((e): e is FaceEvent => e.kind === 'face');
     this.metrics.framesAnalysed.inc({ stream });
+    this.metrics.frameToEvent.observe(Math.max(0, Date.now() - record.receivedAt) / 1000);
     this.streams.countAnalysed(stream);
     this.previews.set(stream, {
       frame: record.frame,

@@ -30,8 +30,20 @@ interface Running {
   received: number;
   analysed: number;
   dropped: number;
-  /** [time ms, analysed, dropped] samples for the rates. */
-  readonly samples: [number, number, number][];
+  /** The source's skipped count when its last frame came. */
+  skippedSeen: number;
+  /** [time ms, analysed, dropped, skipped] samples for the rates. */
+  readonly samples: [number, number, number, number][];
+}
+
+/** What the owner of a StreamManager hears of its streams. */
+export interface StreamHooks {
+  /** Each frame received, with how many frames the source skipped since the previous one. */
+  readonly onFrame?: (frame: Frame, skippedSince: number) => void;
+  /** A stream starts, before its first frame. */
+  readonly onStarted?: (stream: string) => void;
+  /** A stream stops for good (it ended, failed or was removed), with why; told once. */
+  readonly onEnded?: (stream: string, reason: string) => void;
 }
 
 const RATE_WINDOW_MS = 10_000;
@@ -40,6 +52,10 @@ const RATE_WINDOW_MS = 10_000;
  * The streams a server analyses. Every stream's frames join one analysis (so faces are batched
  * across streams); files play at the pace of their timestamps, as a camera would, optionally in a
  * loop. Status changes are published as stream-status events.
+ *
+ * Frames not analysed are counted in two ways: skipped (the source let them go, beyond the rate cap
+ * or while Node was busy: a 30 fps camera analysed at 5 fps skips 25 a second, as asked) and
+ * dropped (received, then replaced by a newer one while the analysis was busy: it is behind).
  */
 export class StreamManager {
   private readonly streams = new Map<string, Running>();
@@ -49,11 +65,7 @@ export class StreamManager {
   constructor(
     private readonly bus: EventBus,
     private readonly fps: number,
-    private readonly onFrame: (frame: Frame) => void = () => {},
-    /** Told once when a stream stops for good (it ended, failed or was removed), with why. */
-    private readonly onEnded: (stream: string, reason: string) => void = () => {},
-    /** Told when a stream starts, before its first frame. */
-    private readonly onStarted: (stream: string) => void = () => {},
+    private readonly hooks: StreamHooks = {},
   ) {}
 
   /** Every stream's frames, for the analysis to subscribe to once. */
@@ -79,8 +91,8 @@ export class StreamManager {
   /** Analyses an opened source under its stream id (claimed first); a file's frames leave `gate` as they are played. */
   attach(opened: OpenedSource, loop = false, gate?: PullGate): StreamInfo {
     const id = opened.stream;
-    this.onStarted(id);
-    const running: Running = { opened, subscription: new Subscription(), status: 'connecting', reason: 'opening', received: 0, analysed: 0, dropped: 0, samples: [] };
+    this.hooks.onStarted?.(id);
+    const running: Running = { opened, subscription: new Subscription(), status: 'connecting', reason: 'opening', received: 0, analysed: 0, dropped: 0, skippedSeen: 0, samples: [] };
     this.streams.set(id, running);
     const frames = opened.live ? opened.frames : this.playFile(opened, loop, gate);
     running.subscription.add(
@@ -88,7 +100,7 @@ export class StreamManager {
     );
     if (!opened.live) this.setStatus(running, 'playing', 'playing the file at the pace of its timestamps');
     running.subscription.add(
-      frames.pipe(tap((frame) => (running.received++, this.onFrame(frame)))).subscribe({
+      frames.pipe(tap((frame) => this.received(running, frame))).subscribe({
         next: (frame) => this.frames.next(frame),
         error: (error: unknown) => this.setStatus(running, 'failed', (error as Error).message),
         complete: () => this.setStatus(running, 'ended', 'the file ended'),
@@ -131,6 +143,13 @@ export class StreamManager {
     this.frames.complete();
   }
 
+  private received(running: Running, frame: Frame): void {
+    running.received++;
+    const skipped = running.opened.skippedFrames();
+    this.hooks.onFrame?.(frame, skipped - running.skippedSeen);
+    running.skippedSeen = skipped;
+  }
+
   private playFile(opened: OpenedSource, loop: boolean, gate?: PullGate): Observable<Frame> {
     // Each pass continues the timeline of the last, so timestamps keep increasing.
     let offset = 0;
@@ -155,16 +174,17 @@ export class StreamManager {
     running.status = status;
     running.reason = reason;
     this.bus.publish({ kind: 'stream-status', stream: running.opened.stream, pts: 0, wallTime: new Date().toISOString(), status, reason });
-    if (isOver(status) && !wasOver) this.onEnded(running.opened.stream, `the stream ${status === 'stopped' ? 'was stopped' : status}: ${reason}`);
+    if (isOver(status) && !wasOver) this.hooks.onEnded?.(running.opened.stream, `the stream ${status === 'stopped' ? 'was stopped' : status}: ${reason}`);
   }
 
   private info(id: string, r: Running): StreamInfo {
     const now = Date.now();
-    const dropped = r.dropped + r.opened.droppedFrames();
-    r.samples.push([now, r.analysed, dropped]);
+    const skipped = r.opened.skippedFrames();
+    r.samples.push([now, r.analysed, r.dropped, skipped]);
     while (r.samples.length > 2 && now - r.samples[1][0] >= RATE_WINDOW_MS) r.samples.shift();
-    const [t0, a0, d0] = r.samples[0];
+    const [t0, a0, d0, s0] = r.samples[0];
     const seconds = Math.max((now - t0) / 1000, 1);
+    const perSecond = (count: number): number => Number((count / seconds).toFixed(2));
     const spec = r.opened.spec;
     return {
       id,
@@ -174,9 +194,11 @@ export class StreamManager {
       reason: r.reason,
       framesReceived: r.received,
       framesAnalysed: r.analysed,
-      framesDropped: dropped,
-      analysedPerSecond: Number(((r.analysed - a0) / seconds).toFixed(2)),
-      droppedPerSecond: Number(((dropped - d0) / seconds).toFixed(2)),
+      framesSkipped: skipped,
+      framesDropped: r.dropped,
+      analysedPerSecond: perSecond(r.analysed - a0),
+      skippedPerSecond: perSecond(skipped - s0),
+      droppedPerSecond: perSecond(r.dropped - d0),
     };
   }
 }

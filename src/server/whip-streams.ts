@@ -46,7 +46,7 @@ export class WhipStreams {
       live: true,
       frames: NEVER,
       status: of({ stream: id, state: 'connecting' as const, reason: `waiting for a WebRTC publisher at ${url}`, at: Date.now() }),
-      droppedFrames: () => 0,
+      skippedFrames: () => 0,
       close: () => {},
     };
     return this.streams.attach(waiting);

@@ -14,7 +14,8 @@ const NO_FRAME_RETRY_MS = 1_000;
 
 /**
  * One stream: its live preview (the latest analysed frame, with faces, people and tags drawn by
- * the server), status, analysed and dropped frames per second, and who is on screen.
+ * the server), status, frames analysed, skipped (by the rate, as asked) and dropped (analysis
+ * behind: in amber) per second, and who is on screen.
  */
 @customElement('mien-stream-card')
 export class MienStreamCard extends LitElement {
@@ -160,7 +161,8 @@ export class MienStreamCard extends LitElement {
         <p class="source muted" title=${s.source}>${s.source}</p>
         <dl>
           <div><dt>analysed / s</dt><dd>${perSecond(s.analysedPerSecond)}</dd></div>
-          <div><dt>dropped / s</dt><dd class=${s.droppedPerSecond > s.analysedPerSecond ? 'warn' : ''}>${perSecond(s.droppedPerSecond)}</dd></div>
+          <div title="Frames the source let go beyond the analysis rate, as configured"><dt>skipped / s</dt><dd>${perSecond(s.skippedPerSecond)}</dd></div>
+          <div title="Frames received and replaced unanalysed because the analysis was behind"><dt>dropped / s</dt><dd class=${perSecond(s.droppedPerSecond) === perSecond(0) ? '' : 'warn'}>${perSecond(s.droppedPerSecond)}</dd></div>
           <div><dt>frames analysed</dt><dd>${s.framesAnalysed}</dd></div>
         </dl>
         <ul class="people" aria-label="On screen">

@@ -56,7 +56,7 @@ export const analyzeCommand: Command = {
     const stored = existsSync(refs) ? loadReferences(refs) : [];
     const runtime = await AnalysisRuntime.open(settings);
     const references = matchable(stored, runtime.space.kind.name);
-    const counts = { received: 0, analysed: 0, dropped: 0 };
+    const counts = { received: 0, analysed: 0, skipped: 0, dropped: 0 };
     const analysis = runtime.analysis(() => references, { onAnalysed: () => counts.analysed++ });
     const gate = analysis.analysisGate();
     const source = openSource('main', spec, { maxFps: fps }, gate);
@@ -96,12 +96,12 @@ export const analyzeCommand: Command = {
       await new Promise<void>((resolve) => (out ? out.end(resolve) : resolve()));
       await runtime.close();
     }
-    counts.dropped += source.droppedFrames();
+    counts.skipped = source.skippedFrames();
     const identities = analysis.tagger.appearance.summary();
     // Live sources print events on stdout, so their table goes to stderr.
     printTable(identities, counts, source.live && !out ? console.error : console.log);
     if (values['summary-json']) {
-      writeFileSync(values['summary-json'], `${JSON.stringify({ identities, framesAnalysed: counts.analysed, framesDropped: counts.dropped }, null, 2)}\n`);
+      writeFileSync(values['summary-json'], `${JSON.stringify({ identities, framesAnalysed: counts.analysed, framesSkipped: counts.skipped, framesDropped: counts.dropped }, null, 2)}\n`);
     }
     return 0;
   },
@@ -142,12 +142,12 @@ class Progress {
   }
 }
 
-function printTable(rows: readonly AppearanceRow[], counts: { analysed: number; dropped: number }, print: (text: string) => void): void {
+function printTable(rows: readonly AppearanceRow[], counts: { analysed: number; skipped: number; dropped: number }, print: (text: string) => void): void {
   const tags = [...new Set(rows.flatMap((r) => Object.keys(r.appearance)))].sort();
   const header = ['identity', 'faces', 'accepted', ...tags.map((t) => `${t} %`)];
   const lines = rows.map((r) => [String(r.id), String(r.faces), String(r.accepted), ...tags.map((t) => ((r.appearance[t] ?? 0) * 100).toFixed(1))]);
   const widths = header.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c].length)));
   const format = (cells: string[]) => cells.map((cell, c) => cell.padStart(widths[c])).join('  ');
-  print([format(header), ...lines.map(format), '', `frames analysed: ${counts.analysed}, dropped: ${counts.dropped}`].join('\n'));
+  print([format(header), ...lines.map(format), '', `frames analysed: ${counts.analysed}, skipped by the source: ${counts.skipped}, dropped (analysis behind): ${counts.dropped}`].join('\n'));
 }
 
