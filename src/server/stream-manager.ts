@@ -30,7 +30,7 @@ interface Running {
   received: number;
   analysed: number;
   dropped: number;
-  /** The source's skipped count when its last frame came. */
+  /** The source's skipped count when its last frame came: what the API and the hooks (so /metrics) both report. */
   skippedSeen: number;
   /** [time ms, analysed, dropped, skipped] samples for the rates. */
   readonly samples: [number, number, number, number][];
@@ -179,7 +179,7 @@ export class StreamManager {
 
   private info(id: string, r: Running): StreamInfo {
     const now = Date.now();
-    const skipped = r.opened.skippedFrames();
+    const skipped = r.skippedSeen;
     r.samples.push([now, r.analysed, r.dropped, skipped]);
     while (r.samples.length > 2 && now - r.samples[1][0] >= RATE_WINDOW_MS) r.samples.shift();
     const [t0, a0, d0, s0] = r.samples[0];
