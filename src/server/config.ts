@@ -93,7 +93,8 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     if (!Number.isInteger(v) || v < min || v > max) problems.push(`${key} must be an integer from ${min} to ${max}, got ${JSON.stringify(merged[key])}`);
     return v;
   };
-  for (const key of Object.keys(fromFile)) if (!(key in CONFIG_DEFAULTS) && !OPTIONAL.includes(key as keyof ServerConfig)) problems.push(`unknown setting "${key}" in ${options.file}`);
+  // Object.hasOwn: `in` would take "toString" or "__proto__" for settings.
+  for (const key of Object.keys(fromFile)) if (!Object.hasOwn(CONFIG_DEFAULTS, key) && !OPTIONAL.includes(key as keyof ServerConfig)) problems.push(`unknown setting "${key}" in ${options.file}`);
   const token = text('token');
   if (token !== undefined && token.length < 16) problems.push('token must be at least 16 characters');
   const expressionRate = merged.expressionRate === undefined ? undefined : Number(merged.expressionRate);

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 /** A route's answer. */
 export interface Reply {
@@ -72,6 +73,17 @@ function decodedSegment(segment: string): string {
   } catch {
     throw new HttpError(400, `the path segment ${JSON.stringify(segment)} holds a malformed %-escape`);
   }
+}
+
+/**
+ * Answers a request Node's HTTP parser refused (not HTTP/1.1, headers too large, a body the headers
+ * do not frame) with a sentence, where Node alone closes the connection with a bare 400.
+ */
+export function answerMalformedHttp(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) return;
+  const [status, reason] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
+  const body = JSON.stringify({ error: `the request is not valid HTTP/1.1 (${error.code ?? 'parse error'}): ${error.message}` });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 export function send(res: ServerResponse, reply: Reply): void {

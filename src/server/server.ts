@@ -32,7 +32,7 @@ import type { IdentityInfo, ReferenceInfo } from './api-types.js';
 import { crossSiteRefusal, hasBearerToken, hasSocketToken, hostRefusal, isLoopback } from './auth.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import { EventHub } from './event-hub.js';
-import { HttpError, json, readBody, readJson, requireContentType, Router, send, type Reply } from './http.js';
+import { answerMalformedHttp, HttpError, json, readBody, readJson, requireContentType, Router, send, type Reply } from './http.js';
 import { confinedMediaPath } from './media-root.js';
 import { MienMetrics } from './metrics.js';
 import { OPENAPI } from './openapi.js';
@@ -213,6 +213,7 @@ export class MienServer {
         (error: unknown) => send(res, errorReply(error)),
       );
     });
+    this.http.on('clientError', answerMalformedHttp);
     this.http.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== '/events') return socket.destroy();
