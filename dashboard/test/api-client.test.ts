@@ -11,11 +11,14 @@ function answer(status: number, body?: unknown) {
 describe('ApiClient', () => {
   afterEach(() => vi.unstubAllGlobals());
 
-  it('reads without the token and sends it with every change', async () => {
+  it('sends the token with every request, reads included, and none when there is none', async () => {
     const api = new ApiClient('http://mien', () => 'secret-token-0123456789');
     let fetchMock = answer(200, { streams: [] });
     expect(await api.streams()).toEqual([]);
     expect(fetchMock.mock.calls[0][0]).toBe('http://mien/api/streams');
+    expect(fetchMock.mock.calls[0][1]?.headers).toEqual({ authorization: 'Bearer secret-token-0123456789' });
+    fetchMock = answer(200, { streams: [] });
+    await new ApiClient('http://mien', () => undefined).streams();
     expect(fetchMock.mock.calls[0][1]?.headers).toEqual({});
 
     fetchMock = answer(200, { id: 3, name: 'Ana' });
@@ -23,6 +26,18 @@ describe('ApiClient', () => {
     const [url, init] = fetchMock.mock.calls[0];
     expect([url, init?.method, init?.body]).toEqual(['http://mien/api/identities/3', 'PATCH', '{"name":"Ana"}']);
     expect(init?.headers).toEqual({ 'content-type': 'application/json', authorization: 'Bearer secret-token-0123456789' });
+  });
+
+  it('fetches pictures with the token, and says why when there is none', async () => {
+    const api = new ApiClient('', () => 'secret-token-0123456789');
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff]);
+    const fetchMock = vi.fn(async () => new Response(jpeg, { status: 200, headers: { 'content-type': 'image/jpeg' } }));
+    vi.stubGlobal('fetch', fetchMock);
+    const blob = await api.picture('/api/identities/4/thumbnail.jpg');
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(jpeg);
+    expect(fetchMock.mock.calls[0]).toEqual(['/api/identities/4/thumbnail.jpg', expect.objectContaining({ headers: { authorization: 'Bearer secret-token-0123456789' } })]);
+    answer(404, { error: 'no thumbnail of identity 4 yet' });
+    await expect(api.picture('/api/identities/4/thumbnail.jpg')).rejects.toEqual(new ApiError(404, 'no thumbnail of identity 4 yet'));
   });
 
   it('uploads a reference as the raw picture, with its tags and threshold in the query', async () => {

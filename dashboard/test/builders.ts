@@ -1,5 +1,6 @@
 /** Test data: events and API objects as the server sends them. */
 import type { FaceEvent, Identity, MienEvent, Reference, TagEndEvent, TagStartEvent } from '../src/api/api-types.js';
+import type { PictureUrls } from '../src/api/pictures.js';
 
 /** Server time of the first frame in these tests. */
 export const T0 = Date.parse('2026-11-01T10:00:00.000Z');
@@ -50,4 +51,24 @@ export function reference(id: number, more: Partial<Reference> = {}): Reference 
     crop: `/api/references/${id}/crop.png`,
     ...more,
   };
+}
+
+/**
+ * The API's pictures as test URLs naming their path (`picture:PATH`, fresh ones `picture:PATH#N`
+ * with N counting every ask); paths in `missing` are not there yet.
+ */
+export class FakePictures implements PictureUrls {
+  readonly asked: string[] = [];
+  readonly missing = new Set<string>();
+
+  async stable(path: string): Promise<string | undefined> {
+    this.asked.push(path);
+    return this.missing.has(path) ? undefined : `picture:${path}`;
+  }
+
+  async fresh(path: string): Promise<string> {
+    this.asked.push(path);
+    if (this.missing.has(path)) throw new Error(`no ${path} yet`);
+    return `picture:${path}#${this.asked.length}`;
+  }
 }

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import '../src/elements/mien-people-view.js';
-import { identity, T0 } from './builders.js';
+import { FakePictures, identity, T0 } from './builders.js';
 import { mount, settle, shadow, textOf } from './mount.js';
 
 describe('mien-people-view', () => {
@@ -10,7 +10,7 @@ describe('mien-people-view', () => {
       { identity: identity(1, { lastSeen: new Date(T0 + 1000).toISOString() }), rows: [], currentTags: [] },
       { identity: identity(2, { lastSeen: new Date(T0 + 9000).toISOString() }), rows: [], currentTags: [] },
     ];
-    const view = await mount('mien-people-view', { people, now: T0 + 10_000 });
+    const view = await mount('mien-people-view', { pictures: new FakePictures(), people, now: T0 + 10_000 });
     const cards = () => [...shadow(view).querySelectorAll('mien-person-card')];
     expect(cards().map((c) => c.identity.id)).toEqual([2, 1]);
     expect(cards().map((c) => c.windowMs)).toEqual([300_000, 300_000]);
@@ -27,7 +27,7 @@ describe('mien-people-view', () => {
       { identity: identity(1), rows: [], currentTags: [] },
       { identity: identity(2), rows: [], currentTags: [], faceReference: failed },
     ];
-    const view = await mount('mien-people-view', { people, now: T0 });
+    const view = await mount('mien-people-view', { pictures: new FakePictures(), people, now: T0 });
     const cards = [...shadow(view).querySelectorAll('mien-person-card')];
     expect(cards.map((c) => [c.identity.id, c.faceReference])).toEqual([
       [1, { status: 'idle' }],
@@ -36,7 +36,7 @@ describe('mien-people-view', () => {
   });
 
   it('says so when nobody was seen', async () => {
-    const view = await mount('mien-people-view', { people: [] });
+    const view = await mount('mien-people-view', { pictures: new FakePictures(), people: [] });
     expect(textOf(shadow(view).querySelector('.empty')!)).toMatch(/^Nobody seen yet/);
   });
 });

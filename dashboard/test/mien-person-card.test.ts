@@ -2,13 +2,14 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { FaceReferenceEvent, IdentityRenameEvent } from '../src/elements/mien-person-card.js';
 import '../src/elements/mien-person-card.js';
-import { identity, reference, T0 } from './builders.js';
+import { FakePictures, identity, reference, T0 } from './builders.js';
 import { mount, settle, shadow, textOf } from './mount.js';
 
 describe('mien-person-card', () => {
   it('shows the thumbnail, name or number, faces seen, tags now, timeline and appearance', async () => {
     const rows = [{ stream: 'cam', segments: [{ identity: 4, stream: 'cam', tag: 'smile', startMs: T0, endMs: T0 + 2000, open: true, distance: 0.3 }] }];
     const card = await mount('mien-person-card', {
+      pictures: new FakePictures(),
       identity: identity(4, { appearance: { smile: 0.25 } }),
       rows,
       currentTags: ['smile'],
@@ -16,7 +17,8 @@ describe('mien-person-card', () => {
       windowMs: 60_000,
     });
     const root = shadow(card);
-    expect(root.querySelector('img.thumb')?.getAttribute('src')).toBe('/api/identities/4/thumbnail.jpg');
+    // Fetched with the token: an <img> could not send it.
+    expect(root.querySelector('img.thumb')?.getAttribute('src')).toBe('picture:/api/identities/4/thumbnail.jpg');
     expect(textOf(root.querySelector('h3')!)).toContain('Person 4');
     expect(textOf(root.querySelector('.facts')!)).toBe('#4 · 42 faces (40 accepted) · on screen');
     expect(textOf(root.querySelector('.current')!)).toBe('smile');
@@ -34,7 +36,7 @@ describe('mien-person-card', () => {
   });
 
   it('renames from the keyboard: the rename button, a name, Enter; the focus comes back', async () => {
-    const card = await mount('mien-person-card', { identity: identity(4), now: T0 });
+    const card = await mount('mien-person-card', { pictures: new FakePictures(), identity: identity(4), now: T0 });
     const renamed = vi.fn<(event: IdentityRenameEvent) => void>();
     document.body.addEventListener('identity-rename', renamed);
     shadow(card).querySelector<HTMLButtonElement>('button.rename')!.click();
@@ -51,7 +53,7 @@ describe('mien-person-card', () => {
   });
 
   it('clears a name when saved empty, and fires nothing when Escape cancels or nothing changed', async () => {
-    const card = await mount('mien-person-card', { identity: identity(4, { name: 'Ana' }), now: T0 });
+    const card = await mount('mien-person-card', { pictures: new FakePictures(), identity: identity(4, { name: 'Ana' }), now: T0 });
     const renamed = vi.fn<(event: IdentityRenameEvent) => void>();
     card.addEventListener('identity-rename', renamed);
     const edit = async () => {
@@ -83,7 +85,7 @@ describe('mien-person-card', () => {
     };
 
     it('opens a labelled form from its button, sends the tags and threshold, and gives the focus back on Escape', async () => {
-      const card = await mount('mien-person-card', { identity: identity(4), now: T0 });
+      const card = await mount('mien-person-card', { pictures: new FakePictures(), identity: identity(4), now: T0 });
       const asked = vi.fn<(event: FaceReferenceEvent) => void>();
       document.body.addEventListener('face-reference', asked);
       expect(textOf(toggle(card))).toBe('Use this face as a reference');
@@ -111,7 +113,7 @@ describe('mien-person-card', () => {
     });
 
     it('says what is wrong before sending, and leaves the threshold to the server when empty', async () => {
-      const card = await mount('mien-person-card', { identity: identity(4), now: T0 });
+      const card = await mount('mien-person-card', { pictures: new FakePictures(), identity: identity(4), now: T0 });
       const asked = vi.fn<(event: FaceReferenceEvent) => void>();
       card.addEventListener('face-reference', asked);
       toggle(card).click();
@@ -130,7 +132,7 @@ describe('mien-person-card', () => {
     });
 
     it("shows the request's progress and the server's sentence, then what was added with a link to it", async () => {
-      const card = await mount('mien-person-card', { identity: identity(4, { name: 'Ana' }), now: T0 });
+      const card = await mount('mien-person-card', { pictures: new FakePictures(), identity: identity(4, { name: 'Ana' }), now: T0 });
       toggle(card).click();
       await settle(card);
       field(card, 'tags').value = 'smile';

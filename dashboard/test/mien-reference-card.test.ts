@@ -2,14 +2,14 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ReferenceDeleteEvent } from '../src/elements/mien-reference-card.js';
 import '../src/elements/mien-reference-card.js';
-import { reference } from './builders.js';
+import { FakePictures, reference } from './builders.js';
 import { mount, settle, shadow, textOf } from './mount.js';
 
 describe('mien-reference-card', () => {
   it("shows the face Mien found, the tags and the threshold, the default where it has none", async () => {
-    const card = await mount('mien-reference-card', { reference: reference(3, { tags: ['smile', 'grin'], threshold: 0.35 }) });
+    const card = await mount('mien-reference-card', { pictures: new FakePictures(), reference: reference(3, { tags: ['smile', 'grin'], threshold: 0.35 }) });
     const root = shadow(card);
-    expect(root.querySelector('img')?.getAttribute('src')).toBe('/api/references/3/crop.png');
+    expect(root.querySelector('img')?.getAttribute('src')).toBe('picture:/api/references/3/crop.png');
     expect(root.querySelector('img')?.getAttribute('alt')).toBe('The face Mien found for smile, grin');
     expect(textOf(root.querySelector('.tags')!)).toBe('smile grin');
     expect(textOf(root.querySelector('.threshold')!)).toBe('threshold 0.35');
@@ -21,7 +21,7 @@ describe('mien-reference-card', () => {
   });
 
   it('says what the face was read against, in words, and nothing for an embedding that reads faces alone', async () => {
-    const card = await mount('mien-reference-card', { reference: reference(3) });
+    const card = await mount('mien-reference-card', { pictures: new FakePictures(), reference: reference(3) });
     const readAgainst = () => shadow(card).querySelector('.rest');
     expect(textOf(readAgainst()!)).toBe('read against: people in general');
     card.reference = reference(3, { rest: 'rest-photo' });
@@ -37,7 +37,7 @@ describe('mien-reference-card', () => {
   });
 
   it('says when a reference was made with another embedding and is not matched', async () => {
-    const card = await mount('mien-reference-card', { reference: reference(3) });
+    const card = await mount('mien-reference-card', { pictures: new FakePictures(), reference: reference(3) });
     expect(shadow(card).querySelector('.stale')).toBeNull();
     card.reference = reference(3, { matched: false, embeddingModel: 'fer7-probabilities' });
     await settle(card);
@@ -45,7 +45,7 @@ describe('mien-reference-card', () => {
   });
 
   it('deletes only once confirmed', async () => {
-    const card = await mount('mien-reference-card', { reference: reference(3) });
+    const card = await mount('mien-reference-card', { pictures: new FakePictures(), reference: reference(3) });
     const deleted = vi.fn<(event: ReferenceDeleteEvent) => void>();
     document.body.addEventListener('reference-delete', deleted);
     const buttons = () => [...shadow(card).querySelectorAll('button')];

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Stream } from '../src/api/api-types.js';
 import '../src/elements/mien-stream-card.js';
 import { mount, settle, shadow, textOf } from './mount.js';
+import { FakePictures } from './builders.js';
 
 const stream = (more: Partial<Stream> = {}): Stream => ({
   id: 'gate',
@@ -26,6 +27,7 @@ describe('mien-stream-card', () => {
 
   it('shows the status, source, rates and who is on screen, with names where there are', async () => {
     const card = await mount('mien-stream-card', {
+      pictures: new FakePictures(),
       stream: stream(),
       people: [
         { identity: 0, expression: 'happy', tags: ['smile'], seenMs: 0 },
@@ -44,44 +46,54 @@ describe('mien-stream-card', () => {
   });
 
   it('warns when the analysis falls behind and drops frames it received', async () => {
-    const card = await mount('mien-stream-card', { stream: stream({ framesDropped: 40, droppedPerSecond: 1.96, analysedPerSecond: 3.04 }) });
+    const card = await mount('mien-stream-card', { pictures: new FakePictures(), stream: stream({ framesDropped: 40, droppedPerSecond: 1.96, analysedPerSecond: 3.04 }) });
     expect(textOf(shadow(card).querySelector('dd.warn')!)).toBe('2.0');
   });
 
-  it("asks for the stream's latest preview again after each one loads, and waits longer while there is none", async () => {
-    const card = await mount('mien-stream-card', { stream: stream(), refreshMs: 250 });
-    const img = () => shadow(card).querySelector('img')!;
-    expect(img().getAttribute('src')).toBe('/api/streams/gate/preview.jpg?frame=0');
-    expect(img().hidden).toBe(true);
+  it("fetches the stream's latest preview again after each one, and waits longer while there is none", async () => {
+    const pictures = new FakePictures();
+    const path = '/api/streams/gate/preview.jpg';
+    pictures.missing.add(path);
+    const card = await mount('mien-stream-card', { pictures, stream: stream(), refreshMs: 250 });
+    const img = () => shadow(card).querySelector('img');
+    await settle(card);
+    expect(pictures.asked).toEqual([path]);
+    expect(img()).toBeNull();
     expect(textOf(shadow(card))).toContain('waiting for the first analysed frame');
 
-    img().dispatchEvent(new Event('error'));
+    // No frame yet: asked again after a second, not sooner.
+    pictures.missing.clear();
     await vi.advanceTimersByTimeAsync(999);
-    expect(img().getAttribute('src')).toBe('/api/streams/gate/preview.jpg?frame=0');
+    expect(pictures.asked).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     await settle(card);
-    expect(img().getAttribute('src')).toBe('/api/streams/gate/preview.jpg?frame=1');
+    expect(img()?.getAttribute('src')).toBe(`picture:${path}#2`);
+    expect(textOf(shadow(card))).not.toContain('waiting');
 
-    img().dispatchEvent(new Event('load'));
-    await settle(card);
-    expect(img().hidden).toBe(false);
+    // A frame: the next is fetched after refreshMs, and replaces it.
     await vi.advanceTimersByTimeAsync(250);
     await settle(card);
-    expect(img().getAttribute('src')).toBe('/api/streams/gate/preview.jpg?frame=2');
+    expect(img()?.getAttribute('src')).toBe(`picture:${path}#3`);
+
+    // The server away for a moment: the last picture stays on screen.
+    pictures.missing.add(path);
+    await vi.advanceTimersByTimeAsync(250);
+    await settle(card);
+    expect(pictures.asked).toHaveLength(4);
+    expect(img()?.getAttribute('src')).toBe(`picture:${path}#3`);
   });
 
   it('stops refreshing once the stream ended, and when taken out of the page', async () => {
-    const card = await mount('mien-stream-card', { stream: stream({ status: 'ended' }) });
-    shadow(card).querySelector('img')!.dispatchEvent(new Event('load'));
+    const ended = new FakePictures();
+    await mount('mien-stream-card', { pictures: ended, stream: stream({ status: 'ended' }) });
     await vi.advanceTimersByTimeAsync(5_000);
-    await settle(card);
-    expect(shadow(card).querySelector('img')!.getAttribute('src')).toMatch(/frame=0$/);
+    expect(ended.asked).toHaveLength(1);
 
-    const live = await mount('mien-stream-card', { stream: stream() });
-    shadow(live).querySelector('img')!.dispatchEvent(new Event('load'));
+    const pictures = new FakePictures();
+    const live = await mount('mien-stream-card', { pictures, stream: stream() });
+    await settle(live);
     live.remove();
     await vi.advanceTimersByTimeAsync(5_000);
-    await settle(live);
-    expect(shadow(live).querySelector('img')!.getAttribute('src')).toMatch(/frame=0$/);
+    expect(pictures.asked).toHaveLength(1);
   });
 });

@@ -9,8 +9,16 @@ export interface ServerConfig {
   readonly port: number;
   /** SQLite database and thumbnails. Default ./mien-data. */
   readonly dataDir: string;
-  /** Bearer token guarding every mutating route and the WebSocket; unset leaves them open (loopback only). */
+  /**
+   * Bearer token guarding every `/api` route (reads too, unless `openReads`) and the WebSocket;
+   * unset leaves them open (loopback only).
+   */
   readonly token?: string;
+  /**
+   * With a token: `/api` reads (lists, pictures, events) need no token, changes still do. For a
+   * wall display on a trusted network. Default false.
+   */
+  readonly openReads: boolean;
   /** Events older than this many days are deleted. Default 7. */
   readonly retentionDays: number;
   /** Largest upload accepted, bytes. Default 10 MiB. */
@@ -45,6 +53,7 @@ export const CONFIG_DEFAULTS: ServerConfig = {
   analysisFps: 5,
   whipPort: 8081,
   allowedOrigins: [],
+  openReads: false,
 };
 
 export class ConfigError extends Error {
@@ -66,6 +75,7 @@ const ENV: Record<string, keyof ServerConfig> = {
   MIEN_EXPRESSION_RATE: 'expressionRate',
   MIEN_MEDIA_ROOT: 'mediaRoot',
   MIEN_ALLOWED_ORIGINS: 'allowedOrigins',
+  MIEN_OPEN_READS: 'openReads',
 };
 
 /** Settings without a default: unset unless given. */
@@ -87,6 +97,13 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     if (v === undefined) return undefined;
     if (typeof v !== 'string' || v.length === 0) problems.push(`${key} must be a non-empty string`);
     return String(v);
+  };
+  const flag = (key: keyof ServerConfig): boolean => {
+    const v = merged[key];
+    if (v === true || v === 'true' || v === '1') return true;
+    if (v === false || v === 'false' || v === '0') return false;
+    problems.push(`${key} must be true or false (1 or 0 in the environment), got ${JSON.stringify(v)}`);
+    return false;
   };
   const integer = (key: keyof ServerConfig, min: number, max: number): number => {
     const v = Number(merged[key]);
@@ -115,6 +132,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     ...(expressionRate !== undefined && { expressionRate }),
     ...(mediaRoot !== undefined && { mediaRoot: resolve(mediaRoot) }),
     allowedOrigins,
+    openReads: flag('openReads'),
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

@@ -240,8 +240,10 @@ export class MienServer {
     if (route.guarded) {
       const crossSite = crossSiteRefusal(req, this.config.allowedOrigins);
       if (crossSite !== undefined) throw new HttpError(403, crossSite);
-      if (!hasBearerToken(req, this.config.token)) throw new HttpError(401, 'this needs the bearer token (Authorization: Bearer ...)');
     }
+    // Reads of /api hold faces and who was seen when: they need the token as changes do.
+    const needsToken = route.guarded || (url.pathname.startsWith('/api/') && !this.config.openReads);
+    if (needsToken && !hasBearerToken(req, this.config.token)) throw new HttpError(401, 'this needs the bearer token (Authorization: Bearer ...)');
     return route.handler({ req, params, query: url.searchParams });
   }
 

@@ -98,7 +98,7 @@ describe('the dashboard in a browser, served by mien serve', () => {
     });
     expect(added.status).toBe(201);
     // The stream's card, with its live preview once a frame is analysed.
-    await page.locator('mien-stream-card img:not([hidden])').waitFor({ timeout: 60_000 });
+    await page.locator('mien-stream-card img').waitFor({ timeout: 60_000 });
 
     await view(/Custom expressions/);
     expect(new URL(page.url()).pathname).toBe('/expressions');
@@ -108,8 +108,18 @@ describe('the dashboard in a browser, served by mien serve', () => {
     const card = page.locator('mien-reference-card[highlighted]');
     await card.getByText('the face Mien found').waitFor({ timeout: 60_000 });
     expect(await card.locator('.chip').textContent()).toBe('smile');
-    const crop = await fetch(new URL((await card.locator('img').getAttribute('src'))!, server.url));
-    expect([crop.status, crop.headers.get('content-type')]).toEqual([200, 'image/png']);
+    // The crop is fetched with the token and shown from memory: without the token it is refused.
+    const shown = await card.locator('img').evaluate(async (img: HTMLImageElement) => {
+      await img.decode();
+      return { src: img.src, width: img.naturalWidth };
+    });
+    expect(shown.src).toMatch(/^blob:/);
+    expect(shown.width).toBeGreaterThan(0);
+    const { references } = (await (await fetch(`${server.url}/api/references`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { references: { crop: string }[] };
+    const crop = references[0]!.crop;
+    expect((await fetch(new URL(crop, server.url))).status).toBe(401);
+    const withToken = await fetch(new URL(crop, server.url), { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect([withToken.status, withToken.headers.get('content-type')]).toEqual([200, 'image/png']);
     await screenshot('expressions');
 
     await view(/People/);
@@ -138,7 +148,7 @@ describe('the dashboard in a browser, served by mien serve', () => {
     await screenshot('expressions-own-face');
     await page.setViewportSize({ width: 2560, height: 1440 });
     await view(/Streams/);
-    await page.locator('mien-stream-card img:not([hidden])').waitFor();
+    await page.locator('mien-stream-card img').waitFor();
     await screenshot('streams-wall-screen');
     await page.setViewportSize({ width: 1440, height: 900 });
   }, 300_000);

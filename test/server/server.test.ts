@@ -173,6 +173,30 @@ describe('mien serve', () => {
     }
   });
 
+  it('with a token, reads need it too (lists, pictures, events), unless reads are opened; changes always do', async () => {
+    const reads = ['/api/streams', '/api/identities', '/api/identities/0/thumbnail.jpg', '/api/references', '/api/references/1/crop.png', '/api/events', '/api/streams/cam/preview.jpg'];
+    const closed = await start(scratchDir());
+    try {
+      for (const path of reads) {
+        const res = await api(closed.url).get(path);
+        expect(res.status, path).toBe(401);
+        expect(apiProblems('Error', res.body)).toEqual([]);
+        expect((await api(closed.url, TOKEN).get(path)).status, path).not.toBe(401);
+      }
+      expect((await api(closed.url).get('/healthz')).status).toBe(200);
+    } finally {
+      await closed.close();
+    }
+    const open = await MienServer.start(loadConfig({ env: { MIEN_OPEN_READS: '1' }, overrides: { port: 0, whipPort: 0, dataDir: scratchDir(), token: TOKEN } }), { runtime, log: () => {} });
+    try {
+      expect((await api(open.url).get('/api/streams')).status).toBe(200);
+      expect((await api(open.url).get('/api/events')).status).toBe(200);
+      expect((await api(open.url).send('POST', '/api/streams', { kind: 'test' })).status).toBe(401);
+    } finally {
+      await open.close();
+    }
+  });
+
   it('reserves a WHIP slot for a WebRTC publisher, and refuses unknown stream kinds', async () => {
     const server = await start(scratchDir());
     try {

@@ -20,7 +20,7 @@ export function api(base: string, token?: string): Api {
   const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   return {
     async get(path) {
-      const res = await fetch(`${base}${path}`);
+      const res = await fetch(`${base}${path}`, { headers: auth });
       const text = await res.text();
       let body: unknown;
       try {

@@ -34,8 +34,8 @@ export interface ReferenceUpload extends ReferenceFields {
 export type Readiness = 'ready' | 'starting' | 'unreachable';
 
 /**
- * The public HTTP API (src/server/openapi.ts), and nothing else. Reads need no token; every
- * mutation sends it as a bearer token.
+ * The public HTTP API (src/server/openapi.ts), and nothing else. Every request sends the token,
+ * where there is one, as a bearer token: a server with a token wants it for reads too.
  */
 export class ApiClient {
   constructor(
@@ -92,6 +92,11 @@ export class ApiClient {
     await this.request('DELETE', `/api/references/${id}`);
   }
 
+  /** A picture of the API (a thumbnail, a preview, a crop), fetched with the token an <img> could not send. */
+  async picture(path: string): Promise<Blob> {
+    return (await this.fetch('GET', path)).blob();
+  }
+
   /** Never throws: an unreachable server is one of the answers. */
   async readiness(): Promise<Readiness> {
     try {
@@ -112,10 +117,16 @@ export class ApiClient {
   }
 
   private async request<T>(method: string, path: string, content?: { body: BodyInit; type?: string }): Promise<T> {
+    const text = await (await this.fetch(method, path, content)).text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** The answer when it is a success; ApiError with the server's sentence, or ServerUnreachableError, when not. */
+  private async fetch(method: string, path: string, content?: { body: BodyInit; type?: string }): Promise<Response> {
     const token = this.token();
     const headers: Record<string, string> = {
       ...(content?.type && { 'content-type': content.type }),
-      ...(token && method !== 'GET' && { authorization: `Bearer ${token}` }),
+      ...(token && { authorization: `Bearer ${token}` }),
     };
     let response: Response;
     try {
@@ -123,9 +134,8 @@ export class ApiClient {
     } catch (error) {
       throw new ServerUnreachableError(`cannot reach the server: ${(error as Error).message}`);
     }
-    const text = await response.text();
-    if (!response.ok) throw new ApiError(response.status, errorSentence(text, response));
-    return (text ? JSON.parse(text) : undefined) as T;
+    if (!response.ok) throw new ApiError(response.status, errorSentence(await response.text(), response));
+    return response;
   }
 }
 

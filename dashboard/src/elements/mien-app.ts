@@ -3,6 +3,7 @@ import { customElement, query, state } from 'lit/decorators.js';
 import { ApiClient, ApiError, ServerUnreachableError } from '../api/api-client.js';
 import type { Identity, MienEvent, Reference, Stream } from '../api/api-types.js';
 import { EventSocket } from '../api/event-socket.js';
+import { Pictures } from '../api/pictures.js';
 import { TokenStorage } from '../api/token-storage.js';
 import { Poller } from '../state/poller.js';
 import { Presence } from '../state/presence.js';
@@ -160,6 +161,7 @@ export class MienApp extends LitElement {
 
   private readonly tokens = new TokenStorage();
   private readonly api = new ApiClient('', () => this.tokens.value);
+  private readonly pictures = new Pictures((path) => this.api.picture(path));
   private readonly timelines = new TagTimelines();
   private readonly presence = new Presence();
   private readonly clock = new ServerClock();
@@ -226,7 +228,7 @@ export class MienApp extends LitElement {
       case 'streams': {
         const names = new Map(this.identities.flatMap((i) => (i.name ? [[i.id, i.name] as const] : [])));
         const people = new Map(this.streams.map((s) => [s.id, this.presence.onScreen(s.id)]));
-        return html`<mien-streams-view .streams=${this.streams} .people=${people} .names=${names}></mien-streams-view>`;
+        return html`<mien-streams-view .streams=${this.streams} .pictures=${this.pictures} .people=${people} .names=${names}></mien-streams-view>`;
       }
       case 'people': {
         const people = this.identities.map((identity) => ({
@@ -235,10 +237,11 @@ export class MienApp extends LitElement {
           currentTags: this.timelines.currentTags(identity.id, this.now),
           faceReference: this.faceReferences.get(identity.id),
         }));
-        return html`<mien-people-view .people=${people} .now=${this.now} @identity-rename=${this.rename} @face-reference=${this.addReferenceFromFace}></mien-people-view>`;
+        return html`<mien-people-view .people=${people} .pictures=${this.pictures} .now=${this.now} @identity-rename=${this.rename} @face-reference=${this.addReferenceFromFace}></mien-people-view>`;
       }
       case 'expressions':
         return html`<mien-references-view
+          .pictures=${this.pictures}
           .references=${this.references}
           .upload=${this.upload}
           .highlighted=${this.highlighted}

@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Identity } from '../api/api-types.js';
+import type { PictureUrls } from '../api/pictures.js';
 import { duration } from '../format.js';
 import type { TimelineRow } from '../state/tag-timelines.js';
 import { controlStyles, gridStyles } from '../styles/shared-styles.js';
@@ -88,6 +89,8 @@ export class MienPeopleView extends LitElement {
   ];
 
   @property({ attribute: false }) people: readonly PersonState[] = [];
+  /** Where the cards' pictures come from (fetched with the token). */
+  @property({ attribute: false }) pictures!: PictureUrls;
   /** The server's time now, ms since the epoch. */
   @property({ type: Number }) now = 0;
 
@@ -115,6 +118,7 @@ export class MienPeopleView extends LitElement {
               (p) => p.identity.id,
               (p) => html`<mien-person-card
                 .identity=${p.identity}
+                .pictures=${this.pictures}
                 .rows=${p.rows}
                 .currentTags=${p.currentTags}
                 .now=${this.now}

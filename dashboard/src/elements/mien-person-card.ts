@@ -3,11 +3,13 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { ReferenceFields } from '../api/api-client.js';
 import type { Identity, Reference } from '../api/api-types.js';
+import type { PictureUrls } from '../api/pictures.js';
 import { duration, personLabel, timeAgo } from '../format.js';
 import { parseTags, parseThreshold, tagsAndThresholdProblem } from '../reference-fields.js';
 import type { TimelineRow } from '../state/tag-timelines.js';
 import { cardStyles, controlStyles } from '../styles/shared-styles.js';
 import { tagColour } from '../styles/tag-colour.js';
+import { apiPicture } from './api-picture.js';
 import './mien-appearance-chart.js';
 import './mien-tag-timeline.js';
 
@@ -184,6 +186,8 @@ export class MienPersonCard extends LitElement {
   ];
 
   @property({ attribute: false }) identity!: Identity;
+  /** Where the thumbnail comes from (fetched with the token). */
+  @property({ attribute: false }) pictures!: PictureUrls;
   /** Their tag segments, a row per stream. */
   @property({ attribute: false }) rows: readonly TimelineRow[] = [];
   /** Tags holding for them now. */
@@ -218,7 +222,7 @@ export class MienPersonCard extends LitElement {
     return html`<article class="card" aria-labelledby="name">
       <header>
         ${identity.thumbnail
-          ? html`<img class="thumb ${onScreen ? 'on-screen' : ''}" src=${identity.thumbnail} alt="" />`
+          ? html`<img class="thumb ${onScreen ? 'on-screen' : ''}" src=${apiPicture(this.pictures, identity.thumbnail)} alt="" />`
           : html`<div class="thumb ${onScreen ? 'on-screen' : ''}" aria-hidden="true">?</div>`}
         <div>
           ${this.editing ? this.nameForm() : html`<h3 id="name"><span>${personLabel(identity)}</span>

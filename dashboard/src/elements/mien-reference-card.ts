@@ -2,8 +2,10 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { Reference, ReferenceRest } from '../api/api-types.js';
+import type { PictureUrls } from '../api/pictures.js';
 import { cardStyles, controlStyles } from '../styles/shared-styles.js';
 import { tagColour } from '../styles/tag-colour.js';
+import { apiPicture } from './api-picture.js';
 
 /** The operator confirmed deleting a custom expression. */
 export class ReferenceDeleteEvent extends Event {
@@ -85,6 +87,8 @@ export class MienReferenceCard extends LitElement {
   ];
 
   @property({ attribute: false }) reference!: Reference;
+  /** Where the crop comes from (fetched with the token). */
+  @property({ attribute: false }) pictures!: PictureUrls;
   /** Just added: its crop is shown as the face Mien found. */
   @property({ type: Boolean, reflect: true }) highlighted = false;
 
@@ -95,7 +99,7 @@ export class MienReferenceCard extends LitElement {
     const tags = r.tags.join(', ');
     return html`<article class="card" aria-label=${`Custom expression ${tags}`}>
       <figure>
-        <img src=${r.crop} alt=${`The face Mien found for ${tags}`} />
+        <img src=${apiPicture(this.pictures, r.crop)} alt=${`The face Mien found for ${tags}`} />
         ${this.highlighted ? html`<figcaption>the face Mien found</figcaption>` : ''}
       </figure>
       <div>

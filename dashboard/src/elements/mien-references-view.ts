@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Reference } from '../api/api-types.js';
+import type { PictureUrls } from '../api/pictures.js';
 import { cardStyles, controlStyles, gridStyles } from '../styles/shared-styles.js';
 import './mien-reference-card.js';
 import './mien-reference-form.js';
@@ -39,6 +40,8 @@ export class MienReferencesView extends LitElement {
   ];
 
   @property({ attribute: false }) references: readonly Reference[] = [];
+  /** Where the cards' pictures come from (fetched with the token). */
+  @property({ attribute: false }) pictures!: PictureUrls;
   /** The state of the last upload, for the form and to point at what it added. */
   @property({ attribute: false }) upload: UploadState = { status: 'idle' };
   /** The reference to point at, however it was added (a person's face on screen, say); else the upload's. */
@@ -59,7 +62,7 @@ export class MienReferencesView extends LitElement {
             ${repeat(
               newestFirst,
               (r) => r.id,
-              (r) => html`<mien-reference-card .reference=${r} ?highlighted=${r.id === added}></mien-reference-card>`,
+              (r) => html`<mien-reference-card .reference=${r} .pictures=${this.pictures} ?highlighted=${r.id === added}></mien-reference-card>`,
             )}
           </div>`}
     `;

@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { Stream, StreamStatus } from '../api/api-types.js';
+import type { PictureUrls } from '../api/pictures.js';
 import { perSecond } from '../format.js';
 import type { OnScreenPerson } from '../state/presence.js';
 import { cardStyles, controlStyles } from '../styles/shared-styles.js';
@@ -39,9 +40,6 @@ export class MienStreamCard extends LitElement {
         width: 100%;
         height: 100%;
         object-fit: contain;
-      }
-      .preview img[hidden] {
-        display: none;
       }
       .status {
         position: absolute;
@@ -124,6 +122,8 @@ export class MienStreamCard extends LitElement {
   ];
 
   @property({ attribute: false }) stream!: Stream;
+  /** Where the preview comes from (fetched with the token). */
+  @property({ attribute: false }) pictures!: PictureUrls;
   /** People on the stream's picture now. */
   @property({ attribute: false }) people: readonly OnScreenPerson[] = [];
   /** Names of people who have one. */
@@ -131,9 +131,8 @@ export class MienStreamCard extends LitElement {
   /** Pause between the end of one preview download and the next. */
   @property({ type: Number }) refreshMs = 250;
 
-  /** Bumped to fetch the next preview (the URL must change for the browser to ask again). */
-  @state() private frameNumber = 0;
-  @state() private hasFrame = false;
+  /** The latest preview's object URL; undefined while the stream has no analysed frame. */
+  @state() private preview: string | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   override disconnectedCallback(): void {
@@ -147,14 +146,18 @@ export class MienStreamCard extends LitElement {
     if (this.hasUpdated) this.scheduleRefresh(0);
   }
 
+  override firstUpdated(): void {
+    void this.refresh();
+  }
+
   override render() {
     const s = this.stream;
-    const previewUrl = `/api/streams/${encodeURIComponent(s.id)}/preview.jpg?frame=${this.frameNumber}`;
     return html`<article class="card" aria-labelledby="title">
       <div class="preview">
         <span class="status" style=${styleMap({ '--status-colour': statusColour(s.status) })}>${s.status}</span>
-        <img src=${previewUrl} alt=${`Latest analysed frame of ${s.id}`} ?hidden=${!this.hasFrame} @load=${this.previewLoaded} @error=${this.previewMissing} />
-        ${this.hasFrame ? '' : html`<span class="muted">waiting for the first analysed frame</span>`}
+        ${this.preview === undefined
+          ? html`<span class="muted">waiting for the first analysed frame</span>`
+          : html`<img src=${this.preview} alt=${`Latest analysed frame of ${s.id}`} />`}
       </div>
       <div class="body">
         <h3 id="title">${s.id} <span class="kind">${s.kind}</span></h3>
@@ -181,21 +184,33 @@ export class MienStreamCard extends LitElement {
       ${p.tags.map((tag) => html` <span class="chip" style=${styleMap({ '--tag-colour': tagColour(tag) })}>${tag}</span>`)}`;
   }
 
-  private previewLoaded() {
-    this.hasFrame = true;
-    this.scheduleRefresh(this.refreshMs);
-  }
-
-  private previewMissing() {
-    this.hasFrame = false;
-    this.scheduleRefresh(NO_FRAME_RETRY_MS);
+  /** Fetches the latest preview, shows it in place of the last one, and plans the next. */
+  private async refresh() {
+    let next: string | undefined;
+    try {
+      next = await this.pictures.fresh(`/api/streams/${encodeURIComponent(this.stream.id)}/preview.jpg`);
+    } catch {
+      // No analysed frame yet (404), or the server is away: ask again, less often.
+    }
+    if (!this.isConnected) {
+      if (next) URL.revokeObjectURL(next);
+      return;
+    }
+    // A failed download keeps the last picture on screen.
+    if (next) {
+      const shown = this.preview;
+      this.preview = next;
+      // The <img> keeps its decoded picture; the old URL is no longer needed once the new one is set.
+      if (shown) void this.updateComplete.then(() => URL.revokeObjectURL(shown));
+    }
+    this.scheduleRefresh(next ? this.refreshMs : NO_FRAME_RETRY_MS);
   }
 
   /** Self-paced: the next download starts only after this one ended, so slow links never pile up. */
   private scheduleRefresh(delayMs: number) {
     clearTimeout(this.refreshTimer);
     if (FINAL_STATUSES.includes(this.stream.status) || !this.isConnected) return;
-    this.refreshTimer = setTimeout(() => this.frameNumber++, document.hidden ? Math.max(delayMs, 2_000) : delayMs);
+    this.refreshTimer = setTimeout(() => void this.refresh(), document.hidden ? Math.max(delayMs, 2_000) : delayMs);
   }
 }
 

@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Stream } from '../api/api-types.js';
+import type { PictureUrls } from '../api/pictures.js';
 import type { OnScreenPerson } from '../state/presence.js';
 import { controlStyles, gridStyles } from '../styles/shared-styles.js';
 import './mien-stream-card.js';
@@ -28,6 +29,8 @@ export class MienStreamsView extends LitElement {
   ];
 
   @property({ attribute: false }) streams: readonly Stream[] = [];
+  /** Where the cards' pictures come from (fetched with the token). */
+  @property({ attribute: false }) pictures!: PictureUrls;
   /** Stream id -> the people on its picture now. */
   @property({ attribute: false }) people: ReadonlyMap<string, readonly OnScreenPerson[]> = new Map();
   /** Names of people who have one. */
@@ -42,7 +45,7 @@ export class MienStreamsView extends LitElement {
             ${repeat(
               this.streams,
               (s) => s.id,
-              (s) => html`<mien-stream-card .stream=${s} .people=${this.people.get(s.id) ?? []} .names=${this.names}></mien-stream-card>`,
+              (s) => html`<mien-stream-card .stream=${s} .pictures=${this.pictures} .people=${this.people.get(s.id) ?? []} .names=${this.names}></mien-stream-card>`,
             )}
           </div>`}
     `;
