@@ -14,6 +14,12 @@
  * same and different people lie. With --accepted, only the faces FaceQA accepts are clustered, as
  * in the live flow (the others never get an identity embedding there).
  *
+ * Last, the people layer (FaceIdentities with its PersonGallery) against the bare clustering, at
+ * the live defaults (eps 0.5, minPts 3), each face labelled as the live flow labels it when it is
+ * seen: with a window that holds every face, and with one of 20 faces, where the clustering
+ * forgets people and only the gallery can find them again; "grid returning" plays the first half
+ * of each speaker's frames, then the second halves, so each comes back after the others.
+ *
  *   npx tsx bench/identities.ts [--accepted]
  */
 import { readdirSync } from 'node:fs';
@@ -29,6 +35,7 @@ import type { RgbImage } from '../src/image/rgb-image.js';
 import { readImageFile } from '../src/ingest/image-file.js';
 import { dot } from '../src/math/vector.js';
 import { openModels } from '../src/models/index.js';
+import { FaceIdentities } from '../src/online-cluster/face-identities.js';
 import { IncrementalDbscan } from '../src/online-cluster/index.js';
 import { ffmpegFrames, fixture } from '../test/support/fixtures.js';
 
@@ -160,6 +167,21 @@ function cluster(embeddings: Float32Array[], eps: number, minPts: number): { fou
 }
 
 /**
+ * Each face's label when it is added, as the live flow gives it: by the bare clustering (its
+ * cluster then, so ids die with the window), or by FaceIdentities (its person, found again by the
+ * gallery). Noise is a singleton.
+ */
+function labelsAsSeen(embeddings: Float32Array[], capacity: number, people: boolean): { found: string[]; identities: number } {
+  const dbscan = new IncrementalDbscan({ dimension: embeddings[0].length, eps: OPERATING_EPS, minPts: 3, capacity });
+  const identities = new FaceIdentities(dbscan);
+  const found = embeddings.map((e, i) => {
+    const id = people ? (identities.add(`face ${i}`, i, e, undefined), identities.identityOf(`face ${i}`)) : dbscan.insert(e, i, undefined).identity;
+    return id === undefined ? `noise ${i}` : `identity ${id}`;
+  });
+  return { found, identities: new Set(found.filter((f) => f.startsWith('identity'))).size };
+}
+
+/**
  * Cosine distances of same-person and different-person pairs: same-person pairs beyond eps (what
  * splits a person), different-person pairs within it (what merges two), and the share of
  * (same, different) pairs in the right order (ROC AUC).
@@ -230,6 +252,28 @@ try {
   console.log(`\n== alignments compared (${sets.map((s) => s.name).join(' / ')})`);
   console.log(['alignment', `ARI at eps ${OPERATING_EPS}, minPts 2`, 'minPts 3', `pairs split/merged at eps ${OPERATING_EPS}`, 'pair AUC', 'best mean ARI'].join('\t'));
   for (const row of summaries) console.log(row.join('\t'));
+
+  const running = sets.map((set, s) => ({ name: set.name, labels: set.labels, embeddings: embedded['68'][s] }));
+  const grid = running[2];
+  const halves = [0, 1].flatMap((half) =>
+    [...new Set(grid.labels)].flatMap((person) => {
+      const own = grid.labels.flatMap((label, i) => (label === person ? [i] : []));
+      const middle = Math.ceil(own.length / 2);
+      return half === 0 ? own.slice(0, middle) : own.slice(middle);
+    }),
+  );
+  running.push({ name: 'grid returning', labels: halves.map((i) => grid.labels[i]), embeddings: halves.map((i) => grid.embeddings[i]) });
+  console.log(`\n== people (FaceIdentities and its gallery) against the bare clustering, eps ${OPERATING_EPS}, minPts 3, labels as seen: ARI (ids)`);
+  console.log(['window', ...running.map((s) => `${s.name} clustering`), ...running.map((s) => `${s.name} people`)].join('\t'));
+  for (const capacity of [Infinity, 20]) {
+    const cells = [false, true].flatMap((people) =>
+      running.map(({ labels, embeddings }) => {
+        const { found, identities } = labelsAsSeen(embeddings, Math.min(capacity, embeddings.length), people);
+        return `${adjustedRandIndex(labels, found).toFixed(3)} (${identities})`;
+      }),
+    );
+    console.log([capacity === Infinity ? 'all' : capacity, ...cells].join('\t'));
+  }
 } finally {
   await models.close();
 }

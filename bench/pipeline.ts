@@ -273,7 +273,7 @@ async function liveRun(path: string, liveFps: number, rate?: number): Promise<Li
     ws.on('error', reject);
   });
   const { cost } = await measure(async () => {
-    server.streams.add({ kind: 'file', path: fixture(path), loop: true, id: 'bench' });
+    server.streams.add({ kind: 'file', path: fixture(path), loop: true, id: 'bench' }, 'api');
     await new Promise((resolve) => setTimeout(resolve, liveSeconds * 1000));
   });
   const info = server.streams.get('bench')!;

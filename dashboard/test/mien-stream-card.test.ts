@@ -9,6 +9,7 @@ const stream = (more: Partial<Stream> = {}): Stream => ({
   id: 'gate',
   kind: 'rtsp',
   source: 'rtsp://cam.local/stream',
+  origin: 'config',
   status: 'playing',
   reason: 'frames flow at 1280x720',
   framesReceived: 300,
@@ -39,6 +40,7 @@ describe('mien-stream-card', () => {
     expect(textOf(root.querySelector('.status')!)).toBe('playing');
     expect(textOf(root.querySelector('h3')!)).toBe('gate rtsp');
     expect(textOf(root.querySelector('.source')!)).toBe('rtsp://cam.local/stream');
+    expect(textOf(root.querySelector('.origin')!)).toBe('declared in the config file');
     expect(textOf(root.querySelector('dl')!)).toBe('analysed / s 5.0 skipped / s 25.0 dropped / s 0.0 frames analysed 300');
     // A 30 fps camera analysed at 5 fps skips 25 frames a second as asked: nothing to warn of.
     expect(root.querySelector('dd.warn')).toBeNull();

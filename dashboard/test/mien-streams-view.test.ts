@@ -7,7 +7,7 @@ import { FakePictures } from './builders.js';
 
 describe('mien-streams-view', () => {
   it('shows a card per stream with the people on its picture', async () => {
-    const streams = ['gate', 'lobby'].map((id): Stream => ({ id, kind: 'test', source: 'test:ball', status: 'playing', reason: '', framesReceived: 0, framesAnalysed: 0, framesSkipped: 0, framesDropped: 0, analysedPerSecond: 0, skippedPerSecond: 0, droppedPerSecond: 0 }));
+    const streams = ['gate', 'lobby'].map((id): Stream => ({ id, kind: 'test', source: 'test:ball', origin: 'api', status: 'playing', reason: '', framesReceived: 0, framesAnalysed: 0, framesSkipped: 0, framesDropped: 0, analysedPerSecond: 0, skippedPerSecond: 0, droppedPerSecond: 0 }));
     const lobby = [{ identity: 1, tags: [], seenMs: 0 }];
     const view = await mount('mien-streams-view', { pictures: new FakePictures(), streams, people: new Map([['lobby', lobby]]) });
     const cards = [...shadow(view).querySelectorAll('mien-stream-card')];

@@ -4,7 +4,8 @@ export { checkRtspUrl, openRtspSource, redactedUrl, rtspSourcePlan, type RtspSou
 export { openRtpSource, rtpCaps, rtpSourcePlan, type RtpSourceOptions } from './rtp-source.js';
 export { SOURCE_ELEMENT, type ElementProperty, type PipelinePlan } from './pipeline-plan.js';
 export { sdpVideo, type SdpVideo } from './sdp-video.js';
-export { isTestPattern, openTestPatternSource, TEST_PATTERNS, testPatternPlan, type TestPattern, type TestPatternOptions } from './test-pattern-source.js';
+export { openTestPatternSource, testPatternPlan, type TestPatternOptions } from './test-pattern-source.js';
+export { isTestPattern, TEST_PATTERNS, type TestPattern } from './test-patterns.js';
 export { LiveSource, type LiveOptions } from './live-source.js';
 export { WhipEndpoint, type WhipEndpointOptions } from './whip-endpoint.js';
 export { WhipSession, type WhipSessionOptions } from './whip-session.js';

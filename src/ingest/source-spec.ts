@@ -9,7 +9,8 @@ import { SOURCE_ELEMENT, type PipelinePlan } from './pipeline-plan.js';
 import { openRtpSource } from './rtp-source.js';
 import { openRtspSource } from './rtsp-source.js';
 import type { SourceStatus } from './source-status.js';
-import { isTestPattern, openTestPatternSource, TEST_PATTERNS, type TestPattern } from './test-pattern-source.js';
+import { openTestPatternSource } from './test-pattern-source.js';
+import { isTestPattern, TEST_PATTERNS, type TestPattern } from './test-patterns.js';
 
 /** Every kind of source Mien can analyse, told apart by `kind`. */
 export type SourceSpec =

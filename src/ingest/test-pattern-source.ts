@@ -1,12 +1,8 @@
 import { LiveSource, type LiveOptions } from './live-source.js';
 import { outputChain, type RateControl } from './output-chain.js';
 import type { PipelinePlan } from './pipeline-plan.js';
+import { isTestPattern, TEST_PATTERNS, type TestPattern } from './test-patterns.js';
 
-/** videotestsrc's patterns that move or vary, useful to tell frames apart: the only ones Mien passes on. */
-export const TEST_PATTERNS = ['smpte', 'ball', 'snow', 'gamut', 'pinwheel', 'spokes', 'circular'] as const;
-export type TestPattern = (typeof TEST_PATTERNS)[number];
-
-export const isTestPattern = (value: unknown): value is TestPattern => (TEST_PATTERNS as readonly unknown[]).includes(value);
 
 export interface TestPatternOptions extends LiveOptions, RateControl {
   /** Default 'ball'. */

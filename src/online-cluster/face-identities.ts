@@ -1,11 +1,14 @@
 import type { IncrementalDbscan } from './incremental-dbscan.js';
-import type { ClusterEvent } from './types.js';
+import { PersonGallery } from './person-gallery.js';
+import type { ClusterEvent, PersonEvent } from './types.js';
 
 export interface FaceIdentitiesOptions {
   /** A tracked face gets a new identity embedding once its last one is this many seconds old. Default 1. */
   readonly refreshSeconds?: number;
   /** Tracks remembered at most (least recently seen are forgotten first). Default 10000. */
   readonly maxTracks?: number;
+  /** A person's face is offered to the gallery at most this often (media seconds). Default 5. */
+  readonly gallerySeconds?: number;
 }
 
 interface TrackState {
@@ -13,30 +16,41 @@ interface TrackState {
   point: number;
   /** When that point was embedded. */
   pts: number;
-  /** Its last known identity, for when the point has left the clustering's window. */
-  identity: number | undefined;
+  /** Its last known person, for when the point has left the clustering's window. */
+  person: number | undefined;
 }
 
 /**
- * Identities of tracked faces. A face track (a face followed from frame to frame, keyed by the
+ * People of tracked faces. A face track (a face followed from frame to frame, keyed by the
  * caller, e.g. stream and track id) needs an identity embedding only when it is new or its last
- * one is stale; between those, the track's identity is whatever the clustering now says of its
+ * one is stale; between those, the track's person is whatever the clustering now says of its
  * latest point, so promotions from noise, merges and splits show up without new embeddings.
+ *
+ * The clustering's identities live as long as its window; people live in the gallery. A cluster
+ * that forms is looked up there: near a known person's kept faces it is that person again (seen
+ * earlier, or before a restart), else a new person. Clusters that merge merge their people.
  */
 export class FaceIdentities<Thumbnail = unknown> {
   private readonly tracks = new Map<string, TrackState>();
+  /** Each open cluster's person. */
+  private readonly personOfCluster = new Map<number, number>();
   private readonly absorbedInto = new Map<number, number>();
+  /** When each person last gave the gallery a face. */
+  private readonly offeredAt = new Map<number, number>();
   /** The newest point this class inserted (it is the clustering's only writer). */
   private newestPoint = -1;
   private readonly refreshSeconds: number;
   private readonly maxTracks: number;
+  private readonly gallerySeconds: number;
 
   constructor(
     readonly clustering: IncrementalDbscan<Thumbnail>,
     options: FaceIdentitiesOptions = {},
+    readonly gallery = new PersonGallery({ matchDistance: clustering.eps }),
   ) {
     this.refreshSeconds = options.refreshSeconds ?? 1;
     this.maxTracks = options.maxTracks ?? 10_000;
+    this.gallerySeconds = options.gallerySeconds ?? 5;
   }
 
   needsEmbedding(track: string, pts: number): boolean {
@@ -44,17 +58,17 @@ export class FaceIdentities<Thumbnail = unknown> {
     return !state || Math.abs(pts - state.pts) >= this.refreshSeconds;
   }
 
-  /** Adds a track's new identity embedding to the clustering; returns what changed. */
-  add(track: string, pts: number, embedding: Float32Array, thumbnail: Thumbnail): ClusterEvent[] {
+  /** Adds a track's new identity embedding to the clustering; returns what changed among people. */
+  add(track: string, pts: number, embedding: Float32Array, thumbnail: Thumbnail): PersonEvent[] {
     const { point, identity, events } = this.clustering.insert(embedding, pts, thumbnail);
     this.newestPoint = point;
-    for (const event of events) {
-      if (event.type === 'merged') for (const id of event.absorbed) this.absorbedInto.set(id, event.identity);
-    }
+    const changes = this.follow(events);
+    const person = identity === undefined ? undefined : this.personOf(identity);
+    if (person !== undefined) this.offer(person, pts, embedding);
     this.tracks.delete(track);
-    this.tracks.set(track, { point, pts, identity });
+    this.tracks.set(track, { point, pts, person });
     if (this.tracks.size > this.maxTracks) this.tracks.delete(this.tracks.keys().next().value!);
-    return events;
+    return changes;
   }
 
   /** Forgets the tracks whose keys start with `prefix` (one stream's); their points stay in the clustering. */
@@ -67,19 +81,87 @@ export class FaceIdentities<Thumbnail = unknown> {
     return [...this.tracks.keys()].filter((track) => track.startsWith(prefix)).length;
   }
 
-  /** The track's identity now, or undefined while its face is noise (or it was never embedded). */
+  /** The track's person now, or undefined while its face is noise (or it was never embedded). */
   identityOf(track: string): number | undefined {
     const state = this.tracks.get(track);
     if (!state) return undefined;
     const inWindow = state.point > this.newestPoint - this.clustering.size;
-    const now = inWindow ? this.clustering.identityOf(state.point) : state.identity;
-    state.identity = now;
-    return now === undefined ? undefined : this.resolve(now);
+    if (inWindow) {
+      const cluster = this.clustering.identityOf(state.point);
+      state.person = cluster === undefined ? undefined : this.personOf(cluster);
+    }
+    return state.person === undefined ? undefined : this.resolve(state.person);
   }
 
-  /** Follows merges to the identity an absorbed one lives on as. */
-  private resolve(identity: number): number {
-    let id = identity;
+  /** The clustering's changes as changes among people. */
+  private follow(events: readonly ClusterEvent[]): PersonEvent[] {
+    const changes: PersonEvent[] = [];
+    for (const event of events) {
+      switch (event.type) {
+        case 'created':
+          changes.push(...this.place(event.identity));
+          break;
+        case 'split':
+          for (const cluster of event.into) changes.push(...this.place(cluster));
+          break;
+        case 'merged': {
+          const people = [...new Set([event.identity, ...event.absorbed].flatMap((c) => this.personOf(c) ?? []))].sort((a, b) => a - b);
+          for (const cluster of event.absorbed) this.personOfCluster.delete(cluster);
+          // Clusters that formed and merged within one insertion have no person yet.
+          if (people.length === 0) {
+            changes.push(...this.place(event.identity));
+            break;
+          }
+          const [oldest, ...others] = people;
+          this.personOfCluster.set(event.identity, oldest);
+          for (const other of others) {
+            this.gallery.merge(oldest, other);
+            this.absorbedInto.set(other, oldest);
+            this.offeredAt.delete(other);
+          }
+          if (others.length > 0) changes.push({ type: 'merged', identity: oldest, absorbed: others });
+          break;
+        }
+        case 'dissolved':
+          this.personOfCluster.delete(event.identity);
+          break;
+      }
+    }
+    return changes;
+  }
+
+  /** A cluster that formed is a person from the gallery, or a new one. */
+  private place(cluster: number): PersonEvent[] {
+    // Gone already (merged later in the same insertion): the merge places what it became.
+    const medoid = this.clustering.identity(cluster)?.medoid;
+    if (medoid === undefined) return [];
+    const known = this.gallery.find(medoid);
+    if (known !== undefined) {
+      this.personOfCluster.set(cluster, this.resolve(known));
+      return [];
+    }
+    const person = this.gallery.add(medoid);
+    this.personOfCluster.set(cluster, person);
+    return [{ type: 'created', identity: person }];
+  }
+
+  /** The person of an open cluster. */
+  private personOf(cluster: number): number | undefined {
+    const person = this.personOfCluster.get(cluster);
+    return person === undefined ? undefined : this.resolve(person);
+  }
+
+  /** Now and then a face of a person joins their kept faces, so the gallery follows how they look on screen. */
+  private offer(person: number, pts: number, embedding: Float32Array): void {
+    const last = this.offeredAt.get(person);
+    if (last !== undefined && Math.abs(pts - last) < this.gallerySeconds) return;
+    this.offeredAt.set(person, pts);
+    this.gallery.remember(person, embedding);
+  }
+
+  /** Follows merges to the person an absorbed one lives on as. */
+  private resolve(person: number): number {
+    let id = person;
     for (let next = this.absorbedInto.get(id); next !== undefined; next = this.absorbedInto.get(id)) id = next;
     return id;
   }

@@ -46,3 +46,10 @@ export interface IdentitySummary<Thumbnail> {
   readonly medoidPoint: number;
   readonly thumbnail: Thumbnail;
 }
+
+/** A change to the people seen, as `FaceIdentities` reports it; identities here are person ids. */
+export type PersonEvent =
+  /** A person never seen before (not in the gallery). */
+  | { readonly type: 'created'; readonly identity: number }
+  /** People turned out to be one: `identity` (the oldest) lives on, the `absorbed` ids are closed. */
+  | { readonly type: 'merged'; readonly identity: number; readonly absorbed: readonly number[] };

@@ -11,6 +11,7 @@ import { PullGate } from '../ingest/pull-gate.js';
 import { MOBILEFACENET } from '../models/identity.js';
 import { FaceIdentities } from '../online-cluster/face-identities.js';
 import { IncrementalDbscan } from '../online-cluster/incremental-dbscan.js';
+import { PersonGallery, type GalleryStore, type PersonFaces } from '../online-cluster/person-gallery.js';
 import { analyseNewest } from './analyse-newest.js';
 import { expressionEmbedder } from './embed-expressions.js';
 import { AnalysisEvents } from './emit-events.js';
@@ -29,8 +30,22 @@ export interface AnalysisOptions {
    * another. Default 2, for sessions in worker threads (the default); give 1 for the main thread.
    */
   readonly batchesInFlight?: number;
-  /** Online clustering of identity embeddings (cosine distance). Defaults: eps 0.5, minPts 3, 20000 faces; ids from firstIdentity (0). */
-  readonly identity?: { readonly eps?: number; readonly minPts?: number; readonly capacity?: number; readonly refreshSeconds?: number; readonly firstIdentity?: number };
+  /**
+   * Online clustering of identity embeddings (cosine distance), and the people it finds again.
+   * Defaults: eps 0.5, minPts 3, 20000 faces; no one known, person ids from firstIdentity (0).
+   */
+  readonly identity?: {
+    readonly eps?: number;
+    readonly minPts?: number;
+    readonly capacity?: number;
+    readonly refreshSeconds?: number;
+    /** The first person id to hand out: above every id a previous run used. */
+    readonly firstIdentity?: number;
+    /** People seen before (a previous run's), found again by their kept faces. */
+    readonly known?: readonly PersonFaces[];
+    /** Where changes to the people's kept faces go. */
+    readonly store?: GalleryStore;
+  };
   /**
    * Expression measurements per second per tracked face (one person in one stream); in between, a
    * face carries its track's last expression. Default: every accepted face is measured.
@@ -107,9 +122,9 @@ export class ExpressionAnalysis {
       eps: identity.eps,
       minPts: identity.minPts,
       capacity: identity.capacity,
-      firstIdentity: options.identity?.firstIdentity,
     });
-    this.identities = new FaceIdentities(clustering, { refreshSeconds: identity.refreshSeconds });
+    const gallery = new PersonGallery({ matchDistance: identity.eps, firstPerson: identity.firstIdentity }, identity.known, identity.store);
+    this.identities = new FaceIdentities(clustering, { refreshSeconds: identity.refreshSeconds }, gallery);
     this.onBatchFailed = options.onBatchFailed ?? logBatchFailures();
     this.space = options.space ?? ExpressionSpace.of(core);
     this.rests = this.space.relative ? new RestingFaces({ start: POPULATION_REST_START }) : undefined;

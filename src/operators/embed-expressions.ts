@@ -57,7 +57,7 @@ export function expressionEmbedder(
     const expressions = await space.measure(measured.map((f) => f.face));
     const measuredOf = new Map(measured.map((f, i) => [f, expressions[i]]));
     return batch.map((record) => {
-      for (const change of record.clusterEvents) if (change.type === 'merged') rests?.merge(change.absorbed, change.identity);
+      for (const change of record.personEvents) if (change.type === 'merged') rests?.merge(change.absorbed, change.identity);
       return {
         ...record,
         faces: record.faces.map((f) => {

@@ -41,9 +41,8 @@ function frameEvents(tagger: ExpressionTagger, record: FrameAnalysis): MienEvent
   const { stream, pts } = record.frame;
   const wallTime = new Date(record.receivedAt).toISOString();
   const events: MienEvent[] = [];
-  for (const change of record.clusterEvents) {
+  for (const change of record.personEvents) {
     if (change.type === 'created') events.push({ kind: 'identity-created', stream, pts, wallTime, identity: change.identity });
-    if (change.type === 'split') for (const identity of change.into) events.push({ kind: 'identity-created', stream, pts, wallTime, identity });
     if (change.type === 'merged') {
       events.push({ kind: 'identity-merged', stream, pts, wallTime, identity: change.identity, merged: [...change.absorbed] });
       for (const ended of tagger.merge(change.absorbed, change.identity)) events.push(...ended.transitions.map((t) => tagEvent(t, ended.stream, wallTime)));

@@ -2,7 +2,7 @@ import type { LocatedFace } from '../face/analyzer.js';
 import type { Box } from '../face/geometry.js';
 import type { Frame } from '../ingest/frame.js';
 import type { MeasuredExpression } from '../expression/expression-space.js';
-import type { ClusterEvent } from '../online-cluster/types.js';
+import type { PersonEvent } from '../online-cluster/types.js';
 
 /** What the clustering keeps to find a face's picture again. */
 export interface FaceThumbnail {
@@ -43,6 +43,6 @@ export interface FrameAnalysis {
   /** When the frame reached the analysis, before waiting for a batch (ms since the epoch): events carry it as wallTime. */
   readonly receivedAt: number;
   readonly faces: readonly AnalysedFace[];
-  /** Identity changes caused by this frame's faces. */
-  readonly clusterEvents: readonly ClusterEvent[];
+  /** Changes among people caused by this frame's faces. */
+  readonly personEvents: readonly PersonEvent[];
 }

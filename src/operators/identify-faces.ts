@@ -1,6 +1,6 @@
 import type { FaceCore } from '../face/analyzer.js';
 import type { FaceIdentities } from '../online-cluster/face-identities.js';
-import type { ClusterEvent } from '../online-cluster/types.js';
+import type { PersonEvent } from '../online-cluster/types.js';
 import type { FaceThumbnail, FrameAnalysis } from './frame-analysis.js';
 
 /**
@@ -15,7 +15,7 @@ export function faceIdentifier(core: FaceCore, identities: FaceIdentities<FaceTh
       record.faces.filter((f) => f.face.quality.accepted && identities.needsEmbedding(f.track, record.frame.pts)).map((f) => ({ record, f })),
     );
     const embeddings = await core.identities(due.map(({ f }) => f.face));
-    const eventsOf = new Map<FrameAnalysis, ClusterEvent[]>();
+    const eventsOf = new Map<FrameAnalysis, PersonEvent[]>();
     due.forEach(({ record, f }, i) => {
       const thumbnail = { stream: record.frame.stream, pts: record.frame.pts, box: f.face.detection.box };
       const events = identities.add(f.track, record.frame.pts, embeddings[i], thumbnail);
@@ -24,7 +24,7 @@ export function faceIdentifier(core: FaceCore, identities: FaceIdentities<FaceTh
     return batch.map((record) => ({
       ...record,
       faces: record.faces.map((f) => ({ ...f, identity: identities.identityOf(f.track) })),
-      clusterEvents: [...record.clusterEvents, ...(eventsOf.get(record) ?? [])],
+      personEvents: [...record.personEvents, ...(eventsOf.get(record) ?? [])],
     }));
   };
 }

@@ -5,8 +5,24 @@ import type { ReferenceRest } from '../expression/reference-face.js';
  * so it imports nothing but the event types).
  */
 import type { MienEvent, StreamStatus } from '../events/events.js';
+import type { TestPattern } from '../ingest/test-patterns.js';
 
 export type StreamKind = 'file' | 'rtsp' | 'rtp' | 'test' | 'still' | 'whip';
+
+/**
+ * Where a stream came from: the config file and the API's streams are kept and come back after a
+ * restart; a WebRTC publisher that came unannounced and the built-in demo last one run.
+ */
+export type StreamOrigin = 'config' | 'api' | 'publisher' | 'demo';
+
+/** POST /api/streams, and each entry of the config file's `streams`. */
+export type StreamRequestBody =
+  | { kind: 'file'; path: string; id?: string; loop?: boolean }
+  | { kind: 'still'; path: string; id?: string }
+  | { kind: 'rtsp'; url: string; id?: string; transport?: 'tcp' | 'udp'; latencyMs?: number }
+  | { kind: 'rtp'; sdp: string; id?: string }
+  | { kind: 'test'; pattern?: TestPattern; id?: string }
+  | { kind: 'whip'; id?: string };
 
 /** GET /api/streams: one source with its status and rates (over the last 10 seconds). */
 export interface StreamInfo {
@@ -14,6 +30,7 @@ export interface StreamInfo {
   readonly kind: StreamKind;
   /** Where it comes from, passwords masked. */
   readonly source: string;
+  readonly origin: StreamOrigin;
   readonly status: StreamStatus;
   readonly reason: string;
   readonly framesReceived: number;

@@ -1,5 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { StreamRequestBody } from './api-types.js';
+import { schemaProblems } from './request-body.js';
 
 /** What `mien serve` runs with. */
 export interface ServerConfig {
@@ -19,6 +21,12 @@ export interface ServerConfig {
    * wall display on a trusted network. Default false.
    */
   readonly openReads: boolean;
+  /**
+   * Streams the server runs from its start, as POST /api/streams takes them, each with an `id`;
+   * the config file only. Paths are the operator's own (not confined to the media root), relative
+   * ones taken from the working directory as `dataDir` is.
+   */
+  readonly streams: readonly DeclaredStream[];
   /** Events older than this many days are deleted. Default 7. */
   readonly retentionDays: number;
   /** Largest upload accepted, bytes. Default 10 MiB. */
@@ -54,7 +62,11 @@ export const CONFIG_DEFAULTS: ServerConfig = {
   whipPort: 8081,
   allowedOrigins: [],
   openReads: false,
+  streams: [],
 };
+
+/** A stream of the config file: a stream request with its id. */
+export type DeclaredStream = StreamRequestBody & { readonly id: string };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -133,6 +145,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     ...(mediaRoot !== undefined && { mediaRoot: resolve(mediaRoot) }),
     allowedOrigins,
     openReads: flag('openReads'),
+    streams: declaredStreams(fromFile.streams ?? [], problems),
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;
@@ -178,3 +191,25 @@ function readConfigFile(path: string): Raw {
 }
 
 const stripUndefined = (raw: Raw): Raw => Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+
+/** The config file's streams, checked as the API checks a stream request, with ids given and unique. */
+function declaredStreams(raw: unknown, problems: string[]): DeclaredStream[] {
+  if (!Array.isArray(raw)) {
+    problems.push('streams must be a list of stream requests (as POST /api/streams takes them), each with an "id"');
+    return [];
+  }
+  const declared: DeclaredStream[] = [];
+  const ids = new Set<string>();
+  for (const [i, entry] of (raw as unknown[]).entries()) {
+    const wrong = schemaProblems('StreamRequest', entry);
+    const stream = entry as StreamRequestBody;
+    if (wrong.length > 0) problems.push(`streams[${i}] is not a stream request: ${wrong.join('; ')}`);
+    else if (stream.id === undefined) problems.push(`streams[${i}] needs an "id", so that it is the same stream after a restart`);
+    else if (ids.has(stream.id)) problems.push(`streams[${i}]: the id "${stream.id}" is declared twice`);
+    else {
+      ids.add(stream.id);
+      declared.push({ ...stream, id: stream.id, ...('path' in stream && { path: resolve(stream.path) }) });
+    }
+  }
+  return declared;
+}

@@ -1,5 +1,5 @@
 import { EVENT_KINDS, EVENT_SCHEMA, STREAM_STATUSES } from '../events/events.js';
-import { TEST_PATTERNS } from '../ingest/test-pattern-source.js';
+import { TEST_PATTERNS } from '../ingest/test-patterns.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const ok = (schema: unknown, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
@@ -24,6 +24,7 @@ export const OPENAPI = {
           id: { type: 'string' },
           kind: { enum: ['file', 'rtsp', 'rtp', 'test', 'still', 'whip'] },
           source: { type: 'string' },
+          origin: { enum: ['config', 'api', 'publisher', 'demo'], description: 'config and api streams are kept and come back after a restart; a config stream is removed from the config file, not the API' },
           status: { enum: STREAM_STATUSES },
           reason: { type: 'string' },
           framesReceived: { type: 'integer', minimum: 0 },
@@ -34,7 +35,7 @@ export const OPENAPI = {
           skippedPerSecond: { type: 'number', minimum: 0 },
           droppedPerSecond: { type: 'number', minimum: 0 },
         },
-        required: ['id', 'kind', 'source', 'status', 'reason', 'framesReceived', 'framesAnalysed', 'framesSkipped', 'framesDropped', 'analysedPerSecond', 'skippedPerSecond', 'droppedPerSecond'],
+        required: ['id', 'kind', 'source', 'origin', 'status', 'reason', 'framesReceived', 'framesAnalysed', 'framesSkipped', 'framesDropped', 'analysedPerSecond', 'skippedPerSecond', 'droppedPerSecond'],
         additionalProperties: false,
       },
       StreamList: { type: 'object', properties: { streams: { type: 'array', items: ref('Stream') } }, required: ['streams'] },
@@ -112,7 +113,7 @@ export const OPENAPI = {
     '/api/streams': {
       get: { summary: 'Streams with status and rates', responses: { 200: ok(ref('StreamList')) } },
       post: {
-        summary: 'Add a stream',
+        summary: 'Add a stream; it is kept, and comes back after a restart until it is removed (a file played once, until it ends)',
         ...guarded,
         requestBody: { required: true, content: { 'application/json': { schema: ref('StreamRequest') } } },
         responses: { 201: ok(ref('Stream'), 'Added'), 400: error('Bad request'), 401: error('No or wrong token'), 403: error('A path outside the media root, or no media root'), 404: error('No such file in the media root'), 409: error('The id is taken'), 415: error('Not JSON') },
@@ -120,7 +121,7 @@ export const OPENAPI = {
     },
     '/api/streams/{id}': {
       get: { summary: 'One stream', parameters: [idParam('id', 'string')], responses: { 200: ok(ref('Stream')), 404: error('No such stream') } },
-      delete: { summary: 'Stop and remove a stream', ...guarded, parameters: [idParam('id', 'string')], responses: { 204: { description: 'Removed' }, 401: error('No or wrong token'), 404: error('No such stream') } },
+      delete: { summary: 'Stop and remove a stream', ...guarded, parameters: [idParam('id', 'string')], responses: { 204: { description: 'Removed' }, 401: error('No or wrong token'), 404: error('No such stream'), 409: error('Declared in the config file: remove it there') } },
     },
     '/api/streams/{id}/preview.jpg': {
       get: { summary: 'The latest analysed frame with faces, people and tags drawn', parameters: [idParam('id', 'string')], responses: { 200: { description: 'JPEG', content: { 'image/jpeg': {} } }, 404: error('No frame yet') } },

@@ -11,10 +11,16 @@ ajv.addSchema({ $id: 'openapi', components: OPENAPI.components });
 
 /** `body` as the named schema of the API, or 400 with a sentence naming every problem. */
 export function checkedBody<T>(schema: RequestSchema, body: unknown): T {
+  const problems = schemaProblems(schema, body);
+  if (problems.length === 0) return body as T;
+  throw new HttpError(400, `the request body is not a ${schema}: ${problems.join('; ')}`);
+}
+
+/** What keeps `value` from being the named schema of the API, one phrase each; none when it is. */
+export function schemaProblems(schema: RequestSchema, value: unknown): string[] {
   const validate = ajv.getSchema(`openapi#/components/schemas/${schema}`);
   if (validate === undefined) throw new Error(`the API has no schema ${schema}`);
-  if (validate(body)) return body as T;
-  throw new HttpError(400, `the request body is not a ${schema}: ${(validate.errors ?? []).map(problem).join('; ')}`);
+  return validate(value) ? [] : (validate.errors ?? []).map(problem);
 }
 
 function problem(error: ErrorObject): string {

@@ -15,7 +15,7 @@ import type { RgbImage } from '../image/rgb-image.js';
 import { decodeImage, ImageDecodeError, readImageFile } from '../ingest/image-file.js';
 import { checkRtspUrl } from '../ingest/rtsp-source.js';
 import { sdpVideo } from '../ingest/sdp-video.js';
-import type { TestPattern } from '../ingest/test-pattern-source.js';
+import type { SourceSpec } from '../ingest/source-spec.js';
 import { logBatchFailures, type ExpressionAnalysis } from '../operators/analysis-pipeline.js';
 import { AnalysisRuntime } from '../runtime/analysis-runtime.js';
 import { DEFAULT_SETTINGS, type RuntimeSettings } from '../runtime/settings.js';
@@ -23,12 +23,15 @@ import type { AnalysedFace, FrameAnalysis } from '../operators/frame-analysis.js
 import { encodeJpeg, encodePng } from '../render/png.js';
 import { renderOverlay } from '../render/overlay.js';
 import { databasePath, type SqliteDatabase } from '../store/database.js';
+import { MOBILEFACENET } from '../models/identity.js';
 import { EventStore } from '../store/event-store.js';
+import { IdentityFaceStore } from '../store/identity-face-store.js';
 import { IdentityStore, IdentityStoreError, type StoredIdentity } from '../store/identity-store.js';
 import { lockDataDirectory, type DataLock } from '../store/data-lock.js';
 import { openMienDatabase } from '../store/mien-database.js';
 import { normaliseTags, ReferenceStore, ReferenceStoreError, type StoredReference } from '../store/reference-store.js';
-import type { IdentityInfo, ReferenceInfo } from './api-types.js';
+import { StreamStore } from '../store/stream-store.js';
+import type { IdentityInfo, ReferenceInfo, StreamInfo, StreamRequestBody } from './api-types.js';
 import { crossSiteRefusal, hasBearerToken, hasSocketToken, hostRefusal, isLoopback } from './auth.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import { EventHub } from './event-hub.js';
@@ -36,7 +39,7 @@ import { answerMalformedHttp, HttpError, json, readBody, readJson, requireConten
 import { confinedMediaPath } from './media-root.js';
 import { MienMetrics } from './metrics.js';
 import { OPENAPI } from './openapi.js';
-import { checkedBody } from './request-body.js';
+import { checkedBody, schemaProblems } from './request-body.js';
 import { addDashboardRoutes } from './static-files.js';
 import { StreamError, StreamManager, type StreamRequest } from './stream-manager.js';
 import { WhipStreams } from './whip-streams.js';
@@ -105,6 +108,7 @@ export class MienServer {
     private readonly references: ReferenceStore,
     private readonly events: EventStore,
     private readonly identities: IdentityStore,
+    private readonly keptStreams: StreamStore,
     readonly streams: StreamManager,
     private readonly hub: EventHub,
     private readonly analysis: ExpressionAnalysis,
@@ -136,6 +140,7 @@ export class MienServer {
       await server.close();
       throw error;
     }
+    server.restoreStreams();
     server.ready = true;
     return server;
   }
@@ -145,6 +150,7 @@ export class MienServer {
     const runtime = options.runtime ?? (await AnalysisRuntime.open(options.settings ?? DEFAULT_SETTINGS, { onInference: (run) => metrics.observeInference(run), log: options.log }));
     const bus = new InProcessEventBus();
     const identities = new IdentityStore(db);
+    const faces = new IdentityFaceStore(db);
     let server: MienServer | undefined;
     const logFailure = logBatchFailures();
     const analysis = runtime.analysis(() => server?.referenceCache ?? [], {
@@ -153,7 +159,8 @@ export class MienServer {
         for (const frame of frames) metrics.batchesFailed.inc({ stream: frame.stream });
         logFailure(error, frames);
       },
-      identity: { firstIdentity: identities.highestId() + 1 },
+      // People seen before the restart are found again by their kept faces, under their ids.
+      identity: { firstIdentity: identities.highestId() + 1, known: faces.list(MOBILEFACENET.kind), store: faces.galleryOf(MOBILEFACENET.kind) },
       expressionRate: config.expressionRate,
     });
     const streams = new StreamManager(bus, config.analysisFps, {
@@ -179,7 +186,7 @@ export class MienServer {
       iceAdditionalHostAddresses: isLoopback(config.host) ? ['127.0.0.1'] : [],
     });
     const http = createServer();
-    server = new MienServer(config, http, db, lock, runtime, !options.runtime, bus, metrics, new ReferenceStore(db), new EventStore(db), identities, streams, hub, analysis, whip);
+    server = new MienServer(config, http, db, lock, runtime, !options.runtime, bus, metrics, new ReferenceStore(db), new EventStore(db), identities, new StreamStore(db), streams, hub, analysis, whip);
     server.wire();
     return server;
   }
@@ -264,8 +271,11 @@ export class MienServer {
 
     r.add('GET', '/api/streams', () => json(200, { streams: this.streams.list() }));
     r.add('POST', '/api/streams', async ({ req }) => {
-      const request = streamRequest(checkedBody<StreamRequestBody>('StreamRequest', await readJson(req)), this.config.mediaRoot);
-      return json(201, request.kind === 'whip' ? this.whip.reserve(request.id) : this.streams.add(request));
+      const body = checkedBody<StreamRequestBody>('StreamRequest', await readJson(req));
+      const stream = this.openStream(body, 'api');
+      // As asked (a path as the caller named it): read through the same checks when it comes back.
+      this.keptStreams.keep(stream.id, { ...body, id: stream.id });
+      return json(201, stream);
     });
     r.add('GET', '/api/streams/:id', ({ params }) => {
       const stream = this.streams.get(params.id);
@@ -273,7 +283,9 @@ export class MienServer {
       return json(200, stream);
     });
     r.add('DELETE', '/api/streams/:id', ({ params }) => {
+      if (this.streams.get(params.id)?.origin === 'config') throw new HttpError(409, `the stream "${params.id}" is declared in the config file: remove it there, then restart`);
       this.streams.remove(params.id);
+      this.keptStreams.forget(params.id);
       this.previews.delete(params.id);
       return { status: 204 };
     });
@@ -467,8 +479,48 @@ export class MienServer {
     return this.analysis.streamState();
   }
 
+  /**
+   * Opens what a checked stream request asks for, under `origin`. A path from the API must lie in
+   * the media root; the config file's are the operator's own.
+   */
+  private openStream(body: StreamRequestBody, origin: 'config' | 'api'): StreamInfo {
+    const locate = origin === 'api' ? (path: string) => confinedMediaPath(this.config.mediaRoot, path) : (path: string) => path;
+    const request = streamRequest(body, locate);
+    return request.kind === 'whip' ? this.whip.reserve(origin, request.id) : this.streams.add(request, origin);
+  }
+
+  /**
+   * The config file's streams, then those kept from the API, as they were before the restart. One
+   * that no longer opens (its file gone, the media root changed) is listed as failed, with why.
+   */
+  private restoreStreams(): void {
+    const restore = (stream: StreamRequestBody & { id: string }, origin: 'config' | 'api') => {
+      try {
+        this.openStream(stream, origin);
+      } catch (error) {
+        const reason = `not restored: ${(error as Error).message}`;
+        console.error(`mien: the stream "${stream.id}" was ${reason}`);
+        this.streams.addFailed(stream.id, sourceOf(stream, (id) => this.whip.publishUrl(id)), reason, origin);
+      }
+    };
+    for (const stream of this.config.streams) restore(stream, 'config');
+    const declared = new Set(this.config.streams.map((s) => s.id));
+    for (const { id, request } of this.keptStreams.list()) {
+      const wrong = schemaProblems('StreamRequest', request);
+      if (declared.has(id) || wrong.length > 0) {
+        console.error(`mien: the stream "${id}" added over the API is let go: ${declared.has(id) ? 'the config file now declares a stream of that id' : `it is no longer a stream request (${wrong.join('; ')}); add it again`}`);
+        this.keptStreams.forget(id);
+      } else {
+        restore({ ...(request as StreamRequestBody), id }, 'api');
+      }
+    }
+  }
+
   /** Ends a stream in the analysis: its open tags end (published), its state is freed. Awaited at close. */
   private endStream(stream: string, reason: string): void {
+    // A file played once is done: it does not come back after a restart.
+    const done = this.streams.get(stream);
+    if (done?.status === 'ended' && done.origin === 'api') this.keptStreams.forget(stream);
     const ending = this.analysis.endStream(stream, reason).then((events) => {
       for (const event of events) this.bus.publish(event);
       // A removed stream's series go after its last events; an ended or failed one is still listed, with its counts.
@@ -485,7 +537,7 @@ export class MienServer {
    */
   async addDemo(picture: string): Promise<void> {
     if (this.referenceCache.length === 0) await this.enrol(await readImageFile(picture), ['smile'], undefined, picture);
-    if (!this.streams.get('demo')) this.streams.add({ kind: 'still', path: picture, id: 'demo' });
+    if (!this.streams.get('demo')) this.streams.add({ kind: 'still', path: picture, id: 'demo' }, 'demo');
   }
 
   /** Stops streams, closes sockets and the database; safe to call twice. */
@@ -578,25 +630,17 @@ function identityJson(i: StoredIdentity): IdentityInfo {
   return { ...i, thumbnail: i.thumbnail ? `/api/identities/${i.id}/thumbnail.jpg` : null };
 }
 
-/** A stream request as the API schema allows it (checkedBody). */
-type StreamRequestBody =
-  | { kind: 'file'; path: string; id?: string; loop?: boolean }
-  | { kind: 'still'; path: string; id?: string }
-  | { kind: 'rtsp'; url: string; id?: string; transport?: 'tcp' | 'udp'; latencyMs?: number }
-  | { kind: 'rtp'; sdp: string; id?: string }
-  | { kind: 'test'; pattern?: TestPattern; id?: string }
-  | { kind: 'whip'; id?: string };
-
 /**
- * What a checked request asks the stream manager for: paths confined to the media root, and the
- * URL and SDP read here, so a bad one is the caller's 400 and never reaches GStreamer.
+ * What a checked request asks the stream manager for: paths found by `locate` (confined to the
+ * media root for the API), and the URL and SDP read here, so a bad one is the caller's 400 and
+ * never reaches GStreamer.
  */
-function streamRequest(body: StreamRequestBody, mediaRoot: string | undefined): StreamRequest | { kind: 'whip'; id?: string } {
+function streamRequest(body: StreamRequestBody, locate: (path: string) => string): StreamRequest | { kind: 'whip'; id?: string } {
   switch (body.kind) {
     case 'file':
-      return { ...body, path: confinedMediaPath(mediaRoot, body.path) };
+      return { ...body, path: locate(body.path) };
     case 'still':
-      return { ...body, path: confinedMediaPath(mediaRoot, body.path) };
+      return { ...body, path: locate(body.path) };
     case 'rtsp':
       try {
         checkRtspUrl(body.url);
@@ -615,6 +659,23 @@ function streamRequest(body: StreamRequestBody, mediaRoot: string | undefined): 
     case 'test':
     case 'whip':
       return body;
+  }
+}
+
+/** The source a request names, unchecked: to list a stream that did not open. */
+function sourceOf(body: StreamRequestBody & { id: string }, publishUrl: (id: string) => string): SourceSpec {
+  switch (body.kind) {
+    case 'file':
+    case 'still':
+      return { kind: body.kind, path: body.path };
+    case 'rtsp':
+      return { kind: 'rtsp', url: body.url };
+    case 'rtp':
+      return { kind: 'rtp', sdp: body.sdp };
+    case 'test':
+      return { kind: 'test', pattern: body.pattern };
+    case 'whip':
+      return { kind: 'whip', url: publishUrl(body.id) };
   }
 }
 

@@ -1,8 +1,8 @@
-import { defer, map, repeat, Subject, Subscription, tap, throwError, timer, type Observable } from 'rxjs';
+import { defer, map, NEVER, repeat, Subject, Subscription, tap, throwError, timer, type Observable } from 'rxjs';
 export type { StreamInfo } from './api-types.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { StreamStatus } from '../events/events.js';
-import type { StreamInfo } from './api-types.js';
+import type { StreamInfo, StreamOrigin } from './api-types.js';
 import type { Frame } from '../ingest/frame.js';
 import { PullGate } from '../ingest/pull-gate.js';
 import { redactedUrl } from '../ingest/rtsp-source.js';
@@ -24,6 +24,7 @@ export class StreamError extends Error {
 
 interface Running {
   readonly opened: OpenedSource;
+  readonly origin: StreamOrigin;
   readonly subscription: Subscription;
   status: StreamStatus;
   reason: string;
@@ -73,11 +74,17 @@ export class StreamManager {
     return this.frames.asObservable();
   }
 
-  add(request: StreamRequest): StreamInfo {
+  add(request: StreamRequest, origin: StreamOrigin): StreamInfo {
     const id = this.claim(request.id);
     // A file is decoded no further ahead of its pace than two frames (else a looped file fills memory).
     const gate = new PullGate(2);
-    return this.attach(openSource(id, request, { maxFps: this.fps }, gate), request.loop ?? false, gate);
+    return this.attach(openSource(id, request, { maxFps: this.fps }, gate), { origin, loop: request.loop ?? false, gate });
+  }
+
+  /** Lists a stream that cannot be opened (a kept stream whose file went away) as failed, with why, so it can be seen and removed. */
+  addFailed(id: string, spec: SourceSpec, reason: string, origin: StreamOrigin): StreamInfo {
+    const failed: OpenedSource = { stream: this.claim(id), spec, live: true, frames: throwError(() => new Error(reason)), status: NEVER, skippedFrames: () => 0, close: () => {} };
+    return this.attach(failed, { origin });
   }
 
   /** Reserves a stream id (the one asked for, else the next free `stream-N`). */
@@ -89,10 +96,11 @@ export class StreamManager {
   }
 
   /** Analyses an opened source under its stream id (claimed first); a file's frames leave `gate` as they are played. */
-  attach(opened: OpenedSource, loop = false, gate?: PullGate): StreamInfo {
+  attach(opened: OpenedSource, options: { origin: StreamOrigin; loop?: boolean; gate?: PullGate }): StreamInfo {
     const id = opened.stream;
     this.hooks.onStarted?.(id);
-    const running: Running = { opened, subscription: new Subscription(), status: 'connecting', reason: 'opening', received: 0, analysed: 0, dropped: 0, skippedSeen: 0, samples: [] };
+    const { origin, loop = false, gate } = options;
+    const running: Running = { opened, origin, subscription: new Subscription(), status: 'connecting', reason: 'opening', received: 0, analysed: 0, dropped: 0, skippedSeen: 0, samples: [] };
     this.streams.set(id, running);
     const frames = opened.live ? opened.frames : this.playFile(opened, loop, gate);
     running.subscription.add(
@@ -190,6 +198,7 @@ export class StreamManager {
       id,
       kind: spec.kind,
       source: describe(spec),
+      origin: r.origin,
       status: r.status,
       reason: r.reason,
       framesReceived: r.received,

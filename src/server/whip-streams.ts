@@ -1,6 +1,7 @@
 import { NEVER, of, type Subscription } from 'rxjs';
 import { WhipEndpoint, type WhipEndpointOptions } from '../ingest/whip-endpoint.js';
 import { openedLive, type OpenedSource } from '../ingest/source-spec.js';
+import type { StreamOrigin } from './api-types.js';
 import type { StreamInfo, StreamManager } from './stream-manager.js';
 
 /**
@@ -23,7 +24,8 @@ export class WhipStreams {
         return;
       }
       if (existing) streams.remove(id);
-      streams.attach(openedLive(session.source, { kind: 'whip', url: this.publishUrl(id) }));
+      // A slot reserved in the config file or over the API stays theirs.
+      streams.attach(openedLive(session.source, { kind: 'whip', url: this.publishUrl(id) }), { origin: existing?.origin ?? 'publisher' });
     });
   }
 
@@ -37,7 +39,7 @@ export class WhipStreams {
   }
 
   /** Reserves a stream for a publisher to come: listed as connecting until one does. */
-  reserve(requested?: string): StreamInfo {
+  reserve(origin: StreamOrigin, requested?: string): StreamInfo {
     const id = this.streams.claim(requested);
     const url = this.publishUrl(id);
     const waiting: OpenedSource = {
@@ -49,7 +51,7 @@ export class WhipStreams {
       skippedFrames: () => 0,
       close: () => {},
     };
-    return this.streams.attach(waiting);
+    return this.streams.attach(waiting, { origin });
   }
 
   async close(): Promise<void> {

@@ -1,47 +1,25 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, scratchDir } from '../support/fixtures.js';
+import { startServerProcess, stopServerProcess as stopServer, type ServerProcess } from '../support/server-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCREENSHOTS = fileURLToPath(new URL('../../test-output/dashboard/', import.meta.url));
 const TOKEN = 'dashboard-e2e-token-0123456789';
 const SMILE = fixture('faces/london/002_08.jpg');
 
-/** `mien serve` from the sources, as its own process; resolves once it listens. */
-async function startServer(dataDir: string, port = 0): Promise<{ process: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(port), '--data', dataDir], {
-    cwd: ROOT,
-    // A free port for WebRTC publishers too, so a server already running here does not collide.
-    env: { ...process.env, MIEN_TOKEN: TOKEN, MIEN_WHIP_PORT: '0', MIEN_MEDIA_ROOT: fixture('video') },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const serving = /serving on (http:\/\/\S+)/.exec(stderr);
-      if (serving) resolve(serving[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`mien serve exited with ${code}:\n${stderr}`)));
-  });
-  return { process: child, url };
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
+/** `mien serve` with a token, its own data and the fixture videos as its media root. */
+const startServer = (dataDir: string, port = 0) =>
+  startServerProcess(['--port', String(port), '--data', dataDir], { MIEN_TOKEN: TOKEN, MIEN_MEDIA_ROOT: fixture('video') });
 
 describe('the dashboard in a browser, served by mien serve', () => {
   const dataDir = scratchDir();
   const pageErrors: string[] = [];
   const policyViolations: string[] = [];
-  let server: { process: ChildProcess; url: string };
+  let server: ServerProcess;
   let browser: Browser;
   let page: Page;
 

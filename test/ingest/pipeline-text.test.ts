@@ -8,7 +8,8 @@ import type { PipelinePlan } from '../../src/ingest/pipeline-plan.js';
 import { rtpSourcePlan } from '../../src/ingest/rtp-source.js';
 import { checkRtspUrl, redactedUrl, rtspSourcePlan } from '../../src/ingest/rtsp-source.js';
 import { parseSource, SourceSpecError, stillPlan } from '../../src/ingest/source-spec.js';
-import { TEST_PATTERNS, testPatternPlan } from '../../src/ingest/test-pattern-source.js';
+import { testPatternPlan } from '../../src/ingest/test-pattern-source.js';
+import { TEST_PATTERNS } from '../../src/ingest/test-patterns.js';
 import { isTruncated } from '../../src/ingest/truncation.js';
 
 /** Strings an attacker would try: pipeline syntax, quotes, newlines, properties, plus anything at all. */

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PipelineLaunchError } from '../../src/ingest/errors.js';
 import { LiveSource } from '../../src/ingest/live-source.js';
 import { outputChain } from '../../src/ingest/output-chain.js';
-import { openTestPatternSource, type TestPattern } from '../../src/ingest/test-pattern-source.js';
+import { openTestPatternSource } from '../../src/ingest/test-pattern-source.js';
+import type { TestPattern } from '../../src/ingest/test-patterns.js';
 import { runningPipelines } from '../../src/ingest/threadpool.js';
 import { nextStatus, recordStatuses, stateSequence } from './live-statuses.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FaceIdentities } from '../../src/online-cluster/face-identities.js';
 import { IncrementalDbscan } from '../../src/online-cluster/incremental-dbscan.js';
+import { PersonGallery, type PersonFaces } from '../../src/online-cluster/person-gallery.js';
 import { l2Normalise } from '../../src/math/vector.js';
 
 const near = (axis: number, wobble: number) => {
@@ -51,5 +52,67 @@ describe('identity ids across restarts', () => {
     const clustering = new IncrementalDbscan({ dimension: 4, eps: 0.05, minPts: 1, capacity: 10, firstIdentity: 42 });
     expect(clustering.insert(near(0, 0), 0, null).events).toEqual([{ type: 'created', identity: 42 }]);
     expect(clustering.insert(near(2, 0), 1, null).events).toEqual([{ type: 'created', identity: 43 }]);
+  });
+});
+
+describe('people beyond the clustering’s window', () => {
+  const window = () => new IncrementalDbscan({ dimension: 4, eps: 0.05, minPts: 2, capacity: 4 });
+
+  it('finds a person again by their kept faces once their points left the window', () => {
+    const ids = new FaceIdentities(window());
+    ids.add('a#1', 0, near(0, 0), null);
+    const [created] = ids.add('a#1', 1, near(0, 0.01), null);
+    expect(created).toEqual({ type: 'created', identity: 0 });
+    // Someone else fills the window: the first person's points are gone from it.
+    for (let t = 2; t < 7; t++) ids.add('b#1', t, near(2, t / 1000), null);
+    expect(ids.identityOf('b#1')).toBe(1);
+    // The first person comes back as a new track: the same person, no new one announced.
+    expect(ids.add('a#2', 10, near(0, 0.02), null)).toEqual([]);
+    expect(ids.add('a#2', 11, near(0, 0.015), null)).toEqual([]);
+    expect(ids.identityOf('a#2')).toBe(0);
+  });
+
+  it('gives a new person a new id, above every known one', () => {
+    const known = new PersonGallery({ matchDistance: 0.05 }, [{ person: 7, faces: [near(0, 0)] }]);
+    const ids = new FaceIdentities(window(), {}, known);
+    ids.add('a#1', 0, near(2, 0), null);
+    expect(ids.add('a#1', 1, near(2, 0.01), null)).toEqual([{ type: 'created', identity: 8 }]);
+    ids.add('b#1', 2, near(0, 0.01), null);
+    expect(ids.add('b#1', 3, near(0, 0.02), null)).toEqual([]);
+    expect(ids.identityOf('b#1')).toBe(7);
+  });
+
+  it('merges people whose clusters merge, the older id living on, and keeps their faces under it', () => {
+    const ids = new FaceIdentities(new IncrementalDbscan({ dimension: 4, eps: 0.05, minPts: 2, capacity: 100 }));
+    ids.add('a#1', 0, near(0, 0), null);
+    ids.add('a#1', 1, near(0, 0.001), null);
+    ids.add('b#1', 2, near(0, 0.4), null);
+    ids.add('b#1', 3, near(0, 0.401), null);
+    expect([ids.identityOf('a#1'), ids.identityOf('b#1')]).toEqual([0, 1]);
+    // Faces in between join the two.
+    const events = [0.1, 0.2, 0.3].flatMap((w, i) => ids.add(`c#${i}`, 4 + i, near(0, w), null));
+    expect(events).toContainEqual({ type: 'merged', identity: 0, absorbed: [1] });
+    expect([ids.identityOf('a#1'), ids.identityOf('b#1')]).toEqual([0, 0]);
+    expect(ids.gallery.size).toBe(1);
+  });
+});
+
+describe('PersonGallery', () => {
+  it('tells the store of every person and face it keeps, and of merges', () => {
+    const saved = new Map<number, number>();
+    const store = { save: (p: PersonFaces) => saved.set(p.person, p.faces.length), remove: (person: number) => saved.delete(person) };
+    const gallery = new PersonGallery({ matchDistance: 0.1, facesPerPerson: 2, minSpread: 0.001 }, [], store);
+    const a = gallery.add(near(0, 0));
+    const b = gallery.add(near(2, 0));
+    gallery.remember(a, near(0, 0)); // the same face: nothing new
+    expect(saved.get(a)).toBe(1);
+    gallery.remember(a, near(0, 0.1));
+    gallery.remember(a, near(0, 0.2));
+    expect(saved.get(a)).toBe(2);
+    expect(gallery.find(near(0, 0.2))).toBe(a);
+    expect(gallery.find(near(1, 0))).toBeUndefined();
+    gallery.merge(a, b);
+    expect([...saved]).toEqual([[a, 2]]);
+    expect(gallery.find(near(2, 0))).toBe(a);
   });
 });

@@ -53,7 +53,7 @@ function record(pts: number, faces: [string, number, boolean?][], stream = 's'):
     frame: { stream, index: Math.round(pts * 10), pts, width: 1, height: 1, data: new Uint8Array(3) },
     receivedAt: 0,
     faces: faces.map(([track, mark, accepted]) => ({ face: face(mark, accepted), track })),
-    clusterEvents: [],
+    personEvents: [],
   };
 }
 
@@ -152,7 +152,7 @@ describe('expressionEmbedder in a relative space', () => {
     const rests = new RestingFaces({ start: [0], warmUp: 1 });
     const embed = expressionEmbedder(space, rests).step;
     for (let k = 0; k < 10; k++) await embed([withIdentity(record(k, [['a', 40 + (k % 2)]]), [3])]);
-    const merged = { ...withIdentity(record(11, [['a', 40]]), [4]), clusterEvents: [{ type: 'merged' as const, identity: 4, absorbed: [3] }] };
+    const merged = { ...withIdentity(record(11, [['a', 40]]), [4]), personEvents: [{ type: 'merged' as const, identity: 4, absorbed: [3] }] };
     const [newcomer] = await expressionEmbedder(space, new RestingFaces({ start: [0], warmUp: 1 })).step([withIdentity(record(11, [['a', 40]]), [4])]);
     const [out] = await embed([merged]);
     // Person 4 inherits person 3's eleven faces at 40: at rest; a newcomer with one face is not yet.

@@ -50,3 +50,55 @@ describe('loadConfig: mediaRoot and allowedOrigins', () => {
     expect(() => loadConfig({ env: {}, file })).toThrow(/allowedOrigins must be a list of origins/);
   });
 });
+
+describe('loadConfig: openReads', () => {
+  it('is off by default, and on from the file or the environment', () => {
+    expect(loadConfig({ env: {} }).openReads).toBe(false);
+    expect(loadConfig({ env: { MIEN_OPEN_READS: '1' } }).openReads).toBe(true);
+    const file = join(scratchDir(), 'mien.json');
+    writeFileSync(file, JSON.stringify({ openReads: true }));
+    expect(loadConfig({ env: {}, file }).openReads).toBe(true);
+    expect(() => loadConfig({ env: { MIEN_OPEN_READS: 'yes please' } })).toThrow(/openReads must be true or false/);
+  });
+});
+
+describe('loadConfig: streams', () => {
+  const withStreams = (streams: unknown) => {
+    const file = join(scratchDir(), 'mien.json');
+    writeFileSync(file, JSON.stringify({ streams }));
+    return loadConfig({ env: {}, file });
+  };
+
+  it('has none by default', () => {
+    expect(loadConfig({ env: {} }).streams).toEqual([]);
+  });
+
+  it('takes stream requests as the API does, with their ids, and paths from the working directory', () => {
+    const { streams } = withStreams([
+      { kind: 'rtsp', id: 'gate', url: 'rtsp://cam.local/stream', transport: 'tcp' },
+      { kind: 'file', id: 'loop', path: 'clips/debate.mp4', loop: true },
+      { kind: 'whip', id: 'studio' },
+    ]);
+    expect(streams).toEqual([
+      { kind: 'rtsp', id: 'gate', url: 'rtsp://cam.local/stream', transport: 'tcp' },
+      { kind: 'file', id: 'loop', path: join(process.cwd(), 'clips/debate.mp4'), loop: true },
+      { kind: 'whip', id: 'studio' },
+    ]);
+  });
+
+  it('names each stream that is wrong: no id, an id twice, a field the API would refuse, not a list', () => {
+    const problems = (streams: unknown) => {
+      try {
+        withStreams(streams);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(problems([{ kind: 'test' }])).toMatch(/streams\[0\] needs an "id"/);
+    expect(problems([{ kind: 'test', id: 'a' }, { kind: 'test', id: 'a' }])).toMatch(/streams\[1\]: the id "a" is declared twice/);
+    expect(problems([{ kind: 'test', id: 'a', pattern: 'ball ! filesink location=x' }])).toMatch(/streams\[0\] is not a stream request: "pattern" must be one of/);
+    expect(problems([{ kind: 'rtsp', id: 'a', url: 'rtsp://cam', colour: 'red' }])).toMatch(/streams\[0\] is not a stream request: unknown field "colour"/);
+    expect(problems({ kind: 'test', id: 'a' })).toMatch(/streams must be a list/);
+  });
+});

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PATTERNS } from '../../src/ingest/test-pattern-source.js';
+import { TEST_PATTERNS } from '../../src/ingest/test-patterns.js';
 import { AnalysisRuntime } from '../../src/runtime/analysis-runtime.js';
 import { DEFAULT_SETTINGS } from '../../src/runtime/settings.js';
 import { loadConfig } from '../../src/server/config.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EVENT_KINDS } from '../../src/events/events.js';
-import { TEST_PATTERNS } from '../../src/ingest/test-pattern-source.js';
+import { TEST_PATTERNS } from '../../src/ingest/test-patterns.js';
 import { CONFIG_DEFAULTS, ConfigError, loadConfig, type ServerConfig } from '../../src/server/config.js';
 import { HttpError } from '../../src/server/http.js';
 import { checkedBody } from '../../src/server/request-body.js';

@@ -31,8 +31,11 @@ describe('a stream that ends', () => {
     for (const id of ['a', 'b']) expect((await http.send('POST', '/api/streams', { kind: 'still', path: 'faces/london/020_08.jpg', id })).status).toBe(201);
     await until(() => ['a', 'b'].every((id) => events().some((e) => e.kind === 'tag-start' && e.stream === id)), 60_000, 100);
     expect((await http.send('DELETE', '/api/streams/a')).status).toBe(204);
-    await until(() => events().some((e) => e.kind === 'tag-end' && e.stream === 'a'), 10_000, 50);
-    expect(events().find((e): e is TagEndEvent => e.kind === 'tag-end' && e.stream === 'a')).toMatchObject({ tag: 'smile', reason: 'the stream was stopped: removed' });
+    // On a loaded machine frames are dropped and a segment may end on a gap and start again before:
+    // the stream's last tag event is the end its removal gave.
+    const lastOfA = () => events().findLast((e) => e.stream === 'a');
+    await until(() => lastOfA()?.kind === 'tag-end', 10_000, 50);
+    expect(lastOfA()).toMatchObject({ kind: 'tag-end', tag: 'smile', reason: 'the stream was stopped: removed' });
     // Stream b still smiles when the server stops.
     await server.close();
     const db = openMienDatabase(databasePath(dataDir));

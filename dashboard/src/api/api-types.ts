@@ -14,6 +14,7 @@ export type {
   SocketMessage,
   StreamInfo as Stream,
   StreamKind,
+  StreamOrigin,
 } from '../../../src/server/api-types.js';
 
 export interface EventQuery {

@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
-import type { Stream, StreamStatus } from '../api/api-types.js';
+import type { Stream, StreamOrigin, StreamStatus } from '../api/api-types.js';
 import type { PictureUrls } from '../api/pictures.js';
 import { perSecond } from '../format.js';
 import type { OnScreenPerson } from '../state/presence.js';
@@ -83,6 +83,10 @@ export class MienStreamCard extends LitElement {
         white-space: nowrap;
         margin: 0;
       }
+      .origin {
+        font-size: 0.8em;
+        margin: 0;
+      }
       dl {
         display: grid;
         grid-template-columns: repeat(3, 1fr);
@@ -162,6 +166,7 @@ export class MienStreamCard extends LitElement {
       <div class="body">
         <h3 id="title">${s.id} <span class="kind">${s.kind}</span></h3>
         <p class="source muted" title=${s.source}>${s.source}</p>
+        <p class="origin muted">${ORIGINS[s.origin]}</p>
         <dl>
           <div><dt>analysed / s</dt><dd>${perSecond(s.analysedPerSecond)}</dd></div>
           <div title="Frames the source let go beyond the analysis rate, as configured"><dt>skipped / s</dt><dd>${perSecond(s.skippedPerSecond)}</dd></div>
@@ -213,6 +218,14 @@ export class MienStreamCard extends LitElement {
     this.refreshTimer = setTimeout(() => void this.refresh(), document.hidden ? Math.max(delayMs, 2_000) : delayMs);
   }
 }
+
+/** Where each stream came from, as the operator would say it. */
+const ORIGINS: Record<StreamOrigin, string> = {
+  config: 'declared in the config file',
+  api: 'added over the API, kept across restarts',
+  publisher: 'a WebRTC publisher, until it leaves',
+  demo: 'the built-in demo',
+};
 
 function statusColour(status: StreamStatus): string {
   switch (status) {
