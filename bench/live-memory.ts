@@ -23,7 +23,7 @@ const { values } = parseArgs({
 });
 const seconds = Number(values.seconds), every = Number(values.every);
 const runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {} });
-const config = loadConfig({ env: { MIEN_WHIP_PORT: '0' }, overrides: { port: 0, dataDir: scratchDir(), analysisFps: Number(values.fps) } });
+const config = loadConfig({ env: {}, overrides: { port: 0, dataDir: scratchDir(), analysisFps: Number(values.fps) } });
 const server = await MienServer.start(config, { runtime, log: () => {} });
 server.streams.add({ kind: 'file', path: fixture(values.clip), loop: true, id: 'loop' }, 'api');
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);

@@ -255,7 +255,7 @@ async function peerRun(path: string): Promise<ClipResult['peer']> {
 }
 
 async function liveRun(path: string, liveFps: number, rate?: number): Promise<LiveRun> {
-  const config = loadConfig({ env: { MIEN_WHIP_PORT: '0' }, overrides: { port: 0, dataDir: scratchDir(), analysisFps: liveFps, subscriberBuffer: 100_000, expressionRate: rate } });
+  const config = loadConfig({ env: {}, overrides: { port: 0, dataDir: scratchDir(), analysisFps: liveFps, subscriberBuffer: 100_000, expressionRate: rate } });
   const server = await MienServer.start(config, { runtime: AnalysisRuntime.over(models, { ...DEFAULT_SETTINGS, inference: { ...DEFAULT_SETTINGS.inference, thread: batchesInFlight === 1 ? 'main' : 'worker' } }), log: () => {} });
   const wsLatency: number[] = [];
   const busLatency: number[] = [];

@@ -18,7 +18,7 @@ const { values } = parseArgs({ options: { subscribers: { type: 'string', default
 const subscribers = Number(values.subscribers), total = Number(values.events);
 
 const runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {} });
-const server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir: scratchDir(), subscriberBuffer: 100_000 } }), { runtime });
+const server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, dataDir: scratchDir(), subscriberBuffer: 100_000 } }), { runtime });
 const origin = performance.now();
 const latencies: number[] = [];
 let inOrder = true;

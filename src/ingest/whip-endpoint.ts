@@ -4,16 +4,13 @@ import { Subject, type Observable } from 'rxjs';
 import { WhipRequestError } from './errors.js';
 import { WhipSession, type WhipSessionOptions } from './whip-session.js';
 
-export interface WhipEndpointOptions extends WhipSessionOptions {
+export type WhipEndpointOptions = WhipSessionOptions;
+
+export interface WhipListenOptions extends WhipEndpointOptions {
   /** Address to listen on. Default '127.0.0.1'. */
   readonly host?: string;
   /** Port to listen on; 0 picks a free one. Default 0. */
   readonly port?: number;
-  /**
-   * Whether a request may publish or end a session (WHIP's authentication is a bearer token in
-   * `Authorization`). Default: every request may.
-   */
-  readonly authorize?: (request: IncomingMessage) => boolean;
 }
 
 /** Offers larger than this are refused: a real one is a few kilobytes. */
@@ -46,38 +43,41 @@ function readBody(request: IncomingMessage): Promise<string> {
  * A WHIP endpoint (RFC 9725) for WebRTC publishers: POST /whip/<stream> with an SDP offer answers
  * 201 with the SDP answer and the session's URL in Location; DELETE that URL ends the session.
  * Each session is a LiveSource (`sessions`), stopped when the publisher leaves.
+ *
+ * It answers the requests it is handed (`handle`) and asks nothing of who sends them: the server
+ * that mounts it decides who may publish (`mien serve`: its token and origin checks, on its own
+ * port). `listen` gives it a server of its own, unguarded, for tools and tests on loopback.
  */
 export class WhipEndpoint {
-  readonly #server: Server;
   readonly #options: WhipEndpointOptions;
+  readonly #baseUrl: () => string;
   readonly #sessions = new Map<string, WhipSession>();
   readonly #opened = new Subject<WhipSession>();
+  #server: Server | undefined;
   #closed = false;
 
-  private constructor(server: Server, options: WhipEndpointOptions) {
-    this.#server = server;
+  /** @param baseUrl where the mounting server serves /whip, e.g. `http://127.0.0.1:8080/whip` */
+  constructor(options: WhipEndpointOptions, baseUrl: () => string) {
     this.#options = options;
-    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-      this.#handle(request, response).catch((error: unknown) => {
-        const status = error instanceof WhipRequestError ? error.status : 500;
-        response.writeHead(status, { ...CORS, 'content-type': 'text/plain; charset=utf-8' }).end(`${(error as Error).message}\n`);
-      });
-    });
+    this.#baseUrl = baseUrl;
   }
 
-  static async listen(options: WhipEndpointOptions = {}): Promise<WhipEndpoint> {
+  static async listen(options: WhipListenOptions = {}): Promise<WhipEndpoint> {
     const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
     });
-    return new WhipEndpoint(server, options);
+    const { address, port } = server.address() as AddressInfo;
+    const endpoint = new WhipEndpoint(options, () => `http://${address.includes(':') ? `[${address}]` : address}:${port}/whip`);
+    endpoint.#server = server;
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => void endpoint.handle(request, response));
+    return endpoint;
   }
 
   /** The base URL publishers POST to, with the stream name appended: `${endpoint.url}/door`. */
   get url(): string {
-    const { address, port } = this.#server.address() as AddressInfo;
-    return `http://${address.includes(':') ? `[${address}]` : address}:${port}/whip`;
+    return this.#baseUrl();
   }
 
   /** Each session as a publisher opens it. */
@@ -92,11 +92,24 @@ export class WhipEndpoint {
     for (const session of this.#sessions.values()) session.close('the WHIP endpoint closed');
     this.#sessions.clear();
     this.#opened.complete();
-    this.#server.closeAllConnections();
-    await new Promise((resolve) => this.#server.close(resolve));
+    const server = this.#server;
+    if (server === undefined) return;
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
   }
 
-  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  /** Answers a request under /whip; never rejects: a failure is answered with its status and a sentence. */
+  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    try {
+      await this.#answer(request, response);
+    } catch (error) {
+      const status = error instanceof WhipRequestError ? error.status : 500;
+      if (status === 500) console.error('mien: WHIP request failed:', error);
+      response.writeHead(status, { ...CORS, 'content-type': 'text/plain; charset=utf-8' }).end(`${status === 500 ? 'internal error' : (error as Error).message}\n`);
+    }
+  }
+
+  async #answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const match = PATH.exec(new URL(request.url ?? '/', 'http://host').pathname);
     if (request.method === 'OPTIONS') {
       response.writeHead(204, CORS).end();
@@ -104,9 +117,6 @@ export class WhipEndpoint {
     }
     if (!match) throw new WhipRequestError(404, 'no such WHIP resource: publish to /whip/<stream>');
     const [, stream, sessionId] = match;
-    if (this.#options.authorize?.(request) === false) {
-      throw new WhipRequestError(401, 'a bearer token is required');
-    }
     if (sessionId === undefined && request.method === 'POST') {
       await this.#publish(stream, request, response);
     } else if (sessionId !== undefined && request.method === 'DELETE') {

@@ -35,8 +35,6 @@ export interface ServerConfig {
   readonly subscriberBuffer: number;
   /** Frames per second each stream is analysed at. Default 5. */
   readonly analysisFps: number;
-  /** Port of the WHIP endpoint WebRTC publishers post to (on `host`); 0 picks a free one. Default 8081. */
-  readonly whipPort: number;
   /** Expression measurements per second per tracked face (AnalysisOptions.expressionRate); unset: every analysed face. */
   readonly expressionRate?: number;
   /**
@@ -59,7 +57,6 @@ export const CONFIG_DEFAULTS: ServerConfig = {
   maxUploadBytes: 10 * 1024 * 1024,
   subscriberBuffer: 1000,
   analysisFps: 5,
-  whipPort: 8081,
   allowedOrigins: [],
   openReads: false,
   streams: [],
@@ -83,7 +80,6 @@ const ENV: Record<string, keyof ServerConfig> = {
   MIEN_MAX_UPLOAD_BYTES: 'maxUploadBytes',
   MIEN_SUBSCRIBER_BUFFER: 'subscriberBuffer',
   MIEN_ANALYSIS_FPS: 'analysisFps',
-  MIEN_WHIP_PORT: 'whipPort',
   MIEN_EXPRESSION_RATE: 'expressionRate',
   MIEN_MEDIA_ROOT: 'mediaRoot',
   MIEN_ALLOWED_ORIGINS: 'allowedOrigins',
@@ -123,7 +119,11 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     return v;
   };
   // Object.hasOwn: `in` would take "toString" or "__proto__" for settings.
-  for (const key of Object.keys(fromFile)) if (!Object.hasOwn(CONFIG_DEFAULTS, key) && !OPTIONAL.includes(key as keyof ServerConfig)) problems.push(`unknown setting "${key}" in ${options.file}`);
+  for (const key of Object.keys(fromFile)) {
+    if (key === 'whipPort') problems.push(`whipPort is gone: WHIP is served on the main port, at /whip/NAME; remove it from ${options.file}`);
+    else if (!Object.hasOwn(CONFIG_DEFAULTS, key) && !OPTIONAL.includes(key as keyof ServerConfig)) problems.push(`unknown setting "${key}" in ${options.file}`);
+  }
+  if (env.MIEN_WHIP_PORT !== undefined) problems.push('MIEN_WHIP_PORT is gone: WHIP is served on the main port, at /whip/NAME; unset it');
   const token = text('token');
   if (token !== undefined && token.length < 16) problems.push('token must be at least 16 characters');
   const expressionRate = merged.expressionRate === undefined ? undefined : Number(merged.expressionRate);
@@ -140,7 +140,6 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     maxUploadBytes: integer('maxUploadBytes', 1024, 1024 * 1024 * 1024),
     subscriberBuffer: integer('subscriberBuffer', 10, 1_000_000),
     analysisFps: integer('analysisFps', 1, 60),
-    whipPort: integer('whipPort', 0, 65535),
     ...(expressionRate !== undefined && { expressionRate }),
     ...(mediaRoot !== undefined && { mediaRoot: resolve(mediaRoot) }),
     allowedOrigins,

@@ -84,7 +84,9 @@ export class MienServer {
   private readonly latestFaces = new Map<number, LatestFace>();
   /** Streams being ended in the analysis: their tag-end events are on the way. */
   private readonly ending = new Set<Promise<void>>();
+  /** Events published and not yet stored: stored (then sent) together once the current task is done. */
   private readonly pendingEvents: MienEvent[] = [];
+  private flushPlanned = false;
   private readonly timers: NodeJS.Timeout[] = [];
   /** The custom expressions made with the running embedding, read again whenever they change. */
   private referenceCache: readonly ExpressionReference[] = [];
@@ -110,6 +112,7 @@ export class MienServer {
     private readonly identities: IdentityStore,
     private readonly keptStreams: StreamStore,
     readonly streams: StreamManager,
+    private readonly storedEvents: EventBus,
     private readonly hub: EventHub,
     private readonly analysis: ExpressionAnalysis,
     readonly whip: WhipStreams,
@@ -176,17 +179,20 @@ export class MienServer {
       // Its open tags end with it, and the analysis forgets it.
       onEnded: (stream, reason) => server?.endStream(stream, reason),
     });
-    const hub = new EventHub(bus, { bufferSize: config.subscriberBuffer, onDropped: (n) => metrics.droppedMessages.inc(n) });
-    const whip = await WhipStreams.start(streams, {
-      host: config.host,
-      port: config.whipPort,
-      authorize: (req) => hasBearerToken(req, config.token),
-      maxFps: config.analysisFps,
-      // A browser on this machine publishes over loopback only when it is offered as a candidate.
-      iceAdditionalHostAddresses: isLoopback(config.host) ? ['127.0.0.1'] : [],
-    });
+    // Subscribers are sent what is stored: an event a client received survives a crash.
+    const stored = new InProcessEventBus();
+    const hub = new EventHub(stored, { bufferSize: config.subscriberBuffer, onDropped: (n) => metrics.droppedMessages.inc(n) });
+    const whip = WhipStreams.mount(
+      streams,
+      {
+        maxFps: config.analysisFps,
+        // A browser on this machine publishes over loopback only when it is offered as a candidate.
+        iceAdditionalHostAddresses: isLoopback(config.host) ? ['127.0.0.1'] : [],
+      },
+      () => server!.url,
+    );
     const http = createServer();
-    server = new MienServer(config, http, db, lock, runtime, !options.runtime, bus, metrics, new ReferenceStore(db), new EventStore(db), identities, new StreamStore(db), streams, hub, analysis, whip);
+    server = new MienServer(config, http, db, lock, runtime, !options.runtime, bus, metrics, new ReferenceStore(db), new EventStore(db), identities, new StreamStore(db), streams, stored, hub, analysis, whip);
     server.wire();
     return server;
   }
@@ -210,11 +216,16 @@ export class MienServer {
           console.error('mien: analysis stopped:', error);
         },
       });
-    this.timers.push(setInterval(() => this.flushEvents(), 250));
     this.timers.push(setInterval(() => this.prune(), 3600_000));
     for (const t of this.timers) t.unref();
     this.routes();
     this.http.on('request', (req, res) => {
+      if (/^\/whip(\/|$)/.test(new URL(req.url ?? '/', 'http://localhost').pathname)) {
+        const refusal = this.whipRefusal(req);
+        if (refusal === undefined) void this.whip.handle(req, res);
+        else send(res, errorReply(refusal));
+        return;
+      }
       this.handle(req).then(
         (reply) => send(res, reply),
         (error: unknown) => send(res, errorReply(error)),
@@ -237,6 +248,21 @@ export class MienServer {
       this.hub.upgrade(req, socket, head);
       this.metrics.subscribers.set(this.hub.size + 1);
     });
+  }
+
+  /**
+   * Why a WHIP request must be refused, by the rules of every change here: loopback Hosts without
+   * a token, the same origin (or an allowed one) for browsers, the bearer token. A CORS preflight
+   * carries no credentials and changes nothing: it is let through.
+   */
+  private whipRefusal(req: IncomingMessage): HttpError | undefined {
+    const host = hostRefusal(req, this.config.token);
+    if (host !== undefined) return new HttpError(403, host);
+    if (req.method === 'OPTIONS') return undefined;
+    const crossSite = crossSiteRefusal(req, this.config.allowedOrigins);
+    if (crossSite !== undefined) return new HttpError(403, crossSite);
+    if (!hasBearerToken(req, this.config.token)) return new HttpError(401, 'publishing needs the bearer token (Authorization: Bearer ...)');
+    return undefined;
   }
 
   private async handle(req: IncomingMessage): Promise<Reply> {
@@ -414,7 +440,11 @@ export class MienServer {
   /** Every event: to the store (in batches), the identity counts and the metrics. */
   private record(event: MienEvent): void {
     this.pendingEvents.push(event);
-    if (this.pendingEvents.length >= 500) this.flushEvents();
+    if (!this.flushPlanned) {
+      this.flushPlanned = true;
+      // One transaction for all a frame's events (published together), before anyone is sent them.
+      setImmediate(() => this.flushEvents());
+    }
     this.metrics.observeEvent(event);
     if (event.kind === 'face') this.identities.recordFace(event);
     if (event.kind === 'stream-status') this.metrics.streamUp.set({ stream: event.stream }, event.status === 'playing' ? 1 : 0);
@@ -430,8 +460,11 @@ export class MienServer {
   }
 
   private flushEvents(): void {
-    if (this.pendingEvents.length === 0) return;
-    this.events.append(this.pendingEvents.splice(0));
+    this.flushPlanned = false;
+    if (this.pendingEvents.length === 0 || !this.db.open) return;
+    const batch = this.pendingEvents.splice(0);
+    this.events.append(batch);
+    for (const event of batch) this.storedEvents.publish(event);
   }
 
   private prune(): void {

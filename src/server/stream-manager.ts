@@ -111,7 +111,11 @@ export class StreamManager {
       frames.pipe(tap((frame) => this.received(running, frame))).subscribe({
         next: (frame) => this.frames.next(frame),
         error: (error: unknown) => this.setStatus(running, 'failed', (error as Error).message),
-        complete: () => this.setStatus(running, 'ended', 'the file ended'),
+        // A live source that ends has said why in its status (a publisher left): that stands.
+        complete: () => {
+          if (!opened.live) this.setStatus(running, 'ended', 'the file ended');
+          else if (!isOver(running.status)) this.setStatus(running, 'ended', 'the source ended');
+        },
       }),
     );
     return this.info(id, running);

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NEVER, of, type Subscription } from 'rxjs';
 import { WhipEndpoint, type WhipEndpointOptions } from '../ingest/whip-endpoint.js';
 import { openedLive, type OpenedSource } from '../ingest/source-spec.js';
@@ -29,8 +30,14 @@ export class WhipStreams {
     });
   }
 
-  static async start(streams: StreamManager, options: WhipEndpointOptions): Promise<WhipStreams> {
-    return new WhipStreams(await WhipEndpoint.listen(options), streams);
+  /** @param serverUrl the URL of the server that mounts the endpoint (`handle`) at /whip */
+  static mount(streams: StreamManager, options: WhipEndpointOptions, serverUrl: () => string): WhipStreams {
+    return new WhipStreams(new WhipEndpoint(options, () => `${serverUrl()}/whip`), streams);
+  }
+
+  /** Answers a request under /whip that the server let through. */
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    return this.endpoint.handle(request, response);
   }
 
   /** Where a publisher posts its offer for stream `id`. */

@@ -21,7 +21,7 @@ const series = (metrics: string, name: string): number | undefined => {
 
 describe('frames a stream does not analyse', () => {
   it('a 30 fps camera analysed at 5 fps skips 25 a second as asked, and drops none while the analysis keeps up', async () => {
-    const server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir: scratchDir(), analysisFps: 5 } }), { runtime, log: () => {} });
+    const server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, dataDir: scratchDir(), analysisFps: 5 } }), { runtime, log: () => {} });
     const http = api(server.url);
     try {
       // Before its first frame, the per-stream counters exist at 0: rate() and the alerts see them.

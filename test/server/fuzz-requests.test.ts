@@ -24,7 +24,7 @@ beforeAll(async () => {
   mediaRoot = scratchDir();
   mkdirSync(join(mediaRoot, 'clips'));
   writeFileSync(join(mediaRoot, 'clips', 'not-a-video.mp4'), 'plain text, not a video');
-  server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir: scratchDir(), mediaRoot, maxUploadBytes: 64 * 1024 } }), { runtime, log: () => {} });
+  server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, dataDir: scratchDir(), mediaRoot, maxUploadBytes: 64 * 1024 } }), { runtime, log: () => {} });
 });
 afterAll(async () => {
   await server?.close();

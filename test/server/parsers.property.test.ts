@@ -104,7 +104,7 @@ describe('parsers of outside input (server)', () => {
       fc.string({ unit: 'binary', maxLength: 60 }),
     );
     const env = fc.dictionary(
-      fc.constantFrom('MIEN_PORT', 'MIEN_TOKEN', 'MIEN_ANALYSIS_FPS', 'MIEN_EXPRESSION_RATE', 'MIEN_ALLOWED_ORIGINS', 'MIEN_RETENTION_DAYS', 'MIEN_WHIP_PORT', 'MIEN_MEDIA_ROOT'),
+      fc.constantFrom('MIEN_PORT', 'MIEN_TOKEN', 'MIEN_ANALYSIS_FPS', 'MIEN_EXPRESSION_RATE', 'MIEN_ALLOWED_ORIGINS', 'MIEN_RETENTION_DAYS', 'MIEN_OPEN_READS', 'MIEN_MEDIA_ROOT'),
       fc.oneof(fc.string({ maxLength: 20 }), fc.integer().map(String), fc.constant(dir)),
       { maxKeys: 3 },
     );

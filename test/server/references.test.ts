@@ -11,7 +11,7 @@ let runtime: AnalysisRuntime;
 let server: MienServer;
 beforeAll(async () => {
   runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {} });
-  server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir: scratchDir(), mediaRoot: FIXTURES } }), { runtime, log: () => {} });
+  server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, dataDir: scratchDir(), mediaRoot: FIXTURES } }), { runtime, log: () => {} });
 });
 afterAll(async () => {
   await server?.close();

@@ -45,7 +45,7 @@ describe('mien serve against an attacker', () => {
     copyFileSync(fixture('video/grid/bbaf2n.mp4'), join(media, 'clips', 'grid.mp4'));
     symlinkSync(secret, join(media, 'clips', 'leak.mp4'));
     symlinkSync(outside, join(media, 'elsewhere'));
-    server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir, mediaRoot: media } }), { runtime, log: () => {} });
+    server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, dataDir, mediaRoot: media } }), { runtime, log: () => {} });
   });
   afterAll(() => server?.close());
 
@@ -138,7 +138,7 @@ describe('mien serve against an attacker', () => {
 
 describe('mien serve without a media root', () => {
   it('refuses file and still streams over the API with a sentence', async () => {
-    const server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir: scratchDir() } }), { runtime, log: () => {} });
+    const server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, dataDir: scratchDir() } }), { runtime, log: () => {} });
     try {
       const res = await api(server.url).send('POST', '/api/streams', { kind: 'file', path: fixture('video/grid/bbaf2n.mp4') });
       expect(res.status).toBe(403);

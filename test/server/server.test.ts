@@ -29,7 +29,7 @@ beforeAll(async () => {
 afterAll(() => runtime?.close());
 
 async function start(dataDir: string): Promise<MienServer> {
-  running = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir, token: TOKEN, mediaRoot: FIXTURES } }), { runtime });
+  running = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, dataDir, token: TOKEN, mediaRoot: FIXTURES } }), { runtime });
   return running;
 }
 
@@ -187,7 +187,7 @@ describe('mien serve', () => {
     } finally {
       await closed.close();
     }
-    const open = await MienServer.start(loadConfig({ env: { MIEN_OPEN_READS: '1' }, overrides: { port: 0, whipPort: 0, dataDir: scratchDir(), token: TOKEN } }), { runtime, log: () => {} });
+    const open = await MienServer.start(loadConfig({ env: { MIEN_OPEN_READS: '1' }, overrides: { port: 0, dataDir: scratchDir(), token: TOKEN } }), { runtime, log: () => {} });
     try {
       expect((await api(open.url).get('/api/streams')).status).toBe(200);
       expect((await api(open.url).get('/api/events')).status).toBe(200);
@@ -204,9 +204,15 @@ describe('mien serve', () => {
       const slot = await http.send('POST', '/api/streams', { kind: 'whip', id: 'guest' });
       expect(slot.status).toBe(201);
       expect(apiProblems('Stream', slot.body)).toEqual([]);
-      expect(slot.body).toMatchObject({ id: 'guest', kind: 'whip', status: 'connecting', source: expect.stringMatching(/^WHIP http:\/\/127\.0\.0\.1:\d+\/whip\/guest$/) });
-      const offer = await fetch((slot.body as { source: string }).source.slice(5), { method: 'POST', headers: { 'content-type': 'application/sdp', authorization: `Bearer ${TOKEN}` }, body: 'v=0\r\nnot an offer' });
-      expect(offer.status).toBeGreaterThanOrEqual(400);
+      // Publishers post to the server's own port, under its token and origin rules.
+      expect(slot.body).toMatchObject({ id: 'guest', kind: 'whip', status: 'connecting', source: `WHIP ${server.url}/whip/guest` });
+      const offer = (headers: Record<string, string>) => fetch(`${server.url}/whip/guest`, { method: 'POST', headers: { 'content-type': 'application/sdp', ...headers }, body: 'v=0\r\nnot an offer' });
+      const refused = await offer({});
+      expect([refused.status, await refused.text()]).toEqual([401, JSON.stringify({ error: 'publishing needs the bearer token (Authorization: Bearer ...)' })]);
+      expect((await offer({ authorization: `Bearer ${TOKEN}`, origin: 'https://elsewhere.example' })).status).toBe(403);
+      const read = await offer({ authorization: `Bearer ${TOKEN}` });
+      expect([read.status, await read.text()]).toEqual([400, 'the offer has no video Mien can receive (VP8 or H.264)\n']);
+      expect((await fetch(`${server.url}/whip/guest`, { method: 'OPTIONS' })).status).toBe(204);
       expect((await http.send('POST', '/api/streams', { kind: 'whip', id: 'guest' })).status).toBe(409);
       expect((await http.send('POST', '/api/streams', { kind: 'fax' })).status).toBe(400);
     } finally {

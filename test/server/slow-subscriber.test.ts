@@ -19,7 +19,7 @@ const face = (i: number): MienEvent => ({
 
 describe('a subscriber that never reads', () => {
   it('costs the server a bounded buffer, loses only its own oldest events, and slows no one else', async () => {
-    const server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir: scratchDir(), subscriberBuffer: 1000 } }), { runtime });
+    const server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, dataDir: scratchDir(), subscriberBuffer: 1000 } }), { runtime });
     try {
       const url = `${server.url.replace('http', 'ws')}/events`;
       const reader = await subscriber(url, { kinds: ['face'] });

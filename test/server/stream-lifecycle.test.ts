@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => runtime?.close());
 
-const start = (dataDir: string) => MienServer.start(loadConfig({ env: {}, overrides: { port: 0, whipPort: 0, dataDir, mediaRoot: FIXTURES } }), { runtime, log: () => {} });
+const start = (dataDir: string) => MienServer.start(loadConfig({ env: {}, overrides: { port: 0, dataDir, mediaRoot: FIXTURES } }), { runtime, log: () => {} });
 const smile = () => new Uint8Array(readFileSync(fixture('faces/london/002_08.jpg')));
 
 describe('a stream that ends', () => {

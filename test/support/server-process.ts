@@ -14,8 +14,7 @@ export interface ServerProcess {
 export async function startServerProcess(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', ...args], {
     cwd: ROOT,
-    // A free port for WebRTC publishers too, so a server already running here does not collide.
-    env: { ...process.env, MIEN_WHIP_PORT: '0', ...env },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
