@@ -16,7 +16,7 @@
  * Usage: npx tsx scripts/fixture-triplets.ts [--fixtures DIR] [--out DIR]   (default OUT: .cache/fixture-triplets)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';

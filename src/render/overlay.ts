@@ -19,7 +19,7 @@ export function overlaySvg(width: number, height: number, faces: readonly Overla
   const font = Math.max(12, Math.round(Math.min(width, height) / 40));
   const shapes = faces.map((f) => {
     const colour = f.accepted ? '#2ecc71' : '#e74c3c';
-    const [x1, y1, x2, y2] = f.box.map((v) => v.toFixed(1));
+    const [x1, y1] = f.box.map((v) => v.toFixed(1));
     const dots = f.points.map(([x, y]) => `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="${stroke * 1.5}" fill="${colour}"/>`).join('');
     const ty = Math.max(font, f.box[1] - stroke * 2);
     return (

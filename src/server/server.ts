@@ -9,13 +9,9 @@ import { madeWithEmbedding, referencesFor, unmatchedReferenceNotice, type Expres
 import type { MeasuredExpression } from '../expression/expression-space.js';
 import { NoFaceError, referenceFace, type PhotoRest } from '../expression/reference-face.js';
 import { eyeCropAt } from '../face/align.js';
-import { SdpError } from '../ingest/errors.js';
 import type { Frame } from '../ingest/frame.js';
 import type { RgbImage } from '../image/rgb-image.js';
 import { decodeImage, ImageDecodeError, readImageFile } from '../ingest/image-file.js';
-import { checkRtspUrl } from '../ingest/rtsp-source.js';
-import { sdpVideo } from '../ingest/sdp-video.js';
-import type { SourceSpec } from '../ingest/source-spec.js';
 import { logBatchFailures, type ExpressionAnalysis } from '../operators/analysis-pipeline.js';
 import { AnalysisRuntime } from '../runtime/analysis-runtime.js';
 import { DEFAULT_SETTINGS, type RuntimeSettings } from '../runtime/settings.js';
@@ -31,17 +27,16 @@ import { lockDataDirectory, type DataLock } from '../store/data-lock.js';
 import { openMienDatabase } from '../store/mien-database.js';
 import { normaliseTags, ReferenceStore, ReferenceStoreError, type StoredReference } from '../store/reference-store.js';
 import { StreamStore } from '../store/stream-store.js';
-import type { IdentityInfo, ReferenceInfo, StreamInfo, StreamRequestBody } from './api-types.js';
+import type { IdentityInfo, ReferenceInfo } from './api-types.js';
 import { crossSiteRefusal, hasBearerToken, hasSocketToken, hostRefusal, isLoopback } from './auth.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import { EventHub } from './event-hub.js';
 import { answerMalformedHttp, HttpError, json, readBody, readJson, requireContentType, Router, send, type Reply } from './http.js';
-import { confinedMediaPath } from './media-root.js';
 import { MienMetrics } from './metrics.js';
 import { OPENAPI } from './openapi.js';
-import { checkedBody, schemaProblems } from './request-body.js';
 import { addDashboardRoutes } from './static-files.js';
-import { StreamError, StreamManager, type StreamRequest } from './stream-manager.js';
+import { StreamCatalog } from './stream-catalog.js';
+import { StreamError, StreamManager } from './stream-manager.js';
 import { WhipStreams } from './whip-streams.js';
 
 export interface ServerOptions {
@@ -110,8 +105,8 @@ export class MienServer {
     private readonly references: ReferenceStore,
     private readonly events: EventStore,
     private readonly identities: IdentityStore,
-    private readonly keptStreams: StreamStore,
     readonly streams: StreamManager,
+    private readonly catalog: StreamCatalog,
     private readonly storedEvents: EventBus,
     private readonly hub: EventHub,
     private readonly analysis: ExpressionAnalysis,
@@ -143,7 +138,7 @@ export class MienServer {
       await server.close();
       throw error;
     }
-    server.restoreStreams();
+    server.catalog.restore();
     server.ready = true;
     return server;
   }
@@ -192,7 +187,7 @@ export class MienServer {
       () => server!.url,
     );
     const http = createServer();
-    server = new MienServer(config, http, db, lock, runtime, !options.runtime, bus, metrics, new ReferenceStore(db), new EventStore(db), identities, new StreamStore(db), streams, stored, hub, analysis, whip);
+    server = new MienServer(config, http, db, lock, runtime, !options.runtime, bus, metrics, new ReferenceStore(db), new EventStore(db), identities, streams, new StreamCatalog(streams, whip, new StreamStore(db), { mediaRoot: config.mediaRoot, declared: config.streams, log: options.log ?? console.error }), stored, hub, analysis, whip);
     server.wire();
     return server;
   }
@@ -295,26 +290,7 @@ export class MienServer {
     });
     r.add('GET', '/api/openapi.json', () => json(200, OPENAPI));
 
-    r.add('GET', '/api/streams', () => json(200, { streams: this.streams.list() }));
-    r.add('POST', '/api/streams', async ({ req }) => {
-      const body = checkedBody<StreamRequestBody>('StreamRequest', await readJson(req));
-      const stream = this.openStream(body, 'api');
-      // As asked (a path as the caller named it): read through the same checks when it comes back.
-      this.keptStreams.keep(stream.id, { ...body, id: stream.id });
-      return json(201, stream);
-    });
-    r.add('GET', '/api/streams/:id', ({ params }) => {
-      const stream = this.streams.get(params.id);
-      if (!stream) throw new HttpError(404, `no stream "${params.id}"`);
-      return json(200, stream);
-    });
-    r.add('DELETE', '/api/streams/:id', ({ params }) => {
-      if (this.streams.get(params.id)?.origin === 'config') throw new HttpError(409, `the stream "${params.id}" is declared in the config file: remove it there, then restart`);
-      this.streams.remove(params.id);
-      this.keptStreams.forget(params.id);
-      this.previews.delete(params.id);
-      return { status: 204 };
-    });
+    this.catalog.routes(r, (id) => this.previews.delete(id));
     r.add('GET', '/api/streams/:id/preview.jpg', async ({ params }) => {
       const preview = this.previews.get(params.id);
       if (!preview) throw new HttpError(404, `no analysed frame of "${params.id}" yet`);
@@ -512,48 +488,9 @@ export class MienServer {
     return this.analysis.streamState();
   }
 
-  /**
-   * Opens what a checked stream request asks for, under `origin`. A path from the API must lie in
-   * the media root; the config file's are the operator's own.
-   */
-  private openStream(body: StreamRequestBody, origin: 'config' | 'api'): StreamInfo {
-    const locate = origin === 'api' ? (path: string) => confinedMediaPath(this.config.mediaRoot, path) : (path: string) => path;
-    const request = streamRequest(body, locate);
-    return request.kind === 'whip' ? this.whip.reserve(origin, request.id) : this.streams.add(request, origin);
-  }
-
-  /**
-   * The config file's streams, then those kept from the API, as they were before the restart. One
-   * that no longer opens (its file gone, the media root changed) is listed as failed, with why.
-   */
-  private restoreStreams(): void {
-    const restore = (stream: StreamRequestBody & { id: string }, origin: 'config' | 'api') => {
-      try {
-        this.openStream(stream, origin);
-      } catch (error) {
-        const reason = `not restored: ${(error as Error).message}`;
-        console.error(`mien: the stream "${stream.id}" was ${reason}`);
-        this.streams.addFailed(stream.id, sourceOf(stream, (id) => this.whip.publishUrl(id)), reason, origin);
-      }
-    };
-    for (const stream of this.config.streams) restore(stream, 'config');
-    const declared = new Set(this.config.streams.map((s) => s.id));
-    for (const { id, request } of this.keptStreams.list()) {
-      const wrong = schemaProblems('StreamRequest', request);
-      if (declared.has(id) || wrong.length > 0) {
-        console.error(`mien: the stream "${id}" added over the API is let go: ${declared.has(id) ? 'the config file now declares a stream of that id' : `it is no longer a stream request (${wrong.join('; ')}); add it again`}`);
-        this.keptStreams.forget(id);
-      } else {
-        restore({ ...(request as StreamRequestBody), id }, 'api');
-      }
-    }
-  }
-
   /** Ends a stream in the analysis: its open tags end (published), its state is freed. Awaited at close. */
   private endStream(stream: string, reason: string): void {
-    // A file played once is done: it does not come back after a restart.
-    const done = this.streams.get(stream);
-    if (done?.status === 'ended' && done.origin === 'api') this.keptStreams.forget(stream);
+    this.catalog.ended(stream);
     const ending = this.analysis.endStream(stream, reason).then((events) => {
       for (const event of events) this.bus.publish(event);
       // A removed stream's series go after its last events; an ended or failed one is still listed, with its counts.
@@ -661,55 +598,6 @@ async function decodeUpload(bytes: Uint8Array, what: string): Promise<RgbImage> 
 
 function identityJson(i: StoredIdentity): IdentityInfo {
   return { ...i, thumbnail: i.thumbnail ? `/api/identities/${i.id}/thumbnail.jpg` : null };
-}
-
-/**
- * What a checked request asks the stream manager for: paths found by `locate` (confined to the
- * media root for the API), and the URL and SDP read here, so a bad one is the caller's 400 and
- * never reaches GStreamer.
- */
-function streamRequest(body: StreamRequestBody, locate: (path: string) => string): StreamRequest | { kind: 'whip'; id?: string } {
-  switch (body.kind) {
-    case 'file':
-      return { ...body, path: locate(body.path) };
-    case 'still':
-      return { ...body, path: locate(body.path) };
-    case 'rtsp':
-      try {
-        checkRtspUrl(body.url);
-      } catch (error) {
-        throw new HttpError(400, (error as Error).message);
-      }
-      return body;
-    case 'rtp':
-      try {
-        sdpVideo(body.sdp);
-      } catch (error) {
-        if (error instanceof SdpError) throw new HttpError(400, error.message);
-        throw error;
-      }
-      return body;
-    case 'test':
-    case 'whip':
-      return body;
-  }
-}
-
-/** The source a request names, unchecked: to list a stream that did not open. */
-function sourceOf(body: StreamRequestBody & { id: string }, publishUrl: (id: string) => string): SourceSpec {
-  switch (body.kind) {
-    case 'file':
-    case 'still':
-      return { kind: body.kind, path: body.path };
-    case 'rtsp':
-      return { kind: 'rtsp', url: body.url };
-    case 'rtp':
-      return { kind: 'rtp', sdp: body.sdp };
-    case 'test':
-      return { kind: 'test', pattern: body.pattern };
-    case 'whip':
-      return { kind: 'whip', url: publishUrl(body.id) };
-  }
 }
 
 function eventQuery(q: URLSearchParams) {

@@ -55,6 +55,9 @@ export const serveCommand: Command = {
       process.once('SIGTERM', stop);
     });
     await server.close();
+    // Everything is stored and closed; a pipeline still on its way to NULL behind a dead camera's
+    // connection (its own thread, docs/ingest.md) must not keep a stopped server alive.
+    setTimeout(() => process.exit(0), 2_000).unref();
     return 0;
   },
 };

@@ -3,7 +3,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FaceCore } from '../../face/analyzer.js';
 import { parseFecCsv } from '../../expression/fec.js';
 import { describeFacesInBoxes, findFecFaces, scoreFecFaces, type FecFaces } from '../../expression/fec-evaluation.js';
 import { encodeHeadOnnx, headEmbedding } from '../../expression/head.js';
