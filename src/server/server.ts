@@ -31,6 +31,7 @@ import type { IdentityInfo, ReferenceInfo } from './api-types.js';
 import { crossSiteRefusal, hasBearerToken, hasSocketToken, hostRefusal, isLoopback } from './auth.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import { EventHub } from './event-hub.js';
+import { EventRecorder } from './event-recorder.js';
 import { answerMalformedHttp, HttpError, json, readBody, readJson, requireContentType, Router, send, type Reply } from './http.js';
 import { MienMetrics } from './metrics.js';
 import { OPENAPI } from './openapi.js';
@@ -79,9 +80,6 @@ export class MienServer {
   private readonly latestFaces = new Map<number, LatestFace>();
   /** Streams being ended in the analysis: their tag-end events are on the way. */
   private readonly ending = new Set<Promise<void>>();
-  /** Events published and not yet stored: stored (then sent) together once the current task is done. */
-  private readonly pendingEvents: MienEvent[] = [];
-  private flushPlanned = false;
   private readonly timers: NodeJS.Timeout[] = [];
   /** The custom expressions made with the running embedding, read again whenever they change. */
   private referenceCache: readonly ExpressionReference[] = [];
@@ -107,7 +105,7 @@ export class MienServer {
     private readonly identities: IdentityStore,
     readonly streams: StreamManager,
     private readonly catalog: StreamCatalog,
-    private readonly storedEvents: EventBus,
+    private readonly recorder: EventRecorder,
     private readonly hub: EventHub,
     private readonly analysis: ExpressionAnalysis,
     readonly whip: WhipStreams,
@@ -174,9 +172,10 @@ export class MienServer {
       // Its open tags end with it, and the analysis forgets it.
       onEnded: (stream, reason) => server?.endStream(stream, reason),
     });
+    const events = new EventStore(db);
     // Subscribers are sent what is stored: an event a client received survives a crash.
-    const stored = new InProcessEventBus();
-    const hub = new EventHub(stored, { bufferSize: config.subscriberBuffer, onDropped: (n) => metrics.droppedMessages.inc(n) });
+    const recorder = new EventRecorder(bus, events, identities, metrics);
+    const hub = new EventHub(recorder.stored, { bufferSize: config.subscriberBuffer, onDropped: (n) => metrics.droppedMessages.inc(n) });
     const whip = WhipStreams.mount(
       streams,
       {
@@ -187,7 +186,7 @@ export class MienServer {
       () => server!.url,
     );
     const http = createServer();
-    server = new MienServer(config, http, db, lock, runtime, !options.runtime, bus, metrics, new ReferenceStore(db), new EventStore(db), identities, streams, new StreamCatalog(streams, whip, new StreamStore(db), { mediaRoot: config.mediaRoot, declared: config.streams, log: options.log ?? console.error }), stored, hub, analysis, whip);
+    server = new MienServer(config, http, db, lock, runtime, !options.runtime, bus, metrics, new ReferenceStore(db), events, identities, streams, new StreamCatalog(streams, whip, new StreamStore(db), { mediaRoot: config.mediaRoot, declared: config.streams, log: options.log ?? console.error }), recorder, hub, analysis, whip);
     server.wire();
     return server;
   }
@@ -200,7 +199,6 @@ export class MienServer {
 
   private wire(): void {
     this.refreshReferences();
-    this.bus.subscribe((event) => this.record(event));
     this.subscription = this.streams.allFrames
       .pipe(this.analysis.liveEvents((frame) => (this.metrics.framesDropped.inc({ stream: frame.stream }), this.streams.countDropped(frame.stream))))
       .subscribe({
@@ -211,7 +209,7 @@ export class MienServer {
           console.error('mien: analysis stopped:', error);
         },
       });
-    this.timers.push(setInterval(() => this.prune(), 3600_000));
+    this.timers.push(setInterval(() => this.recorder.prune(this.config.retentionDays), 3600_000));
     for (const t of this.timers) t.unref();
     this.routes();
     this.http.on('request', (req, res) => {
@@ -356,7 +354,7 @@ export class MienServer {
     });
 
     r.add('GET', '/api/events', ({ query }) => {
-      this.flushEvents();
+      this.recorder.flush();
       return json(200, this.events.query(eventQuery(query)));
     });
 
@@ -414,40 +412,6 @@ export class MienServer {
   }
 
   /** Every event: to the store (in batches), the identity counts and the metrics. */
-  private record(event: MienEvent): void {
-    this.pendingEvents.push(event);
-    if (!this.flushPlanned) {
-      this.flushPlanned = true;
-      // One transaction for all a frame's events (published together), before anyone is sent them.
-      setImmediate(() => this.flushEvents());
-    }
-    this.metrics.observeEvent(event);
-    if (event.kind === 'face') this.identities.recordFace(event);
-    if (event.kind === 'stream-status') this.metrics.streamUp.set({ stream: event.stream }, event.status === 'playing' ? 1 : 0);
-    if (event.kind === 'identity-merged') {
-      for (const from of event.merged) {
-        try {
-          this.identities.merge(event.identity, from);
-        } catch (error) {
-          if (!(error instanceof IdentityStoreError)) throw error;
-        }
-      }
-    }
-  }
-
-  private flushEvents(): void {
-    this.flushPlanned = false;
-    if (this.pendingEvents.length === 0 || !this.db.open) return;
-    const batch = this.pendingEvents.splice(0);
-    this.events.append(batch);
-    for (const event of batch) this.storedEvents.publish(event);
-  }
-
-  private prune(): void {
-    this.flushEvents();
-    this.events.prune(new Date(Date.now() - this.config.retentionDays * 86_400_000).toISOString());
-  }
-
   /** After each analysed frame: counts, the stream's preview, and thumbnails of people without one. */
   private analysed(record: FrameAnalysis, events: readonly MienEvent[]): void {
     const { stream } = record.frame;
@@ -527,7 +491,7 @@ export class MienServer {
     const stopped = new Promise<void>((resolve) => this.http.close(() => resolve()));
     this.http.closeAllConnections();
     await stopped;
-    this.flushEvents();
+    this.recorder.close();
     this.db.close();
     this.lock.release();
     if (this.ownsRuntime) await this.runtime.close();
