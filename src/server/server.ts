@@ -5,18 +5,14 @@ import { join } from 'node:path';
 import type { Subscription } from 'rxjs';
 import { InProcessEventBus, type EventBus } from '../events/event-bus.js';
 import { EVENT_KINDS, type FaceEvent, type MienEvent } from '../events/events.js';
-import { madeWithEmbedding, referencesFor, unmatchedReferenceNotice, type ExpressionReference } from '../expression/matching.js';
-import type { MeasuredExpression } from '../expression/expression-space.js';
-import { NoFaceError, referenceFace, type PhotoRest } from '../expression/reference-face.js';
 import { eyeCropAt } from '../face/align.js';
 import type { Frame } from '../ingest/frame.js';
-import type { RgbImage } from '../image/rgb-image.js';
-import { decodeImage, ImageDecodeError, readImageFile } from '../ingest/image-file.js';
+import { readImageFile } from '../ingest/image-file.js';
 import { logBatchFailures, type ExpressionAnalysis } from '../operators/analysis-pipeline.js';
 import { AnalysisRuntime } from '../runtime/analysis-runtime.js';
 import { DEFAULT_SETTINGS, type RuntimeSettings } from '../runtime/settings.js';
 import type { AnalysedFace, FrameAnalysis } from '../operators/frame-analysis.js';
-import { encodeJpeg, encodePng } from '../render/png.js';
+import { encodeJpeg } from '../render/png.js';
 import { renderOverlay } from '../render/overlay.js';
 import { databasePath, type SqliteDatabase } from '../store/database.js';
 import { MOBILEFACENET } from '../models/identity.js';
@@ -25,16 +21,17 @@ import { IdentityFaceStore } from '../store/identity-face-store.js';
 import { IdentityStore, IdentityStoreError, type StoredIdentity } from '../store/identity-store.js';
 import { lockDataDirectory, type DataLock } from '../store/data-lock.js';
 import { openMienDatabase } from '../store/mien-database.js';
-import { normaliseTags, ReferenceStore, ReferenceStoreError, type StoredReference } from '../store/reference-store.js';
+import { ReferenceStore, ReferenceStoreError } from '../store/reference-store.js';
 import { StreamStore } from '../store/stream-store.js';
-import type { IdentityInfo, ReferenceInfo } from './api-types.js';
+import type { IdentityInfo } from './api-types.js';
 import { crossSiteRefusal, hasBearerToken, hasSocketToken, hostRefusal, isLoopback } from './auth.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import { EventHub } from './event-hub.js';
 import { EventRecorder } from './event-recorder.js';
-import { answerMalformedHttp, HttpError, json, readBody, readJson, requireContentType, Router, send, type Reply } from './http.js';
+import { answerMalformedHttp, HttpError, json, readJson, Router, send, type Reply } from './http.js';
 import { MienMetrics } from './metrics.js';
 import { OPENAPI } from './openapi.js';
+import { ReferenceCatalog, referenceQuery, type FaceOnScreen } from './reference-catalog.js';
 import { addDashboardRoutes } from './static-files.js';
 import { StreamCatalog } from './stream-catalog.js';
 import { StreamError, StreamManager } from './stream-manager.js';
@@ -46,17 +43,6 @@ export interface ServerOptions {
   /** What to open the runtime with. Default: DEFAULT_SETTINGS. */
   readonly settings?: RuntimeSettings;
   readonly log?: (line: string) => void;
-}
-
-/** A person's latest accepted face, for "use this face as a reference". */
-interface LatestFace {
-  readonly expression: MeasuredExpression;
-  /** Their resting face when it was measured. */
-  readonly rest: Float32Array;
-  readonly crop: RgbImage;
-  readonly box: readonly [number, number, number, number];
-  readonly stream: string;
-  readonly pts: number;
 }
 
 /** People whose latest face is kept (the most recently seen): bounded memory with any crowd. */
@@ -77,14 +63,11 @@ interface Preview {
 export class MienServer {
   private readonly router = new Router();
   private readonly previews = new Map<string, Preview>();
-  private readonly latestFaces = new Map<number, LatestFace>();
+  /** Each person's latest accepted face, for "use this face as a reference". */
+  private readonly latestFaces = new Map<number, FaceOnScreen>();
   /** Streams being ended in the analysis: their tag-end events are on the way. */
   private readonly ending = new Set<Promise<void>>();
   private readonly timers: NodeJS.Timeout[] = [];
-  /** The custom expressions made with the running embedding, read again whenever they change. */
-  private referenceCache: readonly ExpressionReference[] = [];
-  /** References already reported as made with another embedding. */
-  private readonly reportedUnmatched = new Set<number>();
   private subscription: Subscription | undefined;
   private ready = false;
   /** The analysis ended on a failure no batch could absorb: nothing is analysed any more. */
@@ -100,7 +83,7 @@ export class MienServer {
     private readonly ownsRuntime: boolean,
     readonly bus: EventBus,
     readonly metrics: MienMetrics,
-    private readonly references: ReferenceStore,
+    private readonly references: ReferenceCatalog,
     private readonly events: EventStore,
     private readonly identities: IdentityStore,
     readonly streams: StreamManager,
@@ -149,7 +132,8 @@ export class MienServer {
     const faces = new IdentityFaceStore(db);
     let server: MienServer | undefined;
     const logFailure = logBatchFailures();
-    const analysis = runtime.analysis(() => server?.referenceCache ?? [], {
+    let references: ReferenceCatalog | undefined;
+    const analysis = runtime.analysis(() => references?.matched ?? [], {
       onAnalysed: (record, events) => server?.analysed(record, events),
       onBatchFailed: (error, frames) => {
         for (const frame of frames) metrics.batchesFailed.inc({ stream: frame.stream });
@@ -185,8 +169,9 @@ export class MienServer {
       },
       () => server!.url,
     );
+    references = new ReferenceCatalog(new ReferenceStore(db), analysis, { maxUploadBytes: config.maxUploadBytes, log: options.log ?? console.error });
     const http = createServer();
-    server = new MienServer(config, http, db, lock, runtime, !options.runtime, bus, metrics, new ReferenceStore(db), events, identities, streams, new StreamCatalog(streams, whip, new StreamStore(db), { mediaRoot: config.mediaRoot, declared: config.streams, log: options.log ?? console.error }), recorder, hub, analysis, whip);
+    server = new MienServer(config, http, db, lock, runtime, !options.runtime, bus, metrics, references, events, identities, streams, new StreamCatalog(streams, whip, new StreamStore(db), { mediaRoot: config.mediaRoot, declared: config.streams, log: options.log ?? console.error }), recorder, hub, analysis, whip);
     server.wire();
     return server;
   }
@@ -198,7 +183,6 @@ export class MienServer {
   }
 
   private wire(): void {
-    this.refreshReferences();
     this.subscription = this.streams.allFrames
       .pipe(this.analysis.liveEvents((frame) => (this.metrics.framesDropped.inc({ stream: frame.stream }), this.streams.countDropped(frame.stream))))
       .subscribe({
@@ -301,18 +285,7 @@ export class MienServer {
       return { status: 200, body: await renderOverlay(preview.frame, faces, 'jpeg'), type: 'image/jpeg' };
     });
 
-    r.add('GET', '/api/references', () => json(200, { references: this.references.list().map((r) => referenceJson(r, this.embedding)) }));
-    r.add('POST', '/api/references', async ({ req, query }) => json(201, referenceJson(await this.addReference(req, query), this.embedding)));
-    r.add('DELETE', '/api/references/:id', ({ params }) => {
-      if (!this.references.remove(Number(params.id))) throw new HttpError(404, `no reference ${params.id}`);
-      this.refreshReferences();
-      return { status: 204 };
-    });
-    r.add('GET', '/api/references/:id/crop.png', ({ params }) => {
-      const reference = this.references.get(Number(params.id));
-      if (!reference) throw new HttpError(404, `no reference ${params.id}`);
-      return { status: 200, body: reference.cropPng, type: 'image/png' };
-    });
+    this.references.routes(r);
 
     r.add('GET', '/api/identities', () => json(200, { identities: this.identities.list().map(identityJson) }));
     r.add('GET', '/api/identities/:id', ({ params }) => json(200, identityJson(this.identity(params.id))));
@@ -332,20 +305,8 @@ export class MienServer {
       const identity = this.identity(params.id);
       const { tags, threshold } = referenceQuery(query);
       const latest = this.latestFaces.get(identity.id);
-      if (!this.analysis.space.relative) throw new HttpError(409, 'the running expression embedding reads faces alone (MediaPipe\'s Face Landmarker is not provisioned): add a picture of the face instead');
       if (!latest) throw new HttpError(404, `no face of identity ${identity.id} on screen lately`);
-      const stored = this.references.add({
-        tags,
-        threshold,
-        box: [...latest.box],
-        embedding: this.analysis.space.embed(latest.expression, latest.rest),
-        embeddingModel: this.embedding,
-        rest: 'own-track',
-        cropPng: await encodePng(latest.crop),
-        source: `identity ${identity.id}, ${latest.stream} at ${latest.pts.toFixed(2)} s`,
-      });
-      this.refreshReferences();
-      return json(201, referenceJson(stored, this.embedding));
+      return json(201, this.references.json(await this.references.fromFace(latest, tags, threshold)));
     });
     r.add('GET', '/api/identities/:id/thumbnail.jpg', ({ params }) => {
       const identity = this.identity(params.id);
@@ -368,50 +329,6 @@ export class MienServer {
     return identity;
   }
 
-  private async addReference(req: IncomingMessage, query: URLSearchParams): Promise<StoredReference> {
-    const { tags, threshold } = referenceQuery(query);
-    requireContentType(req, (type) => type.startsWith('image/') || type === 'application/octet-stream' || type === 'multipart/form-data', 'a picture (image/jpeg, image/png, image/webp), or a form with the picture as "face" and a photo at rest as "rest"');
-    const upload = await readUpload(req, await readBody(req, this.config.maxUploadBytes));
-    const image = await decodeUpload(upload.face, 'the upload');
-    const rest = upload.rest && (await decodeUpload(upload.rest, 'the photo at rest'));
-    try {
-      return await this.enrol(image, tags, threshold, query.get('name') ?? 'upload', rest);
-    } catch (error) {
-      if (error instanceof NoFaceError) throw new HttpError(422, `${error.message}; nothing was added`);
-      throw error;
-    }
-  }
-
-  /** The name of the embedding this server's analysis makes, which references must share. */
-  private get embedding(): string {
-    return this.analysis.space.kind.name;
-  }
-
-  private refreshReferences(): void {
-    const { matched, unmatched } = referencesFor(this.references.list(), this.embedding);
-    this.referenceCache = matched;
-    for (const r of unmatched) {
-      if (this.reportedUnmatched.has(r.id)) continue;
-      this.reportedUnmatched.add(r.id);
-      console.error(`mien: ${unmatchedReferenceNotice(r, this.embedding)}`);
-    }
-  }
-
-  /**
-   * Stores the picture's reference face as a custom expression, read against `rest` (a photo of
-   * the same person at rest) or else the resting face of everyone seen so far; NoFaceError when
-   * a picture has no face.
-   */
-  private async enrol(image: RgbImage, tags: string[], threshold: number | undefined, source: string, rest?: RgbImage): Promise<StoredReference> {
-    const population = this.analysis.rests?.populationRest();
-    const photoRest: PhotoRest | undefined = rest ? { kind: 'rest-photo', image: rest } : population && { kind: 'population', rest: population };
-    const face = await referenceFace(this.analysis.space, image, { rest: photoRest });
-    const stored = this.references.add({ tags, threshold, box: [...face.box], embedding: face.embedding, embeddingModel: face.embeddingModel, rest: face.rest, cropPng: await encodePng(face.crop), source });
-    this.refreshReferences();
-    return stored;
-  }
-
-  /** Every event: to the store (in batches), the identity counts and the metrics. */
   /** After each analysed frame: counts, the stream's preview, and thumbnails of people without one. */
   private analysed(record: FrameAnalysis, events: readonly MienEvent[]): void {
     const { stream } = record.frame;
@@ -442,7 +359,7 @@ export class MienServer {
     if (!f.expression || !rests) return;
     this.latestFaces.delete(identity);
     const { box } = f.face.detection;
-    this.latestFaces.set(identity, { expression: f.expression, rest: rests.restOf(identity), crop: eyeCropAt(f.face.frame, f.face.eyeCrop.transform, LATEST_FACE_CROP), box, stream, pts });
+    this.latestFaces.set(identity, { identity, expression: f.expression, rest: rests.restOf(identity), crop: eyeCropAt(f.face.frame, f.face.eyeCrop.transform, LATEST_FACE_CROP), box, stream, pts });
     if (this.latestFaces.size > LATEST_FACES) this.latestFaces.delete(this.latestFaces.keys().next().value!);
   }
 
@@ -470,7 +387,7 @@ export class MienServer {
    * yet, the face in it as one tagged "smile", so a new user sees people and tags at once.
    */
   async addDemo(picture: string): Promise<void> {
-    if (this.referenceCache.length === 0) await this.enrol(await readImageFile(picture), ['smile'], undefined, picture);
+    if (this.references.matched.length === 0) await this.references.enrol(await readImageFile(picture), ['smile'], undefined, picture);
     if (!this.streams.get('demo')) this.streams.add({ kind: 'still', path: picture, id: 'demo' }, 'demo');
   }
 
@@ -495,68 +412,6 @@ export class MienServer {
     this.db.close();
     this.lock.release();
     if (this.ownsRuntime) await this.runtime.close();
-  }
-}
-
-const tenth = (v: number): number => Math.round(v * 10) / 10;
-
-function referenceJson(r: StoredReference, embedding: string): ReferenceInfo {
-  return {
-    id: r.id,
-    tags: r.tags,
-    ...(r.threshold !== undefined && { threshold: r.threshold }),
-    createdAt: r.createdAt,
-    source: r.source,
-    box: [tenth(r.box[0]), tenth(r.box[1]), tenth(r.box[2]), tenth(r.box[3])],
-    embeddingModel: r.embeddingModel,
-    matched: madeWithEmbedding(r, embedding),
-    rest: r.rest,
-    crop: `/api/references/${r.id}/crop.png`,
-  };
-}
-
-/** A new reference's tags and threshold, from the query string. */
-function referenceQuery(query: URLSearchParams): { tags: string[]; threshold: number | undefined } {
-  let tags: string[];
-  try {
-    tags = normaliseTags(query.getAll('tag'));
-  } catch (error) {
-    throw new HttpError(400, `${(error as Error).message} (?tag=...)`);
-  }
-  const raw = query.get('threshold');
-  const threshold = raw === null ? undefined : Number(raw);
-  if (threshold !== undefined && !(threshold > 0 && threshold <= 2)) throw new HttpError(400, `threshold must be a distance in (0, 2], got "${raw}"`);
-  return { tags, threshold };
-}
-
-/** The pictures of a reference upload: the body itself, or the "face" and "rest" files of a form. */
-async function readUpload(req: IncomingMessage, body: Buffer): Promise<{ face: Uint8Array; rest?: Uint8Array }> {
-  if (body.length === 0) throw new HttpError(400, 'send the picture as the request body');
-  const type = req.headers['content-type'] ?? '';
-  if (!type.toLowerCase().startsWith('multipart/form-data')) return { face: body };
-  let form: FormData;
-  try {
-    form = await new Request('http://mien/', { method: 'POST', headers: { 'content-type': type }, body }).formData();
-  } catch {
-    throw new HttpError(400, 'the form does not parse as multipart/form-data');
-  }
-  const file = async (name: string): Promise<Uint8Array | undefined> => {
-    const part = form.get(name);
-    if (part === null) return undefined;
-    if (typeof part === 'string') throw new HttpError(400, `"${name}" must be a file, not a text field`);
-    return new Uint8Array(await part.arrayBuffer());
-  };
-  const face = await file('face');
-  if (!face) throw new HttpError(400, 'the form needs the picture as a file named "face" ("rest", a photo of the same person at rest, is optional)');
-  return { face, rest: await file('rest') };
-}
-
-async function decodeUpload(bytes: Uint8Array, what: string): Promise<RgbImage> {
-  try {
-    return await decodeImage(bytes, what);
-  } catch (error) {
-    if (error instanceof ImageDecodeError) throw new HttpError(415, error.message);
-    throw error;
   }
 }
 
