@@ -1,37 +1,35 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Subscription } from 'rxjs';
 import { InProcessEventBus, type EventBus } from '../events/event-bus.js';
 import { EVENT_KINDS, type FaceEvent, type MienEvent } from '../events/events.js';
-import { eyeCropAt } from '../face/align.js';
 import type { Frame } from '../ingest/frame.js';
 import { readImageFile } from '../ingest/image-file.js';
 import { logBatchFailures, type ExpressionAnalysis } from '../operators/analysis-pipeline.js';
 import { AnalysisRuntime } from '../runtime/analysis-runtime.js';
 import { DEFAULT_SETTINGS, type RuntimeSettings } from '../runtime/settings.js';
-import type { AnalysedFace, FrameAnalysis } from '../operators/frame-analysis.js';
-import { encodeJpeg } from '../render/png.js';
+import type { FrameAnalysis } from '../operators/frame-analysis.js';
 import { renderOverlay } from '../render/overlay.js';
 import { databasePath, type SqliteDatabase } from '../store/database.js';
 import { MOBILEFACENET } from '../models/identity.js';
 import { EventStore } from '../store/event-store.js';
 import { IdentityFaceStore } from '../store/identity-face-store.js';
-import { IdentityStore, IdentityStoreError, type StoredIdentity } from '../store/identity-store.js';
+import { IdentityStore, IdentityStoreError } from '../store/identity-store.js';
 import { lockDataDirectory, type DataLock } from '../store/data-lock.js';
 import { openMienDatabase } from '../store/mien-database.js';
 import { ReferenceStore, ReferenceStoreError } from '../store/reference-store.js';
 import { StreamStore } from '../store/stream-store.js';
-import type { IdentityInfo } from './api-types.js';
 import { crossSiteRefusal, hasBearerToken, hasSocketToken, hostRefusal, isLoopback } from './auth.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import { EventHub } from './event-hub.js';
 import { EventRecorder } from './event-recorder.js';
-import { answerMalformedHttp, HttpError, json, readJson, Router, send, type Reply } from './http.js';
+import { IdentityCatalog } from './identity-catalog.js';
+import { answerMalformedHttp, HttpError, json, Router, send, type Reply } from './http.js';
 import { MienMetrics } from './metrics.js';
 import { OPENAPI } from './openapi.js';
-import { ReferenceCatalog, referenceQuery, type FaceOnScreen } from './reference-catalog.js';
+import { ReferenceCatalog } from './reference-catalog.js';
 import { addDashboardRoutes } from './static-files.js';
 import { StreamCatalog } from './stream-catalog.js';
 import { StreamError, StreamManager } from './stream-manager.js';
@@ -44,11 +42,6 @@ export interface ServerOptions {
   readonly settings?: RuntimeSettings;
   readonly log?: (line: string) => void;
 }
-
-/** People whose latest face is kept (the most recently seen): bounded memory with any crowd. */
-const LATEST_FACES = 256;
-/** The side of a kept face's crop, px: as the dashboard shows references. */
-const LATEST_FACE_CROP = 160;
 
 /** The latest analysed frame of a stream, for its preview. */
 interface Preview {
@@ -63,8 +56,6 @@ interface Preview {
 export class MienServer {
   private readonly router = new Router();
   private readonly previews = new Map<string, Preview>();
-  /** Each person's latest accepted face, for "use this face as a reference". */
-  private readonly latestFaces = new Map<number, FaceOnScreen>();
   /** Streams being ended in the analysis: their tag-end events are on the way. */
   private readonly ending = new Set<Promise<void>>();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -84,6 +75,7 @@ export class MienServer {
     readonly bus: EventBus,
     readonly metrics: MienMetrics,
     private readonly references: ReferenceCatalog,
+    private readonly people: IdentityCatalog,
     private readonly events: EventStore,
     private readonly identities: IdentityStore,
     readonly streams: StreamManager,
@@ -171,7 +163,7 @@ export class MienServer {
     );
     references = new ReferenceCatalog(new ReferenceStore(db), analysis, { maxUploadBytes: config.maxUploadBytes, log: options.log ?? console.error });
     const http = createServer();
-    server = new MienServer(config, http, db, lock, runtime, !options.runtime, bus, metrics, references, events, identities, streams, new StreamCatalog(streams, whip, new StreamStore(db), { mediaRoot: config.mediaRoot, declared: config.streams, log: options.log ?? console.error }), recorder, hub, analysis, whip);
+    server = new MienServer(config, http, db, lock, runtime, !options.runtime, bus, metrics, references, new IdentityCatalog(identities, references, analysis.rests, config.dataDir), events, identities, streams, new StreamCatalog(streams, whip, new StreamStore(db), { mediaRoot: config.mediaRoot, declared: config.streams, log: options.log ?? console.error }), recorder, hub, analysis, whip);
     server.wire();
     return server;
   }
@@ -287,32 +279,7 @@ export class MienServer {
 
     this.references.routes(r);
 
-    r.add('GET', '/api/identities', () => json(200, { identities: this.identities.list().map(identityJson) }));
-    r.add('GET', '/api/identities/:id', ({ params }) => json(200, identityJson(this.identity(params.id))));
-    r.add('PATCH', '/api/identities/:id', async ({ req, params }) => {
-      const body = (await readJson(req)) as { name?: unknown };
-      if (body === null || typeof body !== 'object' || !('name' in body) || (body.name !== null && typeof body.name !== 'string')) {
-        throw new HttpError(400, 'send {"name": "..."} (or null to clear it)');
-      }
-      return json(200, identityJson(this.identities.rename(this.identity(params.id).id, body.name)));
-    });
-    r.add('POST', '/api/identities/:id/merge', async ({ req, params }) => {
-      const body = (await readJson(req)) as { from?: unknown };
-      if (!Number.isInteger(body?.from)) throw new HttpError(400, 'send {"from": ID} naming the identity to merge into this one');
-      return json(200, identityJson(this.identities.merge(this.identity(params.id).id, this.identity(String(body.from)).id)));
-    });
-    r.add('POST', '/api/identities/:id/reference', async ({ params, query }) => {
-      const identity = this.identity(params.id);
-      const { tags, threshold } = referenceQuery(query);
-      const latest = this.latestFaces.get(identity.id);
-      if (!latest) throw new HttpError(404, `no face of identity ${identity.id} on screen lately`);
-      return json(201, this.references.json(await this.references.fromFace(latest, tags, threshold)));
-    });
-    r.add('GET', '/api/identities/:id/thumbnail.jpg', ({ params }) => {
-      const identity = this.identity(params.id);
-      if (!identity.thumbnail) throw new HttpError(404, `no thumbnail of identity ${params.id} yet`);
-      return { status: 200, body: readFileSync(join(this.config.dataDir, identity.thumbnail)), type: 'image/jpeg' };
-    });
+    this.people.routes(r);
 
     r.add('GET', '/api/events', ({ query }) => {
       this.recorder.flush();
@@ -321,12 +288,6 @@ export class MienServer {
 
     // Last: the dashboard's routes take whatever single-segment path the API does not.
     addDashboardRoutes(r);
-  }
-
-  private identity(raw: string): StoredIdentity {
-    const identity = /^\d+$/.test(raw) ? this.identities.get(Number(raw)) : undefined;
-    if (!identity) throw new HttpError(404, `no identity ${raw}`);
-    return identity;
   }
 
   /** After each analysed frame: counts, the stream's preview, and thumbnails of people without one. */
@@ -341,26 +302,7 @@ export class MienServer {
       // The frame's face events come in the order of its faces and carry the tags that held.
       faces: record.faces.map((f, i) => ({ box: f.face.detection.box, identity: f.identity, accepted: f.face.quality.accepted, tags: faceEvents[i]?.tags ?? [] })),
     });
-    for (const f of record.faces) {
-      if (f.identity === undefined || !f.face.quality.accepted) continue;
-      this.keepLatestFace(f.identity, f, stream, record.frame.pts);
-      const path = join('thumbnails', `${f.identity}.jpg`);
-      if (existsSync(join(this.config.dataDir, path))) continue;
-      // Written once per person, from their first accepted face; the write is small and rare.
-      void encodeJpeg(f.face.eyeCrop.image).then((jpeg) => {
-        writeFileSync(join(this.config.dataDir, path), jpeg);
-        this.identities.setThumbnail(f.identity!, path);
-      }, () => {});
-    }
-  }
-
-  private keepLatestFace(identity: number, f: AnalysedFace, stream: string, pts: number): void {
-    const rests = this.analysis.rests;
-    if (!f.expression || !rests) return;
-    this.latestFaces.delete(identity);
-    const { box } = f.face.detection;
-    this.latestFaces.set(identity, { identity, expression: f.expression, rest: rests.restOf(identity), crop: eyeCropAt(f.face.frame, f.face.eyeCrop.transform, LATEST_FACE_CROP), box, stream, pts });
-    if (this.latestFaces.size > LATEST_FACES) this.latestFaces.delete(this.latestFaces.keys().next().value!);
+    this.people.seen(record);
   }
 
   /** How many streams the analysis holds state for, per kind of state: all 0 with no stream running (leak checks). */
@@ -413,10 +355,6 @@ export class MienServer {
     this.lock.release();
     if (this.ownsRuntime) await this.runtime.close();
   }
-}
-
-function identityJson(i: StoredIdentity): IdentityInfo {
-  return { ...i, thumbnail: i.thumbnail ? `/api/identities/${i.id}/thumbnail.jpg` : null };
 }
 
 function eventQuery(q: URLSearchParams) {

@@ -45,7 +45,7 @@ describe('a stream that ends', () => {
     const ends = stored.filter((e): e is TagEndEvent => e.kind === 'tag-end');
     expect(starts.length).toBeGreaterThanOrEqual(2);
     expect(ends).toHaveLength(starts.length);
-    expect(ends.find((e) => e.stream === 'b')).toMatchObject({ reason: 'the stream was stopped: the server stopped' });
+    expect(ends.findLast((e) => e.stream === 'b')).toMatchObject({ reason: 'the stream was stopped: the server stopped' });
   }, 120_000);
 
   it('leaves nothing of itself in the analysis: a stream added and removed 100 times', async () => {
