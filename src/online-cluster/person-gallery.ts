@@ -1,3 +1,5 @@
+import { dot } from '../math/vector.js';
+
 /** A person's kept faces: identity embeddings, L2-normalised. */
 export interface PersonFaces {
   readonly person: number;
@@ -100,15 +102,4 @@ export class PersonGallery {
     this.store?.save({ person: into, faces: target });
     this.store?.remove(from);
   }
-
-  /** A person's kept faces (copies). */
-  facesOf(person: number): Float32Array[] {
-    return (this.#faces.get(person) ?? []).map((f) => f.slice());
-  }
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
-  return sum;
 }

@@ -22,6 +22,8 @@ const LATEST_FACE_CROP = 160;
 export class IdentityCatalog {
   /** Each person's latest accepted face, most recently seen last. */
   private readonly latestFaces = new Map<number, FaceOnScreen>();
+  /** People whose thumbnail is written (or on its way): the disk is asked once per person, not once per face. */
+  private readonly withThumbnail = new Set<number>();
 
   constructor(
     private readonly identities: IdentityStore,
@@ -43,13 +45,18 @@ export class IdentityCatalog {
         this.latestFaces.set(identity, { identity, expression: f.expression, rest: this.rests.restOf(identity), crop, box: f.face.detection.box, stream, pts });
         if (this.latestFaces.size > LATEST_FACES) this.latestFaces.delete(this.latestFaces.keys().next().value!);
       }
+      if (this.withThumbnail.has(identity)) continue;
+      this.withThumbnail.add(identity);
       const path = join('thumbnails', `${identity}.jpg`);
       if (existsSync(join(this.dataDir, path))) continue;
       // Written once per person, from their first accepted face; the write is small and rare.
-      void encodeJpeg(f.face.eyeCrop.image).then((jpeg) => {
-        writeFileSync(join(this.dataDir, path), jpeg);
-        this.identities.setThumbnail(identity, path);
-      }, () => {});
+      void encodeJpeg(f.face.eyeCrop.image)
+        .then((jpeg) => {
+          writeFileSync(join(this.dataDir, path), jpeg);
+          this.identities.setThumbnail(identity, path);
+        })
+        // Not encoded or not written (a full disk): their next accepted face tries again.
+        .catch(() => this.withThumbnail.delete(identity));
     }
   }
 

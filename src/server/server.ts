@@ -220,32 +220,34 @@ export class MienServer {
   }
 
   /**
-   * Why a WHIP request must be refused, by the rules of every change here: loopback Hosts without
-   * a token, the same origin (or an allowed one) for browsers, the bearer token. A CORS preflight
-   * carries no credentials and changes nothing: it is let through.
+   * Why a request whose Host passed must be refused, by the rules every route here shares (WHIP
+   * too): a change from a browser needs the same origin (or an allowed one); the bearer token
+   * where one is needed (`what` names the request in the sentence).
    */
+  private refusal(req: IncomingMessage, changes: boolean, needsToken: boolean, what = 'this'): HttpError | undefined {
+    const crossSite = changes ? crossSiteRefusal(req, this.config.allowedOrigins) : undefined;
+    if (crossSite !== undefined) return new HttpError(403, crossSite);
+    if (needsToken && !hasBearerToken(req, this.config.token)) return new HttpError(401, `${what} needs the bearer token (Authorization: Bearer ...)`);
+    return undefined;
+  }
+
   private whipRefusal(req: IncomingMessage): HttpError | undefined {
     const host = hostRefusal(req, this.config.token);
     if (host !== undefined) return new HttpError(403, host);
-    if (req.method === 'OPTIONS') return undefined;
-    const crossSite = crossSiteRefusal(req, this.config.allowedOrigins);
-    if (crossSite !== undefined) return new HttpError(403, crossSite);
-    if (!hasBearerToken(req, this.config.token)) return new HttpError(401, 'publishing needs the bearer token (Authorization: Bearer ...)');
-    return undefined;
+    // A CORS preflight carries no credentials and changes nothing: it is let through.
+    return req.method === 'OPTIONS' ? undefined : this.refusal(req, true, true, 'publishing');
   }
 
   private async handle(req: IncomingMessage): Promise<Reply> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // Before the path is looked at: a page of another site learns nothing of which routes exist.
     const hostProblem = hostRefusal(req, this.config.token);
     if (hostProblem !== undefined) throw new HttpError(403, hostProblem);
     const { route, params } = this.router.match(req.method ?? 'GET', url.pathname);
-    if (route.guarded) {
-      const crossSite = crossSiteRefusal(req, this.config.allowedOrigins);
-      if (crossSite !== undefined) throw new HttpError(403, crossSite);
-    }
     // Reads of /api hold faces and who was seen when: they need the token as changes do.
     const needsToken = route.guarded || (url.pathname.startsWith('/api/') && !this.config.openReads);
-    if (needsToken && !hasBearerToken(req, this.config.token)) throw new HttpError(401, 'this needs the bearer token (Authorization: Bearer ...)');
+    const refusal = this.refusal(req, route.guarded, needsToken);
+    if (refusal !== undefined) throw refusal;
     return route.handler({ req, params, query: url.searchParams });
   }
 

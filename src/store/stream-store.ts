@@ -11,7 +11,6 @@ export interface KeptStream {
   readonly id: string;
   /** The request's JSON as it was accepted; read it again through the API's checks, which may have changed since. */
   readonly request: unknown;
-  readonly addedAt: string;
 }
 
 /** Streams added over the API, kept so that a restart brings them back; in the order they were added. */
@@ -27,7 +26,7 @@ export class StreamStore {
   }
 
   list(): KeptStream[] {
-    const rows = this.db.prepare('SELECT id, request, added_at FROM stream ORDER BY added_at, rowid').all() as { id: string; request: string; added_at: string }[];
-    return rows.map((row) => ({ id: row.id, request: JSON.parse(row.request) as unknown, addedAt: row.added_at }));
+    const rows = this.db.prepare('SELECT id, request FROM stream ORDER BY added_at, rowid').all() as { id: string; request: string }[];
+    return rows.map((row) => ({ id: row.id, request: JSON.parse(row.request) as unknown }));
   }
 }
