@@ -5,6 +5,8 @@ import { FaceCore } from '../face/analyzer.js';
 import { openModels, type OpenedModels } from '../models/index.js';
 import type { InferenceRun } from '../models/session.js';
 import { ExpressionAnalysis, type AnalysisOptions } from '../operators/analysis-pipeline.js';
+import type { EventBus } from '../events/event-bus.js';
+import { LiveAnalysis, type LiveAnalysisOptions } from './live-analysis.js';
 import { DEFAULT_SETTINGS, type RuntimeSettings } from './settings.js';
 
 /** What an opener may watch. */
@@ -50,6 +52,11 @@ export class AnalysisRuntime {
     // Two batches in flight pay off only when inference runs off the main thread.
     const batchesInFlight = this.settings.inference.thread === 'main' ? 1 : 2;
     return new ExpressionAnalysis(this.core, references, { batchesInFlight, ...options, space: this.space });
+  }
+
+  /** Streams analysed live in this runtime's space, their events published on `bus`. */
+  live(bus: EventBus, options: LiveAnalysisOptions): LiveAnalysis {
+    return new LiveAnalysis(this, bus, options);
   }
 
   close(): Promise<void> {

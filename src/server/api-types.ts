@@ -1,19 +1,12 @@
-import type { ReferenceRest } from '../expression/reference-face.js';
 /**
  * The JSON of Mien's HTTP API and WebSocket, as src/server/openapi.ts documents it: the one home
- * of these shapes for the server that sends them and the dashboard that reads them (types only,
- * so it imports nothing but the event types).
+ * of these shapes for the server that sends them and the dashboard that reads them (types only).
  */
-import type { MienEvent, StreamStatus } from '../events/events.js';
+import type { MienEvent } from '../events/events.js';
+import type { ReferenceRest } from '../expression/reference-face.js';
 import type { TestPattern } from '../ingest/test-patterns.js';
 
-export type StreamKind = 'file' | 'rtsp' | 'rtp' | 'test' | 'still' | 'whip';
-
-/**
- * Where a stream came from: the config file and the API's streams are kept and come back after a
- * restart; a WebRTC publisher that came unannounced and the built-in demo last one run.
- */
-export type StreamOrigin = 'config' | 'api' | 'publisher' | 'demo';
+export type { StreamInfo, StreamKind, StreamOrigin } from '../runtime/stream-manager.js';
 
 /** POST /api/streams, and each entry of the config file's `streams`. */
 export type StreamRequestBody =
@@ -23,26 +16,6 @@ export type StreamRequestBody =
   | { kind: 'rtp'; sdp: string; id?: string }
   | { kind: 'test'; pattern?: TestPattern; id?: string }
   | { kind: 'whip'; id?: string };
-
-/** GET /api/streams: one source with its status and rates (over the last 10 seconds). */
-export interface StreamInfo {
-  readonly id: string;
-  readonly kind: StreamKind;
-  /** Where it comes from, passwords masked. */
-  readonly source: string;
-  readonly origin: StreamOrigin;
-  readonly status: StreamStatus;
-  readonly reason: string;
-  readonly framesReceived: number;
-  readonly framesAnalysed: number;
-  /** Frames the source let go: beyond the analysis rate (as asked), or while Node was busy. */
-  readonly framesSkipped: number;
-  /** Frames received and then replaced by newer ones while the analysis was busy: it is behind. */
-  readonly framesDropped: number;
-  readonly analysedPerSecond: number;
-  readonly skippedPerSecond: number;
-  readonly droppedPerSecond: number;
-}
 
 /** GET /api/references: a custom expression, from a picture of one face. */
 export interface ReferenceInfo {

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { HttpError } from './http.js';
 
 /**
  * True when the request carries the token in `Authorization: Bearer`. REST takes it from the header
@@ -55,4 +56,50 @@ export function hostRefusal(req: IncomingMessage, token: string | undefined): st
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** What the access rules are made of: the server's token, the other origins allowed, whether reads are open. */
+export interface AccessSettings {
+  readonly token?: string;
+  readonly allowedOrigins: readonly string[];
+  readonly openReads: boolean;
+}
+
+/** The rules every route, the WHIP endpoint and the WebSocket share: why a request is refused, or undefined. */
+export class AccessRules {
+  constructor(private readonly settings: AccessSettings) {}
+
+  /** Checked before the path is looked at: a page of another site learns nothing of which routes exist. */
+  hostRefusal(req: IncomingMessage): HttpError | undefined {
+    const host = hostRefusal(req, this.settings.token);
+    return host === undefined ? undefined : new HttpError(403, host);
+  }
+
+  /** For a route once its Host passed; `changes` when it changes something. */
+  routeRefusal(req: IncomingMessage, pathname: string, changes: boolean): HttpError | undefined {
+    // Reads of /api hold faces and who was seen when: they need the token as changes do.
+    const needsToken = changes || (pathname.startsWith('/api/') && !this.settings.openReads);
+    return this.refusal(req, changes, needsToken, 'this');
+  }
+
+  whipRefusal(req: IncomingMessage): HttpError | undefined {
+    // A CORS preflight carries no credentials and changes nothing: it is let through.
+    return this.hostRefusal(req) ?? (req.method === 'OPTIONS' ? undefined : this.refusal(req, true, true, 'publishing'));
+  }
+
+  /** A WebSocket is not bound by the same-origin policy: any page could read the events, so it is held to a change's rules. */
+  socketRefusal(req: IncomingMessage, url: URL): HttpError | undefined {
+    const crossSite = hostRefusal(req, this.settings.token) ?? crossSiteRefusal(req, this.settings.allowedOrigins);
+    if (crossSite !== undefined) return new HttpError(403, crossSite);
+    if (!hasSocketToken(req, this.settings.token, url)) return new HttpError(401, 'the WebSocket needs the bearer token (?token=...)');
+    return undefined;
+  }
+
+  /** A change from a browser needs the same origin (or an allowed one); the bearer token where one is needed (`what` names the request in the sentence). */
+  private refusal(req: IncomingMessage, changes: boolean, needsToken: boolean, what: string): HttpError | undefined {
+    const crossSite = changes ? crossSiteRefusal(req, this.settings.allowedOrigins) : undefined;
+    if (crossSite !== undefined) return new HttpError(403, crossSite);
+    if (needsToken && !hasBearerToken(req, this.settings.token)) return new HttpError(401, `${what} needs the bearer token (Authorization: Bearer ...)`);
+    return undefined;
+  }
 }

@@ -1,13 +1,15 @@
 import { InProcessEventBus, type EventBus } from '../events/event-bus.js';
-import type { MienEvent } from '../events/events.js';
-import type { EventStore } from '../store/event-store.js';
+import { EVENT_KINDS, type MienEvent } from '../events/events.js';
+import type { EventQuery, EventStore } from '../store/event-store.js';
 import { IdentityStoreError, type IdentityStore } from '../store/identity-store.js';
+import { HttpError, json, type Router } from './http.js';
 import type { MienMetrics } from './metrics.js';
 
 /**
  * Keeps every event the analysis publishes: stored, then passed on to subscribers (`stored`), so
  * an event a client was sent survives a crash. The events published in one task (a frame's) are
  * written in one transaction. People's counts and merges, and the series an event moves, follow.
+ * Serves the stored events at /api/events.
  */
 export class EventRecorder {
   /** Events once they are stored: what subscribers are sent. */
@@ -40,6 +42,13 @@ export class EventRecorder {
     this.events.prune(new Date(Date.now() - days * 86_400_000).toISOString());
   }
 
+  routes(router: Router): void {
+    router.add('GET', '/api/events', ({ query }) => {
+      this.flush();
+      return json(200, this.events.query(eventQuery(query)));
+    });
+  }
+
   /** Stores the last events; nothing is stored after (the database is about to close). */
   close(): void {
     this.flush();
@@ -66,4 +75,32 @@ export class EventRecorder {
       }
     }
   }
+}
+
+function eventQuery(q: URLSearchParams): EventQuery {
+  const integer = (name: string): number | undefined => {
+    const raw = q.get(name);
+    if (raw === null) return undefined;
+    if (!/^\d+$/.test(raw)) throw new HttpError(400, `${name} must be a whole number, got "${raw}"`);
+    return Number(raw);
+  };
+  const time = (name: string): string | undefined => {
+    const raw = q.get(name);
+    if (raw === null) return undefined;
+    if (Number.isNaN(Date.parse(raw))) throw new HttpError(400, `${name} must be an ISO 8601 time, got "${raw}"`);
+    return new Date(raw).toISOString();
+  };
+  return {
+    stream: q.get('stream') ?? undefined,
+    identity: integer('identity'),
+    tag: q.get('tag') ?? undefined,
+    kinds: q.getAll('kind').map((kind) => {
+      if (!(EVENT_KINDS as readonly string[]).includes(kind)) throw new HttpError(400, `kind must be one of ${EVENT_KINDS.join(', ')}, got "${kind}"`);
+      return kind as MienEvent['kind'];
+    }),
+    from: time('from'),
+    to: time('to'),
+    after: integer('after'),
+    limit: integer('limit'),
+  };
 }

@@ -8,7 +8,7 @@ import type { DeclaredStream } from './config.js';
 import { HttpError, json, readJson, type Router } from './http.js';
 import { confinedMediaPath } from './media-root.js';
 import { checkedBody, schemaProblems } from './request-body.js';
-import type { StreamManager, StreamRequest } from './stream-manager.js';
+import type { StreamManager, StreamRequest } from '../runtime/stream-manager.js';
 import type { WhipStreams } from './whip-streams.js';
 
 export interface StreamCatalogOptions {

@@ -1,8 +1,6 @@
 import { defer, map, NEVER, repeat, Subject, Subscription, tap, throwError, timer, type Observable } from 'rxjs';
-export type { StreamInfo } from './api-types.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { StreamStatus } from '../events/events.js';
-import type { StreamInfo, StreamOrigin } from './api-types.js';
 import type { Frame } from '../ingest/frame.js';
 import { PullGate } from '../ingest/pull-gate.js';
 import { redactedUrl } from '../ingest/rtsp-source.js';
@@ -12,10 +10,39 @@ import { paceByPts } from '../operators/pace-by-pts.js';
 /** What to add: a source, and for files, whether to play them in a loop. */
 export type StreamRequest = OpenableSpec & { readonly id?: string; readonly loop?: boolean };
 
+export type StreamKind = SourceSpec['kind'];
+
+/**
+ * Where a stream came from: the config file and the API's streams are kept and come back after a
+ * restart; a WebRTC publisher that came unannounced and the built-in demo last one run.
+ */
+export type StreamOrigin = 'config' | 'api' | 'publisher' | 'demo';
+
+/** One stream with its status and rates (over the last 10 seconds): GET /api/streams. */
+export interface StreamInfo {
+  readonly id: string;
+  readonly kind: StreamKind;
+  /** Where it comes from, passwords masked. */
+  readonly source: string;
+  readonly origin: StreamOrigin;
+  readonly status: StreamStatus;
+  readonly reason: string;
+  readonly framesReceived: number;
+  readonly framesAnalysed: number;
+  /** Frames the source let go: beyond the analysis rate (as asked), or while Node was busy. */
+  readonly framesSkipped: number;
+  /** Frames received and then replaced by newer ones while the analysis was busy: it is behind. */
+  readonly framesDropped: number;
+  readonly analysedPerSecond: number;
+  readonly skippedPerSecond: number;
+  readonly droppedPerSecond: number;
+}
+
+/** A stream asked for cannot be: no such stream, the id is taken, or it is not a valid id. */
 export class StreamError extends Error {
   override name = 'StreamError';
   constructor(
-    readonly status: 404 | 409 | 400,
+    readonly problem: 'unknown' | 'taken' | 'invalid',
     message: string,
   ) {
     super(message);
@@ -90,8 +117,8 @@ export class StreamManager {
   /** Reserves a stream id (the one asked for, else the next free `stream-N`). */
   claim(requested?: string): string {
     const id = requested ?? `stream-${this.nextId++}`;
-    if (!/^[\w.-]{1,64}$/.test(id)) throw new StreamError(400, 'a stream id is 1 to 64 letters, digits, ".", "_" or "-"');
-    if (this.streams.has(id)) throw new StreamError(409, `a stream "${id}" already exists`);
+    if (!/^[\w.-]{1,64}$/.test(id)) throw new StreamError('invalid', 'a stream id is 1 to 64 letters, digits, ".", "_" or "-"');
+    if (this.streams.has(id)) throw new StreamError('taken', `a stream "${id}" already exists`);
     return id;
   }
 
@@ -123,7 +150,7 @@ export class StreamManager {
 
   remove(id: string, reason = 'removed'): void {
     const running = this.streams.get(id);
-    if (!running) throw new StreamError(404, `no stream "${id}"`);
+    if (!running) throw new StreamError('unknown', `no stream "${id}"`);
     running.subscription.unsubscribe();
     running.opened.close();
     this.setStatus(running, 'stopped', reason);
