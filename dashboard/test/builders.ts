@@ -8,7 +8,7 @@ export const T0 = Date.parse('2026-11-01T10:00:00.000Z');
 const at = (pts: number, base = T0) => ({ pts, wallTime: new Date(base + pts * 1000).toISOString() });
 
 export function face(identity: number | null, pts: number, more: Partial<FaceEvent> = {}): FaceEvent {
-  return { kind: 'face', stream: 'cam', identity, box: [0, 0, 10, 10], accepted: true, reasons: [], sharpness: 10, yaw: 0, ...at(pts), ...more };
+  return { kind: 'face', stream: 'cam', identity, track: 1, box: [0, 0, 10, 10], accepted: true, reasons: [], sharpness: 10, yaw: 0, ...at(pts), ...more };
 }
 
 export function tagStart(identity: number, tag: string, pts: number, more: Partial<TagStartEvent> = {}): TagStartEvent {

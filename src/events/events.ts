@@ -20,8 +20,10 @@ interface EventBase {
 /** A face seen in a frame, with its FaceQA verdict. */
 export interface FaceEvent extends EventBase {
   kind: 'face';
-  /** The person, or null for a face FaceQA rejected or clustering left as noise. */
+  /** The person, or null while clustering leaves the face as noise (an identity-attributed event may name them later). */
   identity: number | null;
+  /** The face's track in its stream: the same number for the same face in consecutive frames. */
+  track: number;
   box: Box;
   accepted: boolean;
   /** Why FaceQA rejected it ('blur', 'yaw'); empty when accepted. */
@@ -69,6 +71,20 @@ export interface IdentityCreatedEvent extends EventBase {
   identity: number;
 }
 
+/**
+ * The faces of track `track` of the stream from `fromPts` to `toPts`, told with identity null
+ * before their person's cluster formed, are `identity`'s: `faces` of them, `accepted` by FaceQA.
+ */
+export interface IdentityAttributedEvent extends EventBase {
+  kind: 'identity-attributed';
+  identity: number;
+  track: number;
+  fromPts: number;
+  toPts: number;
+  faces: number;
+  accepted: number;
+}
+
 /** Identities `merged` turned out to be one person and continue as `identity` (the oldest). */
 export interface IdentityMergedEvent extends EventBase {
   kind: 'identity-merged';
@@ -84,10 +100,10 @@ export interface StreamStatusEvent extends EventBase {
   reason?: string;
 }
 
-export type MienEvent = FaceEvent | TagStartEvent | TagEndEvent | IdentityCreatedEvent | IdentityMergedEvent | StreamStatusEvent;
+export type MienEvent = FaceEvent | TagStartEvent | TagEndEvent | IdentityCreatedEvent | IdentityAttributedEvent | IdentityMergedEvent | StreamStatusEvent;
 export type EventKind = MienEvent['kind'];
 
-export const EVENT_KINDS: readonly EventKind[] = ['face', 'tag-start', 'tag-end', 'identity-created', 'identity-merged', 'stream-status'];
+export const EVENT_KINDS: readonly EventKind[] = ['face', 'tag-start', 'tag-end', 'identity-created', 'identity-attributed', 'identity-merged', 'stream-status'];
 export const STREAM_STATUSES: readonly StreamStatus[] = ['connecting', 'playing', 'stalled', 'reconnecting', 'stopped', 'ended', 'failed'];
 
 const common = {
@@ -117,6 +133,7 @@ export const EVENT_SCHEMA = {
       'face',
       {
         identity: { oneOf: [identity, { type: 'null' }] },
+        track: { type: 'integer', minimum: 0 },
         box: { type: 'array', items: { type: 'number' }, minItems: 4, maxItems: 4 },
         accepted: { type: 'boolean' },
         reasons: { type: 'array', items: { type: 'string' } },
@@ -125,7 +142,7 @@ export const EVENT_SCHEMA = {
         expression: { type: 'string' },
         tags: { type: 'array', items: { type: 'string' } },
       },
-      ['identity', 'box', 'accepted', 'reasons', 'sharpness', 'yaw'],
+      ['identity', 'track', 'box', 'accepted', 'reasons', 'sharpness', 'yaw'],
     ),
     variant('tag-start', { identity, tag: { type: 'string', minLength: 1 }, reference: referenceId, distance: { type: 'number', minimum: 0 }, intensity: { type: 'number', minimum: 0 } }, [
       'identity',
@@ -147,6 +164,11 @@ export const EVENT_SCHEMA = {
       ['identity', 'tag', 'reference', 'startPts', 'distance'],
     ),
     variant('identity-created', { identity }, ['identity']),
+    variant(
+      'identity-attributed',
+      { identity, track: { type: 'integer', minimum: 0 }, fromPts: { type: 'number', minimum: 0 }, toPts: { type: 'number', minimum: 0 }, faces: { type: 'integer', minimum: 1 }, accepted: { type: 'integer', minimum: 0 } },
+      ['identity', 'track', 'fromPts', 'toPts', 'faces', 'accepted'],
+    ),
     variant('identity-merged', { identity, merged: { type: 'array', items: identity, minItems: 1 } }, ['identity', 'merged']),
     variant('stream-status', { status: { enum: STREAM_STATUSES }, reason: { type: 'string' } }, ['status']),
   ],

@@ -1,4 +1,7 @@
-/** Per person: faces seen, faces FaceQA accepted, and accepted faces carrying each tag. */
+/**
+ * Per person: faces seen (those attributed to them afterwards included), faces FaceQA accepted
+ * while they were known (so compared with the references), and accepted faces carrying each tag.
+ */
 export interface AppearanceCounts {
   faces: number;
   accepted: number;
@@ -29,6 +32,13 @@ export class AppearanceTally {
     if (!accepted) return;
     c.accepted++;
     for (const tag of new Set(tags)) c.tagged.set(tag, (c.tagged.get(tag) ?? 0) + 1);
+  }
+
+  /** Faces told before the person was known, theirs now: seen, but never compared with the references. */
+  attribute(identity: number, faces: number): void {
+    const c = this.counts.get(identity);
+    if (c) c.faces += faces;
+    else this.counts.set(identity, { faces, accepted: 0, tagged: new Map() });
   }
 
   /** Identities `from` became `into`: their counts add up. */

@@ -11,6 +11,14 @@ export interface FaceIdentitiesOptions {
   readonly gallerySeconds?: number;
 }
 
+/** A track's faces told without a person, so far. */
+interface Unattributed {
+  readonly fromPts: number;
+  toPts: number;
+  faces: number;
+  accepted: number;
+}
+
 interface TrackState {
   /** The track's latest point in the clustering. */
   point: number;
@@ -29,9 +37,14 @@ interface TrackState {
  * The clustering's identities live as long as its window; people live in the gallery. A cluster
  * that forms is looked up there: near a known person's kept faces it is that person again (seen
  * earlier, or before a restart), else a new person. Clusters that merge merge their people.
+ *
+ * A track's first faces come before its person's cluster forms (DBSCAN needs minPts faces): they
+ * are told without a person, and attributed to them once the track has one.
  */
 export class FaceIdentities<Thumbnail = unknown> {
   private readonly tracks = new Map<string, TrackState>();
+  /** Tracks whose latest faces have no person yet. */
+  private readonly unattributed = new Map<string, Unattributed>();
   /** Each open cluster's person. */
   private readonly personOfCluster = new Map<number, number>();
   private readonly absorbedInto = new Map<number, number>();
@@ -73,12 +86,36 @@ export class FaceIdentities<Thumbnail = unknown> {
 
   /** Forgets the tracks whose keys start with `prefix` (one stream's); their points stay in the clustering. */
   forgetTracks(prefix: string): void {
-    for (const track of [...this.tracks.keys()]) if (track.startsWith(prefix)) this.tracks.delete(track);
+    for (const map of [this.tracks, this.unattributed]) for (const track of [...map.keys()]) if (track.startsWith(prefix)) map.delete(track);
   }
 
   /** Tracks remembered whose keys start with `prefix`. */
   trackCount(prefix = ''): number {
-    return [...this.tracks.keys()].filter((track) => track.startsWith(prefix)).length;
+    return new Set([...this.tracks.keys(), ...this.unattributed.keys()].filter((track) => track.startsWith(prefix))).size;
+  }
+
+  /**
+   * The person of a track's face at `pts`, as `identityOf` says, for a face about to be told. A
+   * face told without one is remembered with its track; the first face of that track told with a
+   * person brings their attribution (once).
+   */
+  identify(track: string, pts: number, accepted: boolean): { identity: number | undefined; attributed?: PersonEvent } {
+    const identity = this.identityOf(track);
+    const waiting = this.unattributed.get(track);
+    if (identity === undefined) {
+      if (waiting) {
+        waiting.toPts = pts;
+        waiting.faces++;
+        waiting.accepted += accepted ? 1 : 0;
+      } else {
+        this.unattributed.set(track, { fromPts: pts, toPts: pts, faces: 1, accepted: accepted ? 1 : 0 });
+        if (this.unattributed.size > this.maxTracks) this.unattributed.delete(this.unattributed.keys().next().value!);
+      }
+      return { identity };
+    }
+    if (!waiting) return { identity };
+    this.unattributed.delete(track);
+    return { identity, attributed: { type: 'attributed', identity, track, ...waiting } };
   }
 
   /** The track's person now, or undefined while its face is noise (or it was never embedded). */

@@ -52,4 +52,9 @@ export type PersonEvent =
   /** A person never seen before (not in the gallery). */
   | { readonly type: 'created'; readonly identity: number }
   /** People turned out to be one: `identity` (the oldest) lives on, the `absorbed` ids are closed. */
-  | { readonly type: 'merged'; readonly identity: number; readonly absorbed: readonly number[] };
+  | { readonly type: 'merged'; readonly identity: number; readonly absorbed: readonly number[] }
+  /**
+   * A track's faces from `fromPts` to `toPts`, told without a person while its person's cluster had
+   * not formed (or its face was noise), are `identity`'s: `faces` of them, `accepted` by FaceQA.
+   */
+  | { readonly type: 'attributed'; readonly identity: number; readonly track: string; readonly fromPts: number; readonly toPts: number; readonly faces: number; readonly accepted: number };

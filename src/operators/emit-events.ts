@@ -43,12 +43,18 @@ function frameEvents(tagger: ExpressionTagger, record: FrameAnalysis): MienEvent
   const events: MienEvent[] = [];
   for (const change of record.personEvents) {
     if (change.type === 'created') events.push({ kind: 'identity-created', stream, pts, wallTime, identity: change.identity });
+    if (change.type === 'attributed') {
+      const { identity, fromPts, toPts, faces, accepted } = change;
+      const track = record.faces.find((f) => f.track === change.track)?.trackId;
+      tagger.appearance.attribute(identity, faces);
+      if (track !== undefined) events.push({ kind: 'identity-attributed', stream, pts, wallTime, identity, track, fromPts, toPts, faces, accepted });
+    }
     if (change.type === 'merged') {
       events.push({ kind: 'identity-merged', stream, pts, wallTime, identity: change.identity, merged: [...change.absorbed] });
       for (const ended of tagger.merge(change.absorbed, change.identity)) events.push(...ended.transitions.map((t) => tagEvent(t, ended.stream, wallTime)));
     }
   }
-  for (const { face, identity, expression, embedding } of record.faces) {
+  for (const { face, identity, trackId, expression, embedding } of record.faces) {
     const { quality, detection } = face;
     const probabilities = expression?.outputs.probabilities;
     const top = probabilities && EXPRESSION_LABELS[probabilities.indexOf(Math.max(...probabilities))];
@@ -58,6 +64,7 @@ function frameEvents(tagger: ExpressionTagger, record: FrameAnalysis): MienEvent
       pts,
       wallTime,
       identity: identity ?? null,
+      track: trackId,
       box: [round(detection.box[0], 1), round(detection.box[1], 1), round(detection.box[2], 1), round(detection.box[3], 1)],
       accepted: quality.accepted,
       reasons: quality.reasons,

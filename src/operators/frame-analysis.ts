@@ -14,8 +14,10 @@ export interface FaceThumbnail {
 /** One face as it moves through the operators, each adding what it found. */
 export interface AnalysedFace {
   readonly face: LocatedFace;
-  /** Stream and track id: the same key for the same face in consecutive frames. */
+  /** Stream and track id: the same key for the same face in consecutive frames (`trackKey`). */
   readonly track: string;
+  /** The track's number within its stream, as events tell it. */
+  readonly trackId: number;
   /** The person, once the clustering knows; undefined while the face is noise. */
   readonly identity?: number;
   /** The expression as measured and its embedding, for faces FaceQA accepted. */

@@ -7,7 +7,8 @@ import type { FaceThumbnail, FrameAnalysis } from './frame-analysis.js';
  * The identity step: gives every face its person. Accepted faces whose track is new or stale get an identity
  * embedding (one batched call) that joins the online clustering; every other face takes its
  * track's identity. Rejected faces never enter the clustering: blurred and turned faces make poor
- * identity embeddings.
+ * identity embeddings. A track's faces told before it had a person are attributed to them once it
+ * has one.
  */
 export function faceIdentifier(core: FaceCore, identities: FaceIdentities<FaceThumbnail>): (batch: readonly FrameAnalysis[]) => Promise<FrameAnalysis[]> {
   return async (batch) => {
@@ -21,10 +22,14 @@ export function faceIdentifier(core: FaceCore, identities: FaceIdentities<FaceTh
       const events = identities.add(f.track, record.frame.pts, embeddings[i], thumbnail);
       eventsOf.set(record, [...(eventsOf.get(record) ?? []), ...events]);
     });
-    return batch.map((record) => ({
-      ...record,
-      faces: record.faces.map((f) => ({ ...f, identity: identities.identityOf(f.track) })),
-      personEvents: [...record.personEvents, ...(eventsOf.get(record) ?? [])],
-    }));
+    return batch.map((record) => {
+      const personEvents = [...record.personEvents, ...(eventsOf.get(record) ?? [])];
+      const faces = record.faces.map((f) => {
+        const { identity, attributed } = identities.identify(f.track, record.frame.pts, f.face.quality.accepted);
+        if (attributed) personEvents.push(attributed);
+        return { ...f, identity };
+      });
+      return { ...record, faces, personEvents };
+    });
   };
 }

@@ -22,7 +22,7 @@ export function faceLocator(core: FaceCore, arrivalOf: (frame: Frame) => number,
       let tracker = trackers.get(frame.stream);
       if (!tracker) trackers.set(frame.stream, (tracker = new FaceTracker(tracking)));
       const tracks = tracker.update(frame.pts, faces.map((f) => f.detection.box));
-      return { frame, receivedAt: receivedAt[i], faces: faces.map((face, k) => ({ face, track: trackKey(frame.stream, tracks[k]) })), personEvents: [] };
+      return { frame, receivedAt: receivedAt[i], faces: faces.map((face, k) => ({ face, track: trackKey(frame.stream, tracks[k]), trackId: tracks[k] })), personEvents: [] };
     });
   };
   return { step, forgetStream: (stream) => trackers.delete(stream), streams: () => trackers.size };

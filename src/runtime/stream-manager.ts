@@ -1,6 +1,7 @@
 import { defer, map, NEVER, repeat, Subject, Subscription, tap, throwError, timer, type Observable } from 'rxjs';
 import type { EventBus } from '../events/event-bus.js';
 import type { StreamStatus } from '../events/events.js';
+import type { StreamInfo, StreamOrigin } from './stream-info.js';
 import type { Frame } from '../ingest/frame.js';
 import { PullGate } from '../ingest/pull-gate.js';
 import { redactedUrl } from '../ingest/rtsp-source.js';
@@ -9,34 +10,6 @@ import { paceByPts } from '../operators/pace-by-pts.js';
 
 /** What to add: a source, and for files, whether to play them in a loop. */
 export type StreamRequest = OpenableSpec & { readonly id?: string; readonly loop?: boolean };
-
-export type StreamKind = SourceSpec['kind'];
-
-/**
- * Where a stream came from: the config file and the API's streams are kept and come back after a
- * restart; a WebRTC publisher that came unannounced and the built-in demo last one run.
- */
-export type StreamOrigin = 'config' | 'api' | 'publisher' | 'demo';
-
-/** One stream with its status and rates (over the last 10 seconds): GET /api/streams. */
-export interface StreamInfo {
-  readonly id: string;
-  readonly kind: StreamKind;
-  /** Where it comes from, passwords masked. */
-  readonly source: string;
-  readonly origin: StreamOrigin;
-  readonly status: StreamStatus;
-  readonly reason: string;
-  readonly framesReceived: number;
-  readonly framesAnalysed: number;
-  /** Frames the source let go: beyond the analysis rate (as asked), or while Node was busy. */
-  readonly framesSkipped: number;
-  /** Frames received and then replaced by newer ones while the analysis was busy: it is behind. */
-  readonly framesDropped: number;
-  readonly analysedPerSecond: number;
-  readonly skippedPerSecond: number;
-  readonly droppedPerSecond: number;
-}
 
 /** A stream asked for cannot be: no such stream, the id is taken, or it is not a valid id. */
 export class StreamError extends Error {

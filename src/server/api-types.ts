@@ -6,7 +6,7 @@ import type { MienEvent } from '../events/events.js';
 import type { ReferenceRest } from '../expression/reference-face.js';
 import type { TestPattern } from '../ingest/test-patterns.js';
 
-export type { StreamInfo, StreamKind, StreamOrigin } from '../runtime/stream-manager.js';
+export type { StreamInfo, StreamKind, StreamOrigin } from '../runtime/stream-info.js';
 
 /** POST /api/streams, and each entry of the config file's `streams`. */
 export type StreamRequestBody =

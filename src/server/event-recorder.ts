@@ -63,6 +63,7 @@ export class EventRecorder {
     }
     this.metrics.observeEvent(event);
     if (event.kind === 'face') this.identities.recordFace(event);
+    if (event.kind === 'identity-attributed') this.identities.recordAttributed(event);
     if (event.kind === 'stream-status') this.metrics.streamUp.set({ stream: event.stream }, event.status === 'playing' ? 1 : 0);
     if (event.kind === 'identity-merged') {
       for (const from of event.merged) {

@@ -3,7 +3,8 @@ import { NEVER, of, type Subscription } from 'rxjs';
 import { WhipEndpoint, type WhipEndpointOptions } from '../ingest/whip-endpoint.js';
 import { openedLive, type OpenedSource } from '../ingest/source-spec.js';
 import type { StreamOrigin } from './api-types.js';
-import type { StreamInfo, StreamManager } from '../runtime/stream-manager.js';
+import type { StreamInfo } from '../runtime/stream-info.js';
+import type { StreamManager } from '../runtime/stream-manager.js';
 
 /**
  * WebRTC publishers (WHIP) as streams: a session published to `<url>/<name>` becomes the stream

@@ -39,17 +39,24 @@ export interface EventPage {
 /** Every event kept, queryable by stream, identity, tag, kind and time; old ones are pruned by retention. */
 export class EventStore {
   private readonly insert;
+  private readonly attribute;
 
   constructor(private readonly db: SqliteDatabase) {
     this.insert = db.prepare('INSERT INTO event (kind, stream, pts, wall_time, identity, tag, body) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.attribute = db.prepare(
+      `UPDATE event SET identity = @identity, body = json_set(body, '$.identity', @identity)
+       WHERE kind = 'face' AND stream = @stream AND identity IS NULL AND pts BETWEEN @fromPts AND @toPts AND json_extract(body, '$.track') = @track`,
+    );
   }
 
+  /** Keeps events; an identity-attributed event also gives its faces, stored without a person, theirs. */
   append(events: readonly MienEvent[]): void {
     this.db.transaction(() => {
       for (const e of events) {
         const identity = 'identity' in e && typeof e.identity === 'number' ? e.identity : null;
         const tag = 'tag' in e ? e.tag : null;
         this.insert.run(e.kind, e.stream, e.pts, e.wallTime, identity, tag, JSON.stringify(e));
+        if (e.kind === 'identity-attributed') this.attribute.run({ identity: e.identity, stream: e.stream, fromPts: e.fromPts, toPts: e.toPts, track: e.track });
       }
     })();
   }

@@ -1,4 +1,4 @@
-import type { FaceEvent } from '../events/events.js';
+import type { FaceEvent, IdentityAttributedEvent } from '../events/events.js';
 import type { SqliteDatabase } from './database.js';
 
 export const IDENTITY_SCHEMA = `CREATE TABLE IF NOT EXISTS identity (
@@ -68,6 +68,19 @@ export class IdentityStore {
     for (const tag of face.tags ?? []) {
       this.db.prepare('INSERT INTO identity_tag (identity, tag, tagged) VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET tagged = tagged + 1').run(id, tag);
     }
+  }
+
+  /**
+   * Counts the faces an identity-attributed event gives a person (told without one before): as
+   * faces seen, not as accepted, since they were never compared with the references.
+   */
+  recordAttributed(event: IdentityAttributedEvent): void {
+    this.db
+      .prepare(
+        `INSERT INTO identity (id, first_seen, last_seen, faces, accepted) VALUES (?, ?, ?, ?, 0)
+         ON CONFLICT (id) DO UPDATE SET faces = faces + excluded.faces`,
+      )
+      .run(this.resolve(event.identity), event.wallTime, event.wallTime, event.faces);
   }
 
   setThumbnail(id: number, path: string): void {

@@ -6,8 +6,8 @@ const base = { stream: 'cam-1', pts: 12.5, wallTime: '2026-11-27T10:00:00.000Z' 
 
 describe('event schema', () => {
   const good: MienEvent[] = [
-    { ...base, kind: 'face', identity: 3, box: [1, 2, 30, 40], accepted: true, reasons: [], sharpness: 6.2, yaw: -4, expression: 'happy' },
-    { ...base, kind: 'face', identity: null, box: [1, 2, 30, 40], accepted: false, reasons: ['blur'], sharpness: 1.2, yaw: 3 },
+    { ...base, kind: 'face', identity: 3, track: 1, box: [1, 2, 30, 40], accepted: true, reasons: [], sharpness: 6.2, yaw: -4, expression: 'happy' },
+    { ...base, kind: 'face', identity: null, track: 2, box: [1, 2, 30, 40], accepted: false, reasons: ['blur'], sharpness: 1.2, yaw: 3 },
     { ...base, kind: 'tag-start', identity: 3, tag: 'smile', reference: 1, distance: 0.31 },
     { ...base, kind: 'tag-end', identity: 3, tag: 'smile', reference: 1, startPts: 10, distance: 0.2 },
     { ...base, kind: 'identity-created', identity: 4 },

@@ -3,6 +3,7 @@ import { FaceIdentities } from '../../src/online-cluster/face-identities.js';
 import { IncrementalDbscan } from '../../src/online-cluster/incremental-dbscan.js';
 import { PersonGallery, type PersonFaces } from '../../src/online-cluster/person-gallery.js';
 import { l2Normalise } from '../../src/math/vector.js';
+import type { PersonEvent } from '../../src/online-cluster/types.js';
 
 const near = (axis: number, wobble: number) => {
   const v = new Float32Array(4);
@@ -32,6 +33,35 @@ describe('FaceIdentities', () => {
     expect(first).toBeDefined();
     expect(ids.identityOf('s#2')).toBe(first);
     expect(ids.identityOf('never-seen')).toBeUndefined();
+  });
+
+  it("attributes a track's faces told without a person to that person once their cluster forms, once", () => {
+    const ids = new FaceIdentities(new IncrementalDbscan({ dimension: 4, eps: 0.05, minPts: 3, capacity: 100 }), { refreshSeconds: 1 });
+    // Frames at 5 fps: a new embedding each second; the cluster forms with the third (pts 2).
+    const told: (number | undefined)[] = [];
+    const attributions: PersonEvent[] = [];
+    for (let frame = 0; frame <= 15; frame++) {
+      const pts = frame / 5;
+      if (ids.needsEmbedding('s#1', pts)) ids.add('s#1', pts, near(0, pts / 100), null);
+      const { identity, attributed } = ids.identify('s#1', pts, frame !== 3);
+      told.push(identity);
+      if (attributed) attributions.push(attributed);
+    }
+    const person = told.at(-1);
+    expect(person).toBeDefined();
+    expect(told.slice(0, 10).every((id) => id === undefined)).toBe(true);
+    expect(told.slice(10).every((id) => id === person)).toBe(true);
+    expect(attributions).toEqual([{ type: 'attributed', identity: person, track: 's#1', fromPts: 0, toPts: 1.8, faces: 10, accepted: 9 }]);
+  });
+
+  it("forgets a stream's faces waiting for a person with its tracks", () => {
+    const ids = new FaceIdentities(new IncrementalDbscan({ dimension: 4, eps: 0.05, minPts: 3, capacity: 100 }));
+    ids.identify('a#1', 0, false);
+    ids.identify('b#1', 0, false);
+    expect(ids.trackCount('a#')).toBe(1);
+    ids.forgetTracks('a#');
+    expect(ids.trackCount('a#')).toBe(0);
+    expect(ids.trackCount()).toBe(1);
   });
 
   it('keeps the last known identity of a track whose point left the window', () => {

@@ -52,7 +52,7 @@ function record(pts: number, faces: [string, number, boolean?][], stream = 's'):
   return {
     frame: { stream, index: Math.round(pts * 10), pts, width: 1, height: 1, data: new Uint8Array(3) },
     receivedAt: 0,
-    faces: faces.map(([track, mark, accepted]) => ({ face: face(mark, accepted), track })),
+    faces: faces.map(([track, mark, accepted]) => ({ face: face(mark, accepted), track, trackId: Number(track.split('#')[1] ?? 0) })),
     personEvents: [],
   };
 }

@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => runtime?.close());
 
 const face = (i: number): MienEvent => ({
-  kind: 'face', stream: 'load', pts: i / 25, wallTime: new Date().toISOString(), identity: i % 7, box: [10, 20, 110, 140], accepted: true, reasons: [], sharpness: 6.5, yaw: 3.2, expression: 'neutral',
+  kind: 'face', stream: 'load', pts: i / 25, wallTime: new Date().toISOString(), identity: i % 7, track: i % 7, box: [10, 20, 110, 140], accepted: true, reasons: [], sharpness: 6.5, yaw: 3.2, expression: 'neutral',
 });
 
 describe('a subscriber that never reads', () => {

@@ -8,7 +8,7 @@ import { scratchDir } from '../support/fixtures.js';
 
 const at = (second: number) => new Date(Date.UTC(2026, 10, 27, 10, 0, second)).toISOString();
 const face = (identity: number | null, second: number, accepted = true, tags?: string[]): FaceEvent => ({
-  kind: 'face', stream: 'cam', pts: second, wallTime: at(second), identity, box: [0, 0, 10, 10], accepted, reasons: accepted ? [] : ['blur'], sharpness: 5, yaw: 0, ...(tags && { tags }),
+  kind: 'face', stream: 'cam', pts: second, wallTime: at(second), identity, track: 1, box: [0, 0, 10, 10], accepted, reasons: accepted ? [] : ['blur'], sharpness: 5, yaw: 0, ...(tags && { tags }),
 });
 
 describe('EventStore', () => {
@@ -33,6 +33,25 @@ describe('EventStore', () => {
     expect(second.next).toBeUndefined();
     expect(store.prune(at(2))).toBe(2);
     expect(store.query().events).toHaveLength(4);
+    db.close();
+  });
+});
+
+describe('faces attributed to a person after they were told', () => {
+  it('are found under that person in the store, counted as their faces but not in their appearance rates', () => {
+    const db = openMienDatabase(join(scratchDir(), 'mien.db'));
+    const events = new EventStore(db);
+    const identities = new IdentityStore(db);
+    const waiting = [face(null, 0), face(null, 1), { ...face(null, 1), track: 2 }, { ...face(null, 2), stream: 'other' }];
+    const attributed: MienEvent = { kind: 'identity-attributed', stream: 'cam', pts: 2, wallTime: at(2), identity: 5, track: 1, fromPts: 0, toPts: 1, faces: 2, accepted: 2 };
+    const later = face(5, 2, true, ['smile']);
+    events.append([...waiting, attributed, later]);
+    for (const e of [...waiting, later]) identities.recordFace(e);
+    identities.recordAttributed(attributed);
+    expect(events.query({ identity: 5, kinds: ['face'] }).events.map((e) => [e.pts, (e as FaceEvent).identity])).toEqual([[0, 5], [1, 5], [2, 5]]);
+    // Another track at the same time, and another stream, stay without a person.
+    expect(events.query({ kinds: ['face'] }).events.filter((e) => (e as FaceEvent).identity === null)).toHaveLength(2);
+    expect(identities.get(5)).toMatchObject({ faces: 3, accepted: 1, appearance: { smile: 1 } });
     db.close();
   });
 });

@@ -260,7 +260,7 @@ export class MienApp extends LitElement {
     this.clock.observe(Math.max(...events.map((e) => Date.parse(e.wallTime))));
     this.timelines.apply(events);
     this.presence.apply(events);
-    if (events.some((e) => e.kind === 'identity-created' || e.kind === 'identity-merged')) this.identitiesPoller.runNow();
+    if (events.some((e) => e.kind === 'identity-created' || e.kind === 'identity-attributed' || e.kind === 'identity-merged')) this.identitiesPoller.runNow();
     if (events.some((e) => e.kind === 'stream-status')) this.streamsPoller.runNow();
     this.now = this.clock.now();
     // The timelines and presence changed inside; Lit sees only its own properties.

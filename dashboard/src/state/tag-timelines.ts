@@ -104,6 +104,7 @@ export class TagTimelines {
           if (event.status === 'ended' || event.status === 'stopped' || event.status === 'failed') this.closeStream(event.stream);
           break;
         case 'identity-created':
+        case 'identity-attributed':
           break;
       }
     }

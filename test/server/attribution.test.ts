@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FaceEvent, IdentityAttributedEvent, MienEvent } from '../../src/events/events.js';
+import { AnalysisRuntime } from '../../src/runtime/analysis-runtime.js';
+import { DEFAULT_SETTINGS } from '../../src/runtime/settings.js';
+import { loadConfig } from '../../src/server/config.js';
+import { MienServer } from '../../src/server/server.js';
+import { FIXTURES, scratchDir } from '../support/fixtures.js';
+import { api, until } from '../support/server.js';
+
+let runtime: AnalysisRuntime;
+let server: MienServer;
+beforeAll(async () => {
+  runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {} });
+  server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, dataDir: scratchDir(), mediaRoot: FIXTURES } }), { runtime, log: () => {} });
+});
+afterAll(async () => {
+  await server?.close();
+  await runtime?.close();
+});
+
+describe('a person new to a live stream', () => {
+  it('has their first faces, told before their cluster formed, attributed to them: in the store and in their counts', async () => {
+    const http = api(server.url);
+    const events = async (query: string) => ((await http.get(`/api/events?${query}&limit=1000`)).body as { events: MienEvent[] }).events;
+    expect((await http.send('POST', '/api/streams', { kind: 'still', path: 'faces/london/020_08.jpg', id: 'poster' })).status).toBe(201);
+    // Live, a batch holds the newest frame of a stream: one identity embedding a second, and three make a person.
+    let attributed: IdentityAttributedEvent | undefined;
+    await until(async () => (attributed = (await events('kind=identity-attributed'))[0] as IdentityAttributedEvent | undefined) !== undefined, 60_000, 200);
+    expect((await http.send('DELETE', '/api/streams/poster')).status).toBe(204);
+    const { identity, track, fromPts, toPts, faces } = attributed!;
+    const stored = (await events('kind=face')) as FaceEvent[];
+    const first = stored[0];
+    expect([first.track, first.pts]).toEqual([track, fromPts]);
+    const attributedFaces = stored.filter((f) => f.track === track && f.pts >= fromPts && f.pts <= toPts);
+    expect(attributedFaces.length).toBe(faces);
+    expect(faces).toBeGreaterThanOrEqual(2);
+    expect(attributedFaces.every((f) => f.identity === identity)).toBe(true);
+    expect(((await events(`identity=${identity}&kind=face`)) as FaceEvent[]).length).toBe(stored.filter((f) => f.identity === identity).length);
+    const person = (await http.get(`/api/identities/${identity}`)).body as { faces: number };
+    expect(person.faces).toBe(stored.filter((f) => f.identity === identity).length);
+  }, 120_000);
+});
