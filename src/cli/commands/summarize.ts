@@ -6,7 +6,8 @@ import { contactSheetPng } from '../../render/contact-sheet.js';
 import { CliError, type Command } from '../command.js';
 import { formatJson } from '../json.js';
 import { positiveNumber } from '../options.js';
-import { analyseVideoFaces, timeCode } from './search.js';
+import { analyseVideoFaces } from '../../runtime/video-faces.js';
+import { timeCode } from '../time-code.js';
 
 export const summarizeCommand: Command = {
   name: 'summarize',
