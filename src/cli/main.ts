@@ -9,7 +9,8 @@ import { modelsCommand } from './commands/models.js';
 import { identitiesCommand } from './commands/identities.js';
 import { refsCommand } from './commands/refs.js';
 import { serveCommand } from './commands/serve.js';
-import { runtimeSettings, SettingsError, type RuntimeSettings } from '../runtime/settings.js';
+import { runtimeSettings, type RuntimeSettings } from '../runtime/settings.js';
+import { SettingsError } from '../runtime/errors.js';
 
 const COMMANDS: readonly Command[] = [serveCommand, analyzeCommand, facesCommand, identitiesCommand, refsCommand, modelsCommand, evalFecCommand, trainHeadCommand, searchCommand, summarizeCommand];
 

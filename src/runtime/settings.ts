@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXPRESSION_MODELS, type ExpressionModelKind, type ExpressionPrecision } from '../models/index.js';
+import { SettingsError } from './errors.js';
 
 /**
  * What Mien takes from its environment, read once at the edge (the `mien` command, a bench) and
@@ -34,10 +35,6 @@ export interface RuntimeSettings {
   };
   /** $MIEN_DEBUG: print stack traces of unexpected errors. */
   readonly debug: boolean;
-}
-
-export class SettingsError extends Error {
-  override name = 'SettingsError';
 }
 
 /** The settings `env` gives; every problem is reported at once, by variable name. */

@@ -7,20 +7,10 @@ import { PullGate } from '../ingest/pull-gate.js';
 import { redactedUrl } from '../ingest/rtsp-source.js';
 import { openSource, type OpenableSpec, type OpenedSource, type SourceSpec } from '../ingest/source-spec.js';
 import { paceByPts } from '../operators/pace-by-pts.js';
+import { StreamError } from './errors.js';
 
 /** What to add: a source, and for files, whether to play them in a loop. */
 export type StreamRequest = OpenableSpec & { readonly id?: string; readonly loop?: boolean };
-
-/** A stream asked for cannot be: no such stream, the id is taken, or it is not a valid id. */
-export class StreamError extends Error {
-  override name = 'StreamError';
-  constructor(
-    readonly problem: 'unknown' | 'taken' | 'invalid',
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 interface Running {
   readonly opened: OpenedSource;

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { HttpError } from './http.js';
+import { HttpError } from './errors.js';
 
 /**
  * True when the request carries the token in `Authorization: Bearer`. REST takes it from the header

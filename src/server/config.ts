@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { StreamRequestBody } from './api-types.js';
 import { schemaProblems } from './request-body.js';
+import { ConfigError } from './errors.js';
 
 /** What `mien serve` runs with. */
 export interface ServerConfig {
@@ -64,10 +65,6 @@ export const CONFIG_DEFAULTS: ServerConfig = {
 
 /** A stream of the config file: a stream request with its id. */
 export type DeclaredStream = StreamRequestBody & { readonly id: string };
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
 
 type Raw = Partial<Record<keyof ServerConfig, unknown>>;
 

@@ -4,7 +4,8 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { EventBus } from '../events/event-bus.js';
 import type { MienEvent } from '../events/events.js';
 import type { SocketMessage } from './api-types.js';
-import { FilterError, parseSubscribe, passes, type SubscriberFilter } from './subscriber-filter.js';
+import { parseSubscribe, passes, type SubscriberFilter } from './subscriber-filter.js';
+import { FilterError } from './errors.js';
 
 export interface EventHubOptions {
   /** Events a subscriber may have waiting; past it the oldest are dropped for that subscriber alone. */

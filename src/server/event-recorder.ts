@@ -2,8 +2,9 @@ import { InProcessEventBus, type EventBus } from '../events/event-bus.js';
 import { EVENT_KINDS, type MienEvent } from '../events/events.js';
 import type { EventQuery, EventStore } from '../store/event-store.js';
 import { IdentityStoreError, type IdentityStore } from '../store/identity-store.js';
-import { HttpError, json, type Router } from './http.js';
+import { json, type Router } from './http.js';
 import type { MienMetrics } from './metrics.js';
+import { HttpError } from './errors.js';
 
 /**
  * Keeps every event the analysis publishes: stored, then passed on to subscribers (`stored`), so

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { HttpError } from './errors.js';
 
 /** A route's answer. */
 export interface Reply {
@@ -18,17 +19,6 @@ export interface RequestContext {
 }
 
 export type Handler = (ctx: RequestContext) => Promise<Reply> | Reply;
-
-/** A failure with an HTTP status and a sentence for the client. */
-export class HttpError extends Error {
-  override name = 'HttpError';
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export const json = (status: number, value: unknown): Reply => ({ status, json: value });
 

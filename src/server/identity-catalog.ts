@@ -6,8 +6,9 @@ import type { FrameAnalysis } from '../operators/frame-analysis.js';
 import { encodeJpeg } from '../render/png.js';
 import type { IdentityStore, StoredIdentity } from '../store/identity-store.js';
 import type { IdentityInfo } from './api-types.js';
-import { HttpError, json, readJson, type Router } from './http.js';
+import { json, readJson, type Router } from './http.js';
 import { referenceQuery, type FaceOnScreen, type ReferenceCatalog } from './reference-catalog.js';
+import { HttpError } from './errors.js';
 
 /** People whose latest face is kept (the most recently seen): bounded memory with any crowd. */
 const LATEST_FACES = 256;

@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { HttpError } from './http.js';
+import { HttpError } from './errors.js';
 
 /**
  * The real path of a file the API names, which must lie inside the media root. A relative path is

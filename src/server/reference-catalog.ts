@@ -8,7 +8,8 @@ import type { ExpressionAnalysis } from '../operators/analysis-pipeline.js';
 import { encodePng } from '../render/png.js';
 import { normaliseTags, type ReferenceStore, type StoredReference } from '../store/reference-store.js';
 import type { ReferenceInfo } from './api-types.js';
-import { HttpError, json, readBody, requireContentType, type Router } from './http.js';
+import { json, readBody, requireContentType, type Router } from './http.js';
+import { HttpError } from './errors.js';
 
 /** A face on screen, as the server last saw a person: what "use this face as a reference" takes. */
 export interface FaceOnScreen {

@@ -1,6 +1,7 @@
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
-import { HttpError } from './http.js';
+
 import { OPENAPI } from './openapi.js';
+import { HttpError } from './errors.js';
 
 type RequestSchema = 'StreamRequest';
 

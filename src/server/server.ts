@@ -11,7 +11,7 @@ import type { FrameAnalysis } from '../operators/frame-analysis.js';
 import { AnalysisRuntime } from '../runtime/analysis-runtime.js';
 import type { LiveAnalysis } from '../runtime/live-analysis.js';
 import { DEFAULT_SETTINGS, type RuntimeSettings } from '../runtime/settings.js';
-import { StreamError, type StreamManager } from '../runtime/stream-manager.js';
+import { type StreamManager } from '../runtime/stream-manager.js';
 import { lockDataDirectory, type DataLock } from '../store/data-lock.js';
 import { databasePath, type SqliteDatabase } from '../store/database.js';
 import { EventStore } from '../store/event-store.js';
@@ -21,11 +21,11 @@ import { openMienDatabase } from '../store/mien-database.js';
 import { ReferenceStore, ReferenceStoreError } from '../store/reference-store.js';
 import { StreamStore } from '../store/stream-store.js';
 import { AccessRules, isLoopback } from './auth.js';
-import { ConfigError, type ServerConfig } from './config.js';
+import { type ServerConfig } from './config.js';
 import { EventHub } from './event-hub.js';
 import { EventRecorder } from './event-recorder.js';
 import { Health, type Readiness } from './health.js';
-import { answerMalformedHttp, HttpError, json, Router, send, type Reply } from './http.js';
+import { answerMalformedHttp, json, Router, send, type Reply } from './http.js';
 import { IdentityCatalog } from './identity-catalog.js';
 import { MienMetrics } from './metrics.js';
 import { OPENAPI } from './openapi.js';
@@ -34,6 +34,8 @@ import { addDashboardRoutes } from './static-files.js';
 import { StreamCatalog } from './stream-catalog.js';
 import { StreamPreviews } from './stream-previews.js';
 import { WhipStreams } from './whip-streams.js';
+import { ConfigError, HttpError } from './errors.js';
+import { StreamError } from '../runtime/errors.js';
 
 export interface ServerOptions {
   /** A runtime to share (tests, benches); otherwise the server opens its own from `settings`, and closes it. */

@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HttpError, type Reply, type Router } from './http.js';
+import { type Reply, type Router } from './http.js';
+import { HttpError } from './errors.js';
 
 /** The built dashboard (`npm run build`); src/server and dist/server are both two levels down. */
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/dist/', import.meta.url));

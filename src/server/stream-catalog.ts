@@ -5,11 +5,12 @@ import type { SourceSpec } from '../ingest/source-spec.js';
 import type { StreamStore } from '../store/stream-store.js';
 import type { StreamInfo, StreamRequestBody } from './api-types.js';
 import type { DeclaredStream } from './config.js';
-import { HttpError, json, readJson, type Router } from './http.js';
+import { json, readJson, type Router } from './http.js';
 import { confinedMediaPath } from './media-root.js';
 import { checkedBody, schemaProblems } from './request-body.js';
 import type { StreamManager, StreamRequest } from '../runtime/stream-manager.js';
 import type { WhipStreams } from './whip-streams.js';
+import { HttpError } from './errors.js';
 
 export interface StreamCatalogOptions {
   /** Where the API's file and still streams must lie (none: the API refuses them). */

@@ -1,4 +1,5 @@
 import { EVENT_KINDS, type EventKind, type MienEvent } from '../events/events.js';
+import { FilterError } from './errors.js';
 
 /** What a WebSocket subscriber asked for; an absent list lets everything through. */
 export interface SubscriberFilter {
@@ -6,10 +7,6 @@ export interface SubscriberFilter {
   readonly identities?: readonly number[];
   readonly tags?: readonly string[];
   readonly kinds?: readonly EventKind[];
-}
-
-export class FilterError extends Error {
-  override name = 'FilterError';
 }
 
 /** Reads a subscribe message: `{"type": "subscribe", "streams"?, "identities"?, "tags"?, "kinds"?}`. */

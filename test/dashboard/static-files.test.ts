@@ -3,9 +3,10 @@ import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpError, json, Router, send } from '../../src/server/http.js';
+import { json, Router, send } from '../../src/server/http.js';
 import { addDashboardRoutes, StaticFiles } from '../../src/server/static-files.js';
 import { scratchDir } from '../support/fixtures.js';
+import { HttpError } from '../../src/server/errors.js';
 
 interface Answer {
   status: number;

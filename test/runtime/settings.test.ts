@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, runtimeSettings, SettingsError } from '../../src/runtime/settings.js';
+import { DEFAULT_SETTINGS, runtimeSettings } from '../../src/runtime/settings.js';
+import { SettingsError } from '../../src/runtime/errors.js';
 
 describe('runtimeSettings', () => {
   it('gives the defaults for an empty environment', () => {

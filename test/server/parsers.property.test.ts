@@ -4,11 +4,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EVENT_KINDS } from '../../src/events/events.js';
 import { TEST_PATTERNS } from '../../src/ingest/test-patterns.js';
-import { CONFIG_DEFAULTS, ConfigError, loadConfig, type ServerConfig } from '../../src/server/config.js';
-import { HttpError } from '../../src/server/http.js';
+import { CONFIG_DEFAULTS, loadConfig, type ServerConfig } from '../../src/server/config.js';
+
 import { checkedBody } from '../../src/server/request-body.js';
-import { FilterError, parseSubscribe } from '../../src/server/subscriber-filter.js';
+import { parseSubscribe } from '../../src/server/subscriber-filter.js';
 import { scratchDir } from '../support/fixtures.js';
+import { ConfigError, FilterError, HttpError } from '../../src/server/errors.js';
 
 // Fuzzing the server's parsers of outside input: whatever arrives, each returns what it promises
 // or throws its own error with a sentence, never another exception.

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../../server/config.js';
+import { loadConfig } from '../../server/config.js';
 import { MienServer } from '../../server/server.js';
 import { CliError, type Command } from '../command.js';
 import { DEMO_PICTURE } from '../options.js';
-
+import { ConfigError } from '../../server/errors.js';
 
 const USAGE = [
   'Usage: mien serve [--port N] [--host H] [--data DIR] [--config FILE] [--demo]',
