@@ -27,7 +27,7 @@ import { readImageFile } from '../src/ingest/image-file.js';
 import { l2Normalise, softmax } from '../src/math/vector.js';
 import { openModels } from '../src/models/index.js';
 import { DENSENET_FER, EXPRESSION_LABELS, ExpressionModel, meanExpressionOutputs } from '../src/models/expression.js';
-import { defaultModelsDir } from '../src/models/provision.js';
+import { defaultModelsDir } from '../src/models/models-dir.js';
 import { fileFrames } from '../src/ingest/file-source.js';
 import { lastValueFrom, toArray } from 'rxjs';
 

@@ -1,7 +1,7 @@
 import type { FaceCore, LocatedFace } from '../face/analyzer.js';
 import { largestFace } from '../face/detect.js';
 import type { RgbImage } from '../image/rgb-image.js';
-import { quantizeWithCalibration } from '../models/calibration.js';
+import { quantizeWithCalibration } from '../model-build/calibration.js';
 import { DENSENET_FER } from '../models/expression.js';
 import { jitteredEyeCrop, mirrored, TRAINING_JITTERS, type CropJitter } from './views.js';
 

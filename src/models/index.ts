@@ -8,7 +8,7 @@ import { IdentityModel, MOBILEFACENET } from './identity.js';
 import { LandmarkModel, LANDMARKS_68 } from './landmarks.js';
 import type { ModelSource } from './model-source.js';
 import { HOPENET, PoseModel } from './pose.js';
-import { defaultModelsDir } from './provision.js';
+import { defaultModelsDir } from './models-dir.js';
 import { cudaProviderInstalled, ModelLoadError, type ExecutionProvider, type InferenceOptions } from './session.js';
 
 /** The default model of each role, each from a pinned npm package. */

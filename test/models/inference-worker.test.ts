@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InferenceWorker, InferenceWorkerError } from '../../src/models/inference-worker.js';
-import { defaultModelsDir } from '../../src/models/provision.js';
+import { defaultModelsDir } from '../../src/models/models-dir.js';
 import { openModelSession, ort, SessionClosedError, type InferenceRun } from '../../src/models/session.js';
 
 const DETECTOR = join(defaultModelsDir(), 'fr_detect.onnx');

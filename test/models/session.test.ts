@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultModelsDir } from '../../src/models/provision.js';
+import { defaultModelsDir } from '../../src/models/models-dir.js';
 import { ModelLoadError, openModelSession, ort, sessionOptions } from '../../src/models/session.js';
 
 const MODEL = join(defaultModelsDir(), 'fr_landmark.onnx');

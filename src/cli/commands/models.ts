@@ -7,9 +7,9 @@ import { decodeImage, ImageDecodeError } from '../../ingest/image-file.js';
 import { DENSENET_FER } from '../../models/expression.js';
 import { DEFAULT_MODEL_SOURCES, openModels } from '../../models/index.js';
 import { packageSpec } from '../../models/model-source.js';
-import { QUANTIZATION_SCHEME } from '../../models/quantize.js';
+import { QUANTIZATION_SCHEME } from '../../model-build/quantize.js';
 import { FACE_LANDMARKER } from '../../models/face-landmarker.js';
-import { derivedModelIsCurrent, provisionFaceLandmarker, provisionModels, ProvisioningError, sha256, writeDerivedModel } from '../../models/provision.js';
+import { derivedModelIsCurrent, provisionFaceLandmarker, provisionModels, ProvisioningError, sha256, writeDerivedModel } from '../../model-build/provision.js';
 import { CliError, type Command } from '../command.js';
 import { DEMO_PICTURE } from '../options.js';
 

@@ -2,7 +2,7 @@ import { identityOrder, isIdentity, keepsMemoryOrder, NCHW, permuteArray, sameOr
 import { decodeFloat16 } from './float16.js';
 import { floatValueInfo, OnnxBuilder } from './onnx-builder.js';
 import type { Activation, ConvOptions, Model, Operator, Padding, PoolOptions, StridedSliceOptions, Subgraph, Tensor } from './tflite-format.js';
-import type { ValueInfo } from '../onnx-format.js';
+import type { ValueInfo } from '../../models/onnx-format.js';
 
 /**
  * Converts the main subgraph of a float TFLite model into an ONNX model (opset 13) that ONNX

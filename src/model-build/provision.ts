@@ -4,11 +4,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { faceExpressionNetOnnx, readTfjsWeights } from './face-expression-net.js';
-import { FACE_LANDMARKER } from './face-landmarker.js';
-import { packageSpec, type ModelRecipe, type ModelSource, type NpmPackage } from './model-source.js';
+import { FACE_LANDMARKER } from '../models/face-landmarker.js';
+import { packageSpec, type ModelRecipe, type ModelSource, type NpmPackage } from '../models/model-source.js';
+import { defaultModelsDir } from '../models/models-dir.js';
+import { faceExpressionNetOnnx, readTfjsWeights } from './face-expression-net-onnx.js';
 import { obtainOfficialFile, type Download } from './official-file.js';
 import { patchForBatching } from './onnx-patch.js';
 import { faceLandmarkerOnnx } from './tflite/face-landmarker-onnx.js';
@@ -17,11 +17,6 @@ const run = promisify(execFile);
 
 export class ProvisioningError extends Error {
   override name = 'ProvisioningError';
-}
-
-/** The models directory in the checkout (`models/` at the project root); settings may name another ($MIEN_MODELS_DIR). */
-export function defaultModelsDir(): string {
-  return fileURLToPath(new URL('../../models/', import.meta.url));
 }
 
 export interface ProvisionReport {

@@ -1,7 +1,7 @@
 import type { RgbImage } from '../image/rgb-image.js';
 import { convActivations, exposeTensors, quantizeConvsInt8, widenRange, type TensorRange } from './quantize.js';
-import { ort } from './session.js';
-import { packNchw, type ImageInputContract } from './tensor-input.js';
+import { ort } from '../models/session.js';
+import { packNchw, type ImageInputContract } from '../models/tensor-input.js';
 
 /** Images per calibration run: every exposed activation of a batch is held at once. */
 const CALIBRATION_BATCH = 4;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseGeometryMetadata } from '../../src/face/mediapipe/geometry-metadata.js';
 import { FACE_LANDMARKER } from '../../src/models/face-landmarker.js';
-import { provisionFaceLandmarker } from '../../src/models/provision.js';
+import { provisionFaceLandmarker } from '../../src/model-build/provision.js';
 import { scratchDir } from '../support/fixtures.js';
 
 const TASK = fileURLToPath(new URL('../../../shared/models/face_landmarker.task', import.meta.url));

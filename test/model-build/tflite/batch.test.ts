@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { faceLandmarkerOnnx, type FaceLandmarkerOnnx } from '../../../src/models/tflite/face-landmarker-onnx.js';
+import { faceLandmarkerOnnx, type FaceLandmarkerOnnx } from '../../../src/model-build/tflite/face-landmarker-onnx.js';
 import { blendshapeInput } from './blendshape-landmarks.js';
 import { FACE_CROP, facePixels, normalise, random, randomPixels, readTask, toNchw } from './face-landmarker-fixture.js';
 import { runOnnx, type Output } from './onnx-run.js';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readTaskBundle } from '../../../src/models/tflite/task-bundle.js';
-import { readTflite, type Model } from '../../../src/models/tflite/tflite-format.js';
-import { tfliteToOnnx } from '../../../src/models/tflite/tflite-to-onnx.js';
+import { readTaskBundle } from '../../../src/model-build/tflite/task-bundle.js';
+import { readTflite, type Model } from '../../../src/model-build/tflite/tflite-format.js';
+import { tfliteToOnnx } from '../../../src/model-build/tflite/tflite-to-onnx.js';
 import { FACE_CROP, facePixels, normalise, randomPixels, readTask, toNchw } from './face-landmarker-fixture.js';
 import { compareOpByOp, worst } from './op-by-op.js';
 import { runOnnx } from './onnx-run.js';

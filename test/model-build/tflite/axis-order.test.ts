@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keepsMemoryOrder, NCHW, permuteArray, transposePerm } from '../../../src/models/tflite/axis-order.js';
+import { keepsMemoryOrder, NCHW, permuteArray, transposePerm } from '../../../src/model-build/tflite/axis-order.js';
 
 describe('permuteArray', () => {
   it('moves axes like a transpose: output axis i is input axis perm[i]', () => {

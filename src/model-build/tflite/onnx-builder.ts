@@ -1,4 +1,4 @@
-import { DataType, encodeModel, type Attribute, type Node, type Tensor, type ValueInfo } from '../onnx-format.js';
+import { DataType, encodeModel, type Attribute, type Node, type Tensor, type ValueInfo } from '../../models/onnx-format.js';
 
 /** ONNX AttributeProto.AttributeType values used here. */
 const ATTRIBUTE_INT = 2;

@@ -1,4 +1,4 @@
-import { DataType, decodeModel, encodeModel, OnnxFormatError, type Attribute, type Graph, type Model, type Node, type Tensor } from './onnx-format.js';
+import { DataType, decodeModel, encodeModel, OnnxFormatError, type Attribute, type Graph, type Model, type Node, type Tensor } from '../models/onnx-format.js';
 
 /**
  * Static int8 quantization of a convolutional ONNX model, written as a QDQ graph: every Conv reads

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel, DataType, type Model as OnnxModel, type ValueInfo } from '../../../src/models/onnx-format.js';
-import { faceLandmarkerOnnx, type FaceLandmarkerOnnx } from '../../../src/models/tflite/face-landmarker-onnx.js';
-import { readTaskBundle } from '../../../src/models/tflite/task-bundle.js';
+import { faceLandmarkerOnnx, type FaceLandmarkerOnnx } from '../../../src/model-build/tflite/face-landmarker-onnx.js';
+import { readTaskBundle } from '../../../src/model-build/tflite/task-bundle.js';
 import { FACE_LANDMARKER_TASK, readTask } from './face-landmarker-fixture.js';
 
 const signature = (values: ValueInfo[] | undefined) =>

@@ -1,4 +1,4 @@
-import type { Activation, Operator, Padding, Subgraph, Tensor } from '../../../src/models/tflite/tflite-format.js';
+import type { Activation, Operator, Padding, Subgraph, Tensor } from '../../../src/model-build/tflite/tflite-format.js';
 
 /**
  * A plain NHWC interpreter of a TFLite subgraph, written from TFLite's reference kernels' documented

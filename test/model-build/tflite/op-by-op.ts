@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { Subgraph } from '../../../src/models/tflite/tflite-format.js';
+import type { Subgraph } from '../../../src/model-build/tflite/tflite-format.js';
 import { interpret } from './reference-interpreter.js';
 
 export interface OpError {

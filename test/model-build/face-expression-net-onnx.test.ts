@@ -5,8 +5,9 @@ import { FaceCore, type LocatedFace } from '../../src/face/analyzer.js';
 import { largestFace } from '../../src/face/detect.js';
 import type { RgbImage } from '../../src/image/rgb-image.js';
 import { readImageFile } from '../../src/ingest/image-file.js';
+import { readTfjsWeights, WeightsFormatError } from '../../src/model-build/face-expression-net-onnx.js';
 import { EXPRESSION_LABELS } from '../../src/models/expression.js';
-import { FACE_EXPRESSION_NET, readTfjsWeights, WeightsFormatError } from '../../src/models/face-expression-net.js';
+import { FACE_EXPRESSION_NET } from '../../src/models/face-expression-net.js';
 import { openModels, type OpenedModels } from '../../src/models/index.js';
 import { fixture } from '../support/fixtures.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { crc32, readTaskBundle, TaskBundleError } from '../../../src/models/tflite/task-bundle.js';
+import { crc32, readTaskBundle, TaskBundleError } from '../../../src/model-build/tflite/task-bundle.js';
 import { readTask } from './face-landmarker-fixture.js';
 import { writeZip } from './zip-writer.js';
 

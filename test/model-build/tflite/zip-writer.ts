@@ -1,5 +1,5 @@
 import { deflateRawSync } from 'node:zlib';
-import { crc32 } from '../../../src/models/tflite/task-bundle.js';
+import { crc32 } from '../../../src/model-build/tflite/task-bundle.js';
 
 export interface ZipEntry {
   readonly name: string;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readTaskBundle } from '../../../src/models/tflite/task-bundle.js';
-import { readTflite, TfliteFormatError, type Model } from '../../../src/models/tflite/tflite-format.js';
-import { readInputNormalization } from '../../../src/models/tflite/tflite-metadata.js';
+import { readTaskBundle } from '../../../src/model-build/tflite/task-bundle.js';
+import { readTflite, TfliteFormatError, type Model } from '../../../src/model-build/tflite/tflite-format.js';
+import { readInputNormalization } from '../../../src/model-build/tflite/tflite-metadata.js';
 import { readTask } from './face-landmarker-fixture.js';
 
 const counts = (model: Model) => {

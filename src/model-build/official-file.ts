@@ -1,15 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { OfficialFile } from '../models/model-source.js';
 import { ProvisioningError, sha256 } from './provision.js';
-
-/** A model file published at an official address, pinned by its sha256. */
-export interface OfficialFile {
-  /** Its file name, as a local folder holding it names it. */
-  readonly name: string;
-  readonly url: string;
-  readonly sha256: string;
-  readonly bytes: number;
-}
 
 /** Fetches a URL's bytes; the default is Node's fetch with a time limit. */
 export type Download = (url: string, maxBytes: number) => Promise<Uint8Array>;

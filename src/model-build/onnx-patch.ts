@@ -1,12 +1,5 @@
-import { DataType, decodeModel, encodeModel, OnnxFormatError, type Graph, type Tensor, type ValueInfo } from './onnx-format.js';
-
-/** How provisioning rewrites a model exported with a fixed batch of 1. */
-export interface GraphPatch {
-  /** Name of the symbolic batch dimension given to every graph input and output. */
-  readonly batchDimension: string;
-  /** Intermediate tensors to expose as extra outputs (a model's pooled features, say). */
-  readonly extraOutputs?: readonly { readonly name: string; readonly features: number }[];
-}
+import type { GraphPatch } from '../models/model-source.js';
+import { DataType, decodeModel, encodeModel, OnnxFormatError, type Graph, type Tensor, type ValueInfo } from '../models/onnx-format.js';
 
 /**
  * Makes a batch-1 ONNX model accept any batch size: inputs and outputs get a symbolic first

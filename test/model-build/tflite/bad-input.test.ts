@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { faceLandmarkerOnnx, tfliteFileToOnnx } from '../../../src/models/tflite/face-landmarker-onnx.js';
-import { readTaskBundle, TaskBundleError } from '../../../src/models/tflite/task-bundle.js';
-import { readTflite, TfliteFormatError, type Model, type Operator } from '../../../src/models/tflite/tflite-format.js';
-import { TfliteConversionError, tfliteToOnnx } from '../../../src/models/tflite/tflite-to-onnx.js';
+import { faceLandmarkerOnnx, tfliteFileToOnnx } from '../../../src/model-build/tflite/face-landmarker-onnx.js';
+import { readTaskBundle, TaskBundleError } from '../../../src/model-build/tflite/task-bundle.js';
+import { readTflite, TfliteFormatError, type Model, type Operator } from '../../../src/model-build/tflite/tflite-format.js';
+import { TfliteConversionError, tfliteToOnnx } from '../../../src/model-build/tflite/tflite-to-onnx.js';
 import { random, readTask } from './face-landmarker-fixture.js';
 import { writeZip } from './zip-writer.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFloat16, float16ToFloat32 } from '../../../src/models/tflite/float16.js';
+import { decodeFloat16, float16ToFloat32 } from '../../../src/model-build/tflite/float16.js';
 
 describe('float16ToFloat32', () => {
   it('decodes normal, subnormal and special binary16 values exactly', () => {
