@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FaceCore } from '../../face/analyzer.js';
-import { CalibrationPictureError, int8ExpressionModel } from '../../expression/int8-expression.js';
+import { CalibrationPictureError, int8ExpressionModel } from '../../expression-lab/int8-expression.js';
 import { decodeImage, ImageDecodeError } from '../../ingest/image-file.js';
 import { DENSENET_FER } from '../../models/expression.js';
 import { DEFAULT_MODEL_SOURCES, openModels } from '../../models/index.js';

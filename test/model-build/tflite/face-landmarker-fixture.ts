@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { seededRandom } from '../../../src/expression/head-training.js';
+import { seededRandom } from '../../../src/math/seeded-random.js';
 import { fixture } from '../../support/fixtures.js';
 
 /** ../shared/models/face_landmarker.task beside the checkout (see its README); tests only. */

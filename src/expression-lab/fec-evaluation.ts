@@ -6,7 +6,7 @@ import type { RgbImage } from '../image/rgb-image.js';
 import { cropResize } from '../image/warp.js';
 import { IncrementalDbscan } from '../online-cluster/incremental-dbscan.js';
 import { fecAccuracy, majorityOddOne, tripletAgrees, type FecAccuracy, type FecTriplet, type FractionBox } from './fec.js';
-import { DEFAULT_REST_ESTIMATOR, restingFace } from './resting-face.js';
+import { DEFAULT_REST_ESTIMATOR, restingFace } from '../expression/resting-face.js';
 
 /**
  * Where an FEC image lives: a URL resolves to its file name under `imagesDir` (as the published

@@ -1,4 +1,5 @@
-import { headActivations, type EmbeddingHead } from './head.js';
+import { seededRandom } from '../math/seeded-random.js';
+import { headActivations, type EmbeddingHead } from '../expression/head.js';
 
 /**
  * Trains FEENet's head with the FEC paper's symmetric triplet loss on fixed backbone features:
@@ -50,18 +51,6 @@ export interface EpochReport {
   readonly loss: number;
   /** The head as it stands after this epoch. */
   readonly head: EmbeddingHead;
-}
-
-/** mulberry32: a small seeded generator, uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gaussian(random: () => number): number {

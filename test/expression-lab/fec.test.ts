@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findFecFaces, resolveFecImage, scoreFecFaces } from '../../src/expression/fec-evaluation.js';
-import { majorityOddOne, parseFecCsv, splitCsvLine, tripletAgrees } from '../../src/expression/fec.js';
+import { findFecFaces, resolveFecImage, scoreFecFaces } from '../../src/expression-lab/fec-evaluation.js';
+import { majorityOddOne, parseFecCsv, splitCsvLine, tripletAgrees } from '../../src/expression-lab/fec.js';
 import { scratchDir } from '../support/fixtures.js';
 
 // Six faces on a line: the distance between two is the difference of their positions.

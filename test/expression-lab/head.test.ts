@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeHeadOnnx, encodeHeadOnnx, headEmbedding, HEAD_ONNX } from '../../src/expression/head.js';
-import { seededRandom, trainHead, type TrainingTriplet } from '../../src/expression/head-training.js';
-import { tripletAgrees, type FecTriplet } from '../../src/expression/fec.js';
-import { FEC_TYPE_MARGINS, headTrainingSet } from '../../src/expression/head-data.js';
+import { tripletAgrees, type FecTriplet } from '../../src/expression-lab/fec.js';
+import { FEC_TYPE_MARGINS, headTrainingSet } from '../../src/expression-lab/head-data.js';
+import { trainHead, type TrainingTriplet } from '../../src/expression-lab/head-training.js';
+import { seededRandom } from '../../src/math/seeded-random.js';
 import { ort } from '../../src/models/session.js';
 
 /**

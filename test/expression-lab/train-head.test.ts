@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatFecRow, type FecFace } from '../../src/expression/fec.js';
+import { formatFecRow, type FecFace } from '../../src/expression-lab/fec.js';
 import { mien } from '../support/cli.js';
 import { FIXTURES, fixture, scratchDir } from '../support/fixtures.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatFecRow, parseFecCsv, TRIPLET_TYPES, type FecFace } from '../../src/expression/fec.js';
+import { formatFecRow, parseFecCsv, TRIPLET_TYPES, type FecFace } from '../../src/expression-lab/fec.js';
 
 // Fuzzing the FEC CSV reader: a file from outside loses no line silently and breaks on none.
 
