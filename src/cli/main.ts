@@ -1,4 +1,4 @@
-import { CliError, type Command } from './command.js';
+import type { Command } from './command.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { evalFecCommand } from './commands/eval-fec.js';
 import { facesCommand } from './commands/faces.js';
@@ -10,6 +10,7 @@ import { identitiesCommand } from './commands/identities.js';
 import { refsCommand } from './commands/refs.js';
 import { serveCommand } from './commands/serve.js';
 import { runtimeSettings, SettingsError, type RuntimeSettings } from '../runtime/settings.js';
+import { CliError } from './errors.js';
 
 const COMMANDS: readonly Command[] = [serveCommand, analyzeCommand, facesCommand, identitiesCommand, refsCommand, modelsCommand, evalFecCommand, trainHeadCommand, searchCommand, summarizeCommand];
 

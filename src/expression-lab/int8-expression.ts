@@ -3,6 +3,7 @@ import { largestFace } from '../face/detect.js';
 import type { RgbImage } from '../image/rgb-image.js';
 import { quantizeWithCalibration } from '../model-build/calibration.js';
 import { DENSENET_FER } from '../models/expression.js';
+import { CalibrationPictureError } from './errors.js';
 import { jitteredEyeCrop, mirrored, TRAINING_JITTERS, type CropJitter } from './views.js';
 
 /** Past the training jitters: larger turns, scales and shifts, as a moving head gives. */
@@ -30,10 +31,6 @@ export function calibrationViews(face: LocatedFace): RgbImage[] {
     const flipped = mirrored(crop);
     return [crop, flipped, relit(crop, 0.7, 0), relit(flipped, 1.2, 10)];
   });
-}
-
-export class CalibrationPictureError extends Error {
-  override name = 'CalibrationPictureError';
 }
 
 /** The int8 expression model, calibrated on the largest face in `picture`. */

@@ -1,6 +1,7 @@
 import { EXPRESSION_LABELS, type ExpressionLabel } from '../models/expression.js';
 import { FACE_EXPRESSION_NET } from '../models/face-expression-net.js';
 import { DataType, encodeModel, type Attribute, type Node, type Tensor } from '../models/onnx-format.js';
+import { WeightsFormatError } from './errors.js';
 
 /** The order the network was trained in; the ONNX graph reorders its logits to EXPRESSION_LABELS. */
 const TRAINED_ORDER = ['neutral', 'happy', 'sad', 'angry', 'fear', 'disgust', 'surprise'] as const satisfies readonly ExpressionLabel[];
@@ -16,10 +17,6 @@ interface ManifestWeight {
 export interface NamedWeight {
   readonly shape: readonly number[];
   readonly values: Float32Array;
-}
-
-export class WeightsFormatError extends Error {
-  override name = 'WeightsFormatError';
 }
 
 /**

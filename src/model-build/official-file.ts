@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OfficialFile } from '../models/model-source.js';
-import { ProvisioningError, sha256 } from './provision.js';
+import { ProvisioningError } from './errors.js';
+import { sha256 } from './provision.js';
 
 /** Fetches a URL's bytes; the default is Node's fetch with a time limit. */
 export type Download = (url: string, maxBytes: number) => Promise<Uint8Array>;

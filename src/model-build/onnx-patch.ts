@@ -1,5 +1,6 @@
+import { OnnxFormatError } from '../models/errors.js';
 import type { GraphPatch } from '../models/model-source.js';
-import { DataType, decodeModel, encodeModel, OnnxFormatError, type Graph, type Tensor, type ValueInfo } from '../models/onnx-format.js';
+import { DataType, decodeModel, encodeModel, type Graph, type Tensor, type ValueInfo } from '../models/onnx-format.js';
 
 /**
  * Makes a batch-1 ONNX model accept any batch size: inputs and outputs get a symbolic first

@@ -8,16 +8,13 @@ import { promisify } from 'node:util';
 import { FACE_LANDMARKER } from '../models/face-landmarker.js';
 import { packageSpec, type ModelRecipe, type ModelSource, type NpmPackage } from '../models/model-source.js';
 import { defaultModelsDir } from '../models/models-dir.js';
+import { ProvisioningError } from './errors.js';
 import { faceExpressionNetOnnx, readTfjsWeights } from './face-expression-net-onnx.js';
 import { obtainOfficialFile, type Download } from './official-file.js';
 import { patchForBatching } from './onnx-patch.js';
 import { faceLandmarkerOnnx } from './tflite/face-landmarker-onnx.js';
 
 const run = promisify(execFile);
-
-export class ProvisioningError extends Error {
-  override name = 'ProvisioningError';
-}
 
 export interface ProvisionReport {
   readonly file: string;

@@ -1,4 +1,5 @@
-import { DataType, decodeModel, encodeModel, OnnxFormatError, type Attribute, type Graph, type Model, type Node, type Tensor } from '../models/onnx-format.js';
+import { OnnxFormatError } from '../models/errors.js';
+import { DataType, decodeModel, encodeModel, type Attribute, type Graph, type Model, type Node, type Tensor } from '../models/onnx-format.js';
 
 /**
  * Static int8 quantization of a convolutional ONNX model, written as a QDQ graph: every Conv reads

@@ -1,7 +1,8 @@
 import { InProcessEventBus, type EventBus } from '../events/event-bus.js';
 import type { MienEvent } from '../events/events.js';
+import { IdentityStoreError } from '../store/errors.js';
 import type { EventStore } from '../store/event-store.js';
-import { IdentityStoreError, type IdentityStore } from '../store/identity-store.js';
+import type { IdentityStore } from '../store/identity-store.js';
 import type { MienMetrics } from './metrics.js';
 
 /**

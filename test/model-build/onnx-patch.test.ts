@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { OnnxFormatError } from '../../src/models/errors.js';
 import { defaultModelsDir } from '../../src/models/models-dir.js';
-import { decodeModel, encodeModel, OnnxFormatError } from '../../src/models/onnx-format.js';
+import { decodeModel, encodeModel } from '../../src/models/onnx-format.js';
 import { patchForBatching } from '../../src/model-build/onnx-patch.js';
 
 /** A minimal model: input [1,4] -> Reshape(shape = [1,-1] as an initializer) -> output [1,4]. */

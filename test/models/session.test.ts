@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ModelLoadError } from '../../src/models/errors.js';
 import { defaultModelsDir } from '../../src/models/models-dir.js';
-import { ModelLoadError, openModelSession, ort, sessionOptions } from '../../src/models/session.js';
+import { openModelSession, ort, sessionOptions } from '../../src/models/session.js';
 
 const MODEL = join(defaultModelsDir(), 'fr_landmark.onnx');
 

@@ -9,7 +9,8 @@ import { POPULATION_REST_START } from '../../expression/relative-embedding.js';
 import { IDENTITY_DEFAULTS } from '../../operators/analysis-pipeline.js';
 import { readImageFile } from '../../ingest/image-file.js';
 import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
-import { CliError, type Command } from '../command.js';
+import type { Command } from '../command.js';
+import { CliError } from '../errors.js';
 import { formatJson } from '../json.js';
 
 export const evalFecCommand: Command = {

@@ -1,16 +1,19 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ignoreElements, lastValueFrom } from 'rxjs';
+import { NoFaceError } from '../../expression/errors.js';
 import { eyeCropAt } from '../../face/align.js';
 import type { ExpressionSpace } from '../../expression/expression-space.js';
-import { NoFaceError, referenceFace } from '../../expression/reference-face.js';
+import { referenceFace } from '../../expression/reference-face.js';
 import type { RgbImage } from '../../image/rgb-image.js';
+import { ImageDecodeError } from '../../ingest/errors.js';
 import { fileFrames } from '../../ingest/file-source.js';
-import { ImageDecodeError, readImageFile } from '../../ingest/image-file.js';
+import { readImageFile } from '../../ingest/image-file.js';
 import { euclideanDistance } from '../../math/vector.js';
 import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
 import { CONTACT_TILE, contactSheetPng } from '../../render/contact-sheet.js';
-import { CliError, type Command } from '../command.js';
+import type { Command } from '../command.js';
+import { CliError } from '../errors.js';
 import { formatJson } from '../json.js';
 import { positiveNumber } from '../options.js';
 

@@ -10,7 +10,8 @@ import { cachedDescribePicture, FEC_TYPE_MARGINS, headTrainingSet, pooledViews }
 import { HEAD_TRAINING_DEFAULTS, trainHead } from '../../expression-lab/head-training.js';
 import { readImageFile } from '../../ingest/image-file.js';
 import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
-import { CliError, type Command } from '../command.js';
+import type { Command } from '../command.js';
+import { CliError } from '../errors.js';
 import { positiveNumber } from '../options.js';
 
 export const trainHeadCommand: Command = {

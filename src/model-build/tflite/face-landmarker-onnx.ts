@@ -1,6 +1,7 @@
-import { readTaskBundle, TaskBundleError } from './task-bundle.js';
-import { readTflite, TfliteFormatError } from './tflite-format.js';
-import { TfliteConversionError, tfliteToOnnx, type ConvertOptions } from './tflite-to-onnx.js';
+import { TaskBundleError, TfliteConversionError, TfliteFormatError } from '../errors.js';
+import { readTaskBundle } from './task-bundle.js';
+import { readTflite } from './tflite-format.js';
+import { tfliteToOnnx, type ConvertOptions } from './tflite-to-onnx.js';
 
 /**
  * MediaPipe's Face Landmarker bundle (face_landmarker.task, float16 version 1) as ONNX models for

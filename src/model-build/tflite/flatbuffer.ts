@@ -1,11 +1,10 @@
+import { FlatbufferError } from '../errors.js';
+
 /**
  * A bounds-checked reader of FlatBuffers tables (the wire format of flatbuffers' docs,
  * "FlatBuffers internals"): enough to walk a schema by field index. Every read is checked against
  * the buffer, so a truncated or corrupt file throws FlatbufferError instead of reading garbage.
  */
-export class FlatbufferError extends Error {
-  override name = 'FlatbufferError';
-}
 
 /** One table: `pos` is where its soffset to the vtable lies. */
 export class FlatTable {

@@ -1,12 +1,11 @@
+import { TaskBundleError } from '../errors.js';
+
 /**
  * Reads a MediaPipe .task bundle: a zip (PKWARE APPNOTE 4.3.x) whose entries are STORED, so each
  * entry's bytes are a slice of the file. Only what such bundles use is accepted; anything else
  * (a deflated entry, zip64, a split archive) and any damage (a truncated file, a CRC-32 mismatch)
  * throws TaskBundleError with one line naming the entry.
  */
-export class TaskBundleError extends Error {
-  override name = 'TaskBundleError';
-}
 
 const EOCD_SIGNATURE = 0x06054b50;
 const CENTRAL_SIGNATURE = 0x02014b50;

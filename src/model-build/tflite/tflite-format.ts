@@ -1,4 +1,5 @@
-import { FlatbufferError, FlatTable } from './flatbuffer.js';
+import { FlatbufferError, TfliteFormatError } from '../errors.js';
+import { FlatTable } from './flatbuffer.js';
 
 /**
  * The part of TensorFlow Lite's model schema (tensorflow/lite/schema/schema.fbs, file identifier
@@ -7,9 +8,6 @@ import { FlatbufferError, FlatTable } from './flatbuffer.js';
  * `OperatorKind`, and any other operator is kept as `OTHER` with its name so a converter can
  * refuse it by name.
  */
-export class TfliteFormatError extends Error {
-  override name = 'TfliteFormatError';
-}
 
 /** schema.fbs TensorType, by value. */
 const TENSOR_TYPES = ['FLOAT32', 'FLOAT16', 'INT32', 'UINT8', 'INT64', 'STRING', 'BOOL', 'INT16', 'COMPLEX64', 'INT8', 'FLOAT64', 'COMPLEX128', 'UINT64', 'RESOURCE', 'VARIANT', 'UINT32', 'UINT16', 'INT4'] as const;

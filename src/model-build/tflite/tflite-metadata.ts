@@ -1,5 +1,6 @@
-import { FlatbufferError, FlatTable } from './flatbuffer.js';
-import { TfliteFormatError, type Model } from './tflite-format.js';
+import { FlatbufferError, TfliteFormatError } from '../errors.js';
+import { FlatTable } from './flatbuffer.js';
+import type { Model } from './tflite-format.js';
 
 /**
  * What an image model's TFLite Support metadata (tensorflow/lite/schema/metadata_schema.fbs, file

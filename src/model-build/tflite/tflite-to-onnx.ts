@@ -1,3 +1,4 @@
+import { TfliteConversionError } from '../errors.js';
 import { identityOrder, isIdentity, keepsMemoryOrder, NCHW, permuteArray, sameOrder, transposePerm, type AxisOrder } from './axis-order.js';
 import { decodeFloat16 } from './float16.js';
 import { floatValueInfo, OnnxBuilder } from './onnx-builder.js';
@@ -25,10 +26,6 @@ export interface ConvertOptions {
    * TFLite's element order with the batch first: for op-by-op tests. Default false.
    */
   readonly exposeAll?: boolean;
-}
-
-export class TfliteConversionError extends Error {
-  override name = 'TfliteConversionError';
 }
 
 export function tfliteToOnnx(model: Model, options: ConvertOptions = {}): Uint8Array {

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TaskBundleError, TfliteConversionError, TfliteFormatError } from '../../../src/model-build/errors.js';
 import { faceLandmarkerOnnx, tfliteFileToOnnx } from '../../../src/model-build/tflite/face-landmarker-onnx.js';
-import { readTaskBundle, TaskBundleError } from '../../../src/model-build/tflite/task-bundle.js';
-import { readTflite, TfliteFormatError, type Model, type Operator } from '../../../src/model-build/tflite/tflite-format.js';
-import { TfliteConversionError, tfliteToOnnx } from '../../../src/model-build/tflite/tflite-to-onnx.js';
+import { readTaskBundle } from '../../../src/model-build/tflite/task-bundle.js';
+import { readTflite, type Model, type Operator } from '../../../src/model-build/tflite/tflite-format.js';
+import { tfliteToOnnx } from '../../../src/model-build/tflite/tflite-to-onnx.js';
 import { random, readTask } from './face-landmarker-fixture.js';
 import { writeZip } from './zip-writer.js';
 

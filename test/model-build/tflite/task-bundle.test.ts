@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { crc32, readTaskBundle, TaskBundleError } from '../../../src/model-build/tflite/task-bundle.js';
+import { TaskBundleError } from '../../../src/model-build/errors.js';
+import { crc32, readTaskBundle } from '../../../src/model-build/tflite/task-bundle.js';
 import { readTask } from './face-landmarker-fixture.js';
 import { writeZip } from './zip-writer.js';
 

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TfliteFormatError } from '../../../src/model-build/errors.js';
 import { readTaskBundle } from '../../../src/model-build/tflite/task-bundle.js';
-import { readTflite, TfliteFormatError, type Model } from '../../../src/model-build/tflite/tflite-format.js';
+import { readTflite, type Model } from '../../../src/model-build/tflite/tflite-format.js';
 import { readInputNormalization } from '../../../src/model-build/tflite/tflite-metadata.js';
 import { readTask } from './face-landmarker-fixture.js';
 
