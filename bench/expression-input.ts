@@ -19,7 +19,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { FaceCore, type LocatedFace } from '../src/face/analyzer.js';
+import { FaceCore, type LocatedFace } from '../src/face/analyser.js';
 import { EXPRESSION_EMBEDDINGS } from '../src/expression/embedding.js';
 import { parseFecCsv } from '../src/expression-lab/fec.js';
 import { describeFacesInBoxes, findFecFaces, scoreFecFaces } from '../src/expression-lab/fec-evaluation.js';

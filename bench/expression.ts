@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FaceCore, type LocatedFace } from '../src/face/analyzer.js';
+import { FaceCore, type LocatedFace } from '../src/face/analyser.js';
 import { EYE_CROP, landmarkBoxCrop, mapPoint, similarityTransform } from '../src/face/align.js';
 import { cropResize, resizeBilinear, warpAffine } from '../src/image/warp.js';
 import { FACE_EXPRESSION_NET } from '../src/models/face-expression-net.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
-import type { FaceCore, LocatedFace } from '../face/analyzer.js';
+import type { FaceCore, LocatedFace } from '../face/analyser.js';
 import { intersectionOverUnion, type Box } from '../face/geometry.js';
 import type { RgbImage } from '../image/rgb-image.js';
 import { cropResize } from '../image/warp.js';

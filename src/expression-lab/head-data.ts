@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { FaceCore, LocatedFace } from '../face/analyzer.js';
+import type { FaceCore, LocatedFace } from '../face/analyser.js';
 import type { TripletType } from './fec.js';
 import type { DescribePicture, FecFaces } from './fec-evaluation.js';
 import type { TrainingTriplet } from './head-training.js';

@@ -1,4 +1,4 @@
-import type { FaceCore, LocatedFace } from '../face/analyzer.js';
+import type { FaceCore, LocatedFace } from '../face/analyser.js';
 import { largestFace } from '../face/detect.js';
 import type { RgbImage } from '../image/rgb-image.js';
 import { quantizeWithCalibration } from '../model-build/calibration.js';

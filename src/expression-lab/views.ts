@@ -1,5 +1,5 @@
 import { EYE_CROP } from '../face/align.js';
-import type { LocatedFace } from '../face/analyzer.js';
+import type { LocatedFace } from '../face/analyser.js';
 import type { Affine } from '../image/affine.js';
 import { createRgbImage, type RgbImage } from '../image/rgb-image.js';
 import { warpAffine } from '../image/warp.js';

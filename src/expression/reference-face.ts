@@ -1,4 +1,4 @@
-import type { FaceQuality, LocatedFace } from '../face/analyzer.js';
+import type { FaceQuality, LocatedFace } from '../face/analyser.js';
 import { largestFace, type FaceDetection } from '../face/detect.js';
 import { intersectionOverUnion, type Box } from '../face/geometry.js';
 import type { RgbImage } from '../image/rgb-image.js';

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FaceCore, type LocatedFace } from '../../src/face/analyzer.js';
+import { FaceCore, type LocatedFace } from '../../src/face/analyser.js';
 import { largestFace } from '../../src/face/detect.js';
 import type { RgbImage } from '../../src/image/rgb-image.js';
 import { readImageFile } from '../../src/ingest/image-file.js';

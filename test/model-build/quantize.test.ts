@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FaceCore, type LocatedFace } from '../../src/face/analyzer.js';
+import { FaceCore, type LocatedFace } from '../../src/face/analyser.js';
 import { createRgbImage, type RgbImage } from '../../src/image/rgb-image.js';
 import { readImageFile } from '../../src/ingest/image-file.js';
 import { quantizeWithCalibration } from '../../src/model-build/calibration.js';

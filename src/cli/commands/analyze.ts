@@ -31,7 +31,7 @@ const USAGE = [
   '  --summary-json FILE   write the end table as JSON',
 ].join('\n');
 
-export const analyzeCommand: Command = {
+export const analyseCommand: Command = {
   name: 'analyze',
   summary: 'analyse a video file or live stream: people, FaceQA, expression tags',
   usage: USAGE,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { LocatedFace } from '../../face/analyzer.js';
+import type { LocatedFace } from '../../face/analyser.js';
 import type { ExpressionSpace, MeasuredExpression } from '../../expression/expression-space.js';
 import { parseFecCsv, TRIPLET_TYPES } from '../../expression-lab/fec.js';
 import { describeFacesInBoxes, findFecFaces, restsByPerson, scoreFecFaces } from '../../expression-lab/fec-evaluation.js';

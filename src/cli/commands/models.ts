@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CalibrationPictureError } from '../../expression-lab/errors.js';
-import { FaceCore } from '../../face/analyzer.js';
+import { FaceCore } from '../../face/analyser.js';
 import { int8ExpressionModel } from '../../expression-lab/int8-expression.js';
 import { ImageDecodeError } from '../../ingest/errors.js';
 import { decodeImage } from '../../ingest/image-file.js';

@@ -9,7 +9,7 @@ import { formatJson } from '../json.js';
 import { positiveNumber } from '../options.js';
 import { analyseVideoFaces, timeCode } from './search.js';
 
-export const summarizeCommand: Command = {
+export const summariseCommand: Command = {
   name: 'summarize',
   summary: 'one person\'s expressions in a video: Ward clusters of their expression embeddings, one face each, as a contact sheet',
   usage: [
