@@ -1,4 +1,4 @@
-import { tripletAgrees } from '../src/expression/fec.js';
+import { tripletAgrees } from '../src/expression-lab/fec.js';
 
 /**
  * Cross-person triplet accuracy within `group`: for every ordered pair of people A, B, the triplets

@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { majorityOddOne, parseFecCsv, tripletAgrees } from '../src/expression/fec.js';
-import { FaceCore, type LocatedFace } from '../src/face/analyzer.js';
+import { majorityOddOne, parseFecCsv, tripletAgrees } from '../src/expression-lab/fec.js';
+import { FaceCore, type LocatedFace } from '../src/face/analyser.js';
 import { landmarkBoxCrop } from '../src/face/align.js';
 import { largestFace } from '../src/face/detect.js';
 import type { RgbImage } from '../src/image/rgb-image.js';

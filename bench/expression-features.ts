@@ -14,7 +14,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lastValueFrom, toArray } from 'rxjs';
-import { FaceCore } from '../src/face/analyzer.js';
+import { FaceCore } from '../src/face/analyser.js';
 import { landmarkBoxCrop } from '../src/face/align.js';
 import { largestFace } from '../src/face/detect.js';
 import type { RgbImage } from '../src/image/rgb-image.js';

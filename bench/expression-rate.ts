@@ -13,7 +13,7 @@ import type { FaceEvent, MienEvent, TagEndEvent } from '../src/events/events.js'
 import { ExpressionSpace } from '../src/expression/expression-space.js';
 import { POPULATION_REST_START } from '../src/expression/relative-embedding.js';
 import { referenceFace } from '../src/expression/reference-face.js';
-import { FaceCore } from '../src/face/analyzer.js';
+import { FaceCore } from '../src/face/analyser.js';
 import { readImageFile } from '../src/ingest/image-file.js';
 import { openModels } from '../src/models/index.js';
 import type { InferenceRun } from '../src/models/session.js';

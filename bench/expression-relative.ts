@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { EXPRESSION_EMBEDDINGS, expressionEmbedding, expressionEmbeddingKind } from '../src/expression/embedding.js';
 import { RELATIVE_EMBEDDING } from '../src/expression/expression-space.js';
 import { headEmbedding } from '../src/expression/head.js';
-import { trainHead, type TrainingTriplet } from '../src/expression/head-training.js';
+import { trainHead, type TrainingTriplet } from '../src/expression-lab/head-training.js';
 import { MedianPool } from '../src/expression/median-pool.js';
 import { expressionFeatures, FEATURE_SIZE, LIVE_BLENDSHAPES, POPULATION_REST_START, REST_ANCHOR, REST_SPREAD, relativeEmbedding } from '../src/expression/relative-embedding.js';
 import { RestingFaces, restingFace, type RestEstimator } from '../src/expression/resting-face.js';

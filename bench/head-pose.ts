@@ -13,7 +13,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { firstValueFrom, toArray } from 'rxjs';
-import { FaceCore } from '../src/face/analyzer.js';
+import { FaceCore } from '../src/face/analyser.js';
 import { headPoseFromLandmarks } from '../src/face/head-pose.js';
 import { faceTransformationMatrix, poseFromMatrix, type MatrixPose } from '../src/face/mediapipe/face-geometry.js';
 import { parseGeometryMetadata } from '../src/face/mediapipe/geometry-metadata.js';

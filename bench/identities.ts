@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { firstValueFrom, toArray } from 'rxjs';
 import { alignToArcFace } from '../src/face/align.js';
-import { FaceCore, type LocatedFace } from '../src/face/analyzer.js';
+import { FaceCore, type LocatedFace } from '../src/face/analyser.js';
 import type { FaceMesh } from '../src/face/face-mesh.js';
 import { boxHeight, boxWidth, type Point } from '../src/face/geometry.js';
 import type { FivePoints } from '../src/face/landmarks.js';

@@ -5,7 +5,7 @@
  */
 import { l2Normalise } from '../src/math/vector.js';
 import { IncrementalDbscan, WasmSimilarityScan, type Neighbourhood, type SimilarityScan, type SimilarityScanFactory } from '../src/online-cluster/index.js';
-import { seededRandom } from '../src/expression/head-training.js';
+import { seededRandom } from '../src/math/seeded-random.js';
 import { randomUnit } from '../test/online-cluster/embeddings.js';
 
 const DIMENSION = 512;

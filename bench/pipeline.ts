@@ -40,7 +40,7 @@ import { count, firstValueFrom, lastValueFrom, tap } from 'rxjs';
 import WebSocket from 'ws';
 import type { FaceEvent } from '../src/events/events.js';
 import { ExpressionSpace } from '../src/expression/expression-space.js';
-import { FaceCore } from '../src/face/analyzer.js';
+import { FaceCore } from '../src/face/analyser.js';
 import { fileFrames } from '../src/ingest/file-source.js';
 import type { PullGate } from '../src/ingest/pull-gate.js';
 import { InferenceWorker } from '../src/models/inference-worker.js';

@@ -12,7 +12,7 @@
  *
  *   npx tsx bench/threshold.ts
  */
-import { FaceCore, type LocatedFace } from '../src/face/analyzer.js';
+import { FaceCore, type LocatedFace } from '../src/face/analyser.js';
 import { largestFace } from '../src/face/detect.js';
 import { ExpressionSpace, type MeasuredExpression } from '../src/expression/expression-space.js';
 import { MedianPool } from '../src/expression/median-pool.js';

@@ -20,7 +20,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatFecRow, type FecFace } from '../src/expression/fec.js';
+import { formatFecRow, type FecFace } from '../src/expression-lab/fec.js';
 import { londonPeople } from './london-people.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -1,6 +1,6 @@
 import type { ExpressionSpace } from '../expression/expression-space.js';
 import { POPULATION_REST_START } from '../expression/relative-embedding.js';
-import type { FaceQuality } from '../face/analyzer.js';
+import type { FaceQuality } from '../face/analyser.js';
 import type { Box, Point } from '../face/geometry.js';
 import { fivePointsArray } from '../face/landmarks.js';
 import type { RgbImage } from '../image/rgb-image.js';

@@ -1,9 +1,9 @@
-import { CliError, type Command } from './command.js';
-import { analyzeCommand } from './commands/analyze.js';
+import type { Command } from './command.js';
+import { analyseCommand } from './commands/analyze.js';
 import { evalFecCommand } from './commands/eval-fec.js';
 import { facesCommand } from './commands/faces.js';
 import { searchCommand } from './commands/search.js';
-import { summarizeCommand } from './commands/summarize.js';
+import { summariseCommand } from './commands/summarize.js';
 import { trainHeadCommand } from './commands/train-head.js';
 import { modelsCommand } from './commands/models.js';
 import { identitiesCommand } from './commands/identities.js';
@@ -11,8 +11,9 @@ import { refsCommand } from './commands/refs.js';
 import { serveCommand } from './commands/serve.js';
 import { runtimeSettings, type RuntimeSettings } from '../runtime/settings.js';
 import { SettingsError } from '../runtime/errors.js';
+import { CliError } from './errors.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, analyzeCommand, facesCommand, identitiesCommand, refsCommand, modelsCommand, evalFecCommand, trainHeadCommand, searchCommand, summarizeCommand];
+const COMMANDS: readonly Command[] = [serveCommand, analyseCommand, facesCommand, identitiesCommand, refsCommand, modelsCommand, evalFecCommand, trainHeadCommand, searchCommand, summariseCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

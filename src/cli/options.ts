@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { CliError } from './command.js';
+import { CliError } from './errors.js';
 
 /** The built-in demo picture scripts/setup takes from Debian's python3-skimage (NASA, public domain). */
 export const DEMO_PICTURE = fileURLToPath(new URL('../../.cache/demo/astronaut.png', import.meta.url));

@@ -1,4 +1,4 @@
-import type { FaceCore, LocatedFace } from '../face/analyzer.js';
+import type { FaceCore, LocatedFace } from '../face/analyser.js';
 import { landmarkBoxCrop } from '../face/align.js';
 import type { ExpressionOutputs } from '../models/expression.js';
 import { expressionEmbedding, expressionEmbeddingKind, type ExpressionEmbeddingKind } from './embedding.js';

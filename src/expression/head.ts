@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DataType, decodeModel, encodeModel, type Model, type Tensor } from '../models/onnx-format.js';
+import { HeadFormatError } from './errors.js';
 
 /**
  * FEENet's embedding head (Vemulapalli & Agarwala 2019): two dense layers, ReLU between them, the
@@ -87,10 +88,6 @@ export function encodeHeadOnnx(head: EmbeddingHead): Uint8Array {
     },
   };
   return encodeModel(model);
-}
-
-export class HeadFormatError extends Error {
-  override name = 'HeadFormatError';
 }
 
 /** Reads a head written by `encodeHeadOnnx` (or any ONNX graph of the same shape and names). */

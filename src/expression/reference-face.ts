@@ -1,12 +1,9 @@
-import type { FaceQuality, LocatedFace } from '../face/analyzer.js';
+import type { FaceQuality, LocatedFace } from '../face/analyser.js';
 import { largestFace, type FaceDetection } from '../face/detect.js';
 import { intersectionOverUnion, type Box } from '../face/geometry.js';
 import type { RgbImage } from '../image/rgb-image.js';
+import { NoFaceError } from './errors.js';
 import type { ExpressionSpace } from './expression-space.js';
-
-export class NoFaceError extends Error {
-  override name = 'NoFaceError';
-}
 
 /**
  * What a relative reference was read against: the resting face of people in general (one photo

@@ -95,3 +95,13 @@ export class WhipRequestError extends Error {
     super(message);
   }
 }
+
+/** A source as the user wrote it that Mien cannot use (an unknown test pattern, an unreadable SDP file). */
+export class SourceSpecError extends Error {
+  override name = 'SourceSpecError';
+}
+
+/** A picture that cannot be read or decoded, or is too large to decode. */
+export class ImageDecodeError extends Error {
+  override name = 'ImageDecodeError';
+}

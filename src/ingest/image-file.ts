@@ -1,10 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import { createRgbImage, type RgbImage } from '../image/rgb-image.js';
-
-export class ImageDecodeError extends Error {
-  override name = 'ImageDecodeError';
-}
+import { ImageDecodeError } from './errors.js';
 
 /** Pictures larger than this are refused before decoding (a 16k x 16k photo; bombs are bigger). */
 export const MAX_IMAGE_PIXELS = 268_402_689;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { NEVER, type Observable } from 'rxjs';
+import { SourceSpecError } from './errors.js';
 import { fileFrames } from './file-source.js';
 import type { Frame } from './frame.js';
 import type { PullGate } from './pull-gate.js';
@@ -38,10 +39,6 @@ export interface OpenedSource {
   /** Frames skipped in GStreamer so far, by the rate cap or while Node was busy (live sources). */
   readonly skippedFrames: () => number;
   close(): void;
-}
-
-export class SourceSpecError extends Error {
-  override name = 'SourceSpecError';
 }
 
 /**

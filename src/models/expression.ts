@@ -42,7 +42,7 @@ export const DENSENET_FER = {
   outputs: { logits: 'output', pooled: '1160' },
   pooledSize: 1024,
   /**
-   * The same model with int8 convolutions (src/models/quantize.ts), derived by `mien models fetch`
+   * The same model with int8 convolutions (src/model-build/quantize.ts), derived by `mien models fetch`
    * and calibrated on the built-in demo picture: on the CPU provider 2x faster on one thread and as
    * fast on one as the float model on two, same triplet accuracy on the fixtures (docs/models.md).
    * The CPU default for this model; CUDA runs the float one.

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { OfficialFile } from './official-file.js';
+import type { OfficialFile } from './model-source.js';
 import { runBatches } from './image-model.js';
 import { openModelSession, ort, type InferenceOptions, type ModelSession } from './session.js';
 
@@ -9,8 +9,8 @@ import { openModelSession, ort, type InferenceOptions, type ModelSession } from 
  * MediaPipe's Face Landmarker (float16, version 1; Apache-2.0): a face detector, a 478-point face
  * mesh and 52 blendshape coefficients. No registry ships it: `mien models fetch` takes the .task
  * from its official address (or a local copy) and converts its three TFLite graphs to ONNX
- * (src/models/tflite), which is what runs. What each converted graph takes and gives:
- * src/models/tflite/face-landmarker-onnx.ts.
+ * (src/model-build/tflite), which is what runs. What each converted graph takes and gives:
+ * src/model-build/tflite/face-landmarker-onnx.ts.
  */
 export const FACE_LANDMARKER = {
   kind: 'mediapipe-face-landmarker-v1',

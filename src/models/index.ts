@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FaceDetectorModel, ULTRALIGHT_RFB320 } from './detector.js';
+import { ModelLoadError } from './errors.js';
 import { DENSENET_FER, ExpressionModel, type ExpressionModelContract } from './expression.js';
 import { FACE_EXPRESSION_NET } from './face-expression-net.js';
 import { FaceLandmarkerModel } from './face-landmarker.js';
@@ -8,8 +9,8 @@ import { IdentityModel, MOBILEFACENET } from './identity.js';
 import { LandmarkModel, LANDMARKS_68 } from './landmarks.js';
 import type { ModelSource } from './model-source.js';
 import { HOPENET, PoseModel } from './pose.js';
-import { defaultModelsDir } from './provision.js';
-import { cudaProviderInstalled, ModelLoadError, type ExecutionProvider, type InferenceOptions } from './session.js';
+import { defaultModelsDir } from './models-dir.js';
+import { cudaProviderInstalled, type ExecutionProvider, type InferenceOptions } from './session.js';
 
 /** The default model of each role, each from a pinned npm package. */
 export const DEFAULT_MODELS = {

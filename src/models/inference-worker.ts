@@ -1,11 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type ort from 'onnxruntime-node';
+import { InferenceWorkerError } from './errors.js';
 import type { WireTensor, WorkerReply, WorkerRequest } from './inference-protocol.js';
-
-/** An inference worker died or was closed while runs were pending, or a run came after. */
-export class InferenceWorkerError extends Error {
-  override name = 'InferenceWorkerError';
-}
 
 /** A session as `openModelSession` drives it: in this thread, or in an inference worker. */
 export interface RawSession {

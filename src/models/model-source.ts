@@ -1,10 +1,16 @@
-import type { GraphPatch } from './onnx-patch.js';
-
 /** A pinned npm package that ships model files, checked by the registry's integrity string. */
 export interface NpmPackage {
   readonly name: string;
   readonly version: string;
   readonly integrity: string;
+}
+
+/** How provisioning rewrites a model exported with a fixed batch of 1 (src/model-build/onnx-patch.ts). */
+export interface GraphPatch {
+  /** Name of the symbolic batch dimension given to every graph input and output. */
+  readonly batchDimension: string;
+  /** Intermediate tensors to expose as extra outputs (a model's pooled features, say). */
+  readonly extraOutputs?: readonly { readonly name: string; readonly features: number }[];
 }
 
 /**
@@ -14,7 +20,7 @@ export interface NpmPackage {
 export type ModelRecipe =
   /** One ONNX file, patched for batched inference. */
   | { readonly kind: 'patch-for-batching'; readonly patch: GraphPatch }
-  /** A TensorFlow.js weights manifest and its shard, rebuilt as ONNX (face-expression-net.ts). */
+  /** A TensorFlow.js weights manifest and its shard, rebuilt as ONNX (src/model-build/face-expression-net-onnx.ts). */
   | { readonly kind: 'face-expression-net-onnx'; readonly version: number };
 
 /** Where a default model comes from: files inside a pinned npm package, each checked by sha256. */
@@ -40,3 +46,12 @@ export function facepluginModel(file: string, sha256: string, patch: GraphPatch)
 }
 
 export const packageSpec = (p: NpmPackage): string => `${p.name}@${p.version}`;
+
+/** A model file published at an official address, pinned by its sha256. */
+export interface OfficialFile {
+  /** Its file name, as a local folder holding it names it. */
+  readonly name: string;
+  readonly url: string;
+  readonly sha256: string;
+  readonly bytes: number;
+}

@@ -1,4 +1,5 @@
 import protobuf from 'protobufjs';
+import { OnnxFormatError } from './errors.js';
 
 /**
  * The part of the ONNX IR (onnx.proto, IR version 8) that Mien reads and rewrites when it patches
@@ -196,10 +197,6 @@ export const DataType = { FLOAT: 1, INT64: 7 } as const;
 
 const root = protobuf.parse(ONNX_SCHEMA, { keepCase: false }).root;
 const ModelProto = root.lookupType('onnx.ModelProto');
-
-export class OnnxFormatError extends Error {
-  override name = 'OnnxFormatError';
-}
 
 const TO_OBJECT: protobuf.IConversionOptions = { longs: String, bytes: Uint8Array, defaults: false, arrays: true };
 

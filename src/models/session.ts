@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import ort from 'onnxruntime-node';
+import { ModelLoadError, SessionClosedError } from './errors.js';
 import { InferenceWorker, type RawSession } from './inference-worker.js';
 
 /** Where inference runs. */
@@ -44,10 +45,6 @@ export interface InferenceRun {
   readonly batch: number;
 }
 
-export class ModelLoadError extends Error {
-  override name = 'ModelLoadError';
-}
-
 type SessionFactory<S> = (path: string, options: ort.InferenceSession.SessionOptions) => Promise<S>;
 
 /** An ONNX Runtime session and the provider it actually got. */
@@ -61,10 +58,6 @@ export interface ModelSession {
    */
   run(feeds: Record<string, ort.Tensor>, outputs?: readonly string[]): Promise<Record<string, ort.Tensor>>;
   close(): Promise<void>;
-}
-
-export class SessionClosedError extends Error {
-  override name = 'SessionClosedError';
 }
 
 const require = createRequire(import.meta.url);

@@ -1,5 +1,5 @@
 import { bufferCount, concatMap, concatWith, defer, from, mergeMap, pipe, tap, type OperatorFunction } from 'rxjs';
-import type { FaceCore } from '../face/analyzer.js';
+import type { FaceCore } from '../face/analyser.js';
 import type { MienEvent } from '../events/events.js';
 import { ExpressionTagger } from '../expression/expression-tagger.js';
 import { ExpressionSpace } from '../expression/expression-space.js';

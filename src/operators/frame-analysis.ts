@@ -1,4 +1,4 @@
-import type { LocatedFace } from '../face/analyzer.js';
+import type { LocatedFace } from '../face/analyser.js';
 import type { Box } from '../face/geometry.js';
 import type { Frame } from '../ingest/frame.js';
 import type { MeasuredExpression } from '../expression/expression-space.js';

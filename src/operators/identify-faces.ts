@@ -1,4 +1,4 @@
-import type { FaceCore } from '../face/analyzer.js';
+import type { FaceCore } from '../face/analyser.js';
 import type { FaceIdentities } from '../online-cluster/face-identities.js';
 import type { PersonEvent } from '../online-cluster/types.js';
 import type { FaceThumbnail, FrameAnalysis } from './frame-analysis.js';

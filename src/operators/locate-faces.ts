@@ -1,4 +1,4 @@
-import type { FaceCore } from '../face/analyzer.js';
+import type { FaceCore } from '../face/analyser.js';
 import { FaceTracker, type FaceTrackerOptions } from '../face/face-tracker.js';
 import type { Frame } from '../ingest/frame.js';
 import { trackKey, type FrameAnalysis, type PerStreamStep } from './frame-analysis.js';

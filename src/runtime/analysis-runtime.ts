@@ -1,7 +1,7 @@
 import { readHeadOnnx, type EmbeddingHead } from '../expression/head.js';
 import { ExpressionSpace } from '../expression/expression-space.js';
 import type { ExpressionReference } from '../expression/matching.js';
-import { FaceCore } from '../face/analyzer.js';
+import { FaceCore } from '../face/analyser.js';
 import { openModels, type OpenedModels } from '../models/index.js';
 import type { InferenceRun } from '../models/session.js';
 import { ExpressionAnalysis, type AnalysisOptions } from '../operators/analysis-pipeline.js';

@@ -1,7 +1,8 @@
 import { InProcessEventBus, type EventBus } from '../events/event-bus.js';
 import { EVENT_KINDS, type MienEvent } from '../events/events.js';
+import { IdentityStoreError } from '../store/errors.js';
 import type { EventQuery, EventStore } from '../store/event-store.js';
-import { IdentityStoreError, type IdentityStore } from '../store/identity-store.js';
+import type { IdentityStore } from '../store/identity-store.js';
 import { json, type Router } from './http.js';
 import type { MienMetrics } from './metrics.js';
 import { HttpError } from './errors.js';

@@ -1,9 +1,11 @@
 import type { IncomingMessage } from 'node:http';
+import { NoFaceError } from '../expression/errors.js';
 import { madeWithEmbedding, referencesFor, unmatchedReferenceNotice, type ExpressionReference } from '../expression/matching.js';
 import type { MeasuredExpression } from '../expression/expression-space.js';
-import { NoFaceError, referenceFace, type PhotoRest } from '../expression/reference-face.js';
+import { referenceFace, type PhotoRest } from '../expression/reference-face.js';
 import type { RgbImage } from '../image/rgb-image.js';
-import { decodeImage, ImageDecodeError } from '../ingest/image-file.js';
+import { ImageDecodeError } from '../ingest/errors.js';
+import { decodeImage } from '../ingest/image-file.js';
 import type { ExpressionAnalysis } from '../operators/analysis-pipeline.js';
 import { encodePng } from '../render/png.js';
 import { normaliseTags, type ReferenceStore, type StoredReference } from '../store/reference-store.js';

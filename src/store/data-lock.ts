@@ -1,15 +1,6 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-
-export class DataDirectoryInUseError extends Error {
-  override name = 'DataDirectoryInUseError';
-  constructor(
-    readonly dataDir: string,
-    readonly holder: number,
-  ) {
-    super(`the data directory ${dataDir} is in use by process ${holder} (another mien serve?): stop it, or give this one another --data`);
-  }
-}
+import { DataDirectoryInUseError } from './errors.js';
 
 /** An exclusive claim on a data directory, held until released. */
 export interface DataLock {

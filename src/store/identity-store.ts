@@ -1,5 +1,6 @@
 import type { FaceEvent, IdentityAttributedEvent } from '../events/events.js';
 import type { SqliteDatabase } from './database.js';
+import { IdentityStoreError } from './errors.js';
 
 export const IDENTITY_SCHEMA = `CREATE TABLE IF NOT EXISTS identity (
      id INTEGER PRIMARY KEY,
@@ -40,10 +41,6 @@ interface IdentityRow {
   faces: number;
   accepted: number;
   thumbnail: string | null;
-}
-
-export class IdentityStoreError extends Error {
-  override name = 'IdentityStoreError';
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ReferenceRest } from '../expression/reference-face.js';
 import type { SqliteDatabase } from './database.js';
+import { ReferenceStoreError } from './errors.js';
 
 /** A custom expression as stored: the reference face, its embedding and its tags. */
 export interface StoredReference {
@@ -52,10 +53,6 @@ interface ReferenceRow {
   box: string;
   source: string;
   tags: string;
-}
-
-export class ReferenceStoreError extends Error {
-  override name = 'ReferenceStoreError';
 }
 
 /** Normalises tags: trimmed, non-empty, at most 64 characters, unique, in the order given. */

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DENSENET_FER } from '../../src/models/expression.js';
 import { FACE_LANDMARKER } from '../../src/models/face-landmarker.js';
-import { defaultModelsDir } from '../../src/models/provision.js';
+import { defaultModelsDir } from '../../src/models/models-dir.js';
 import { mien } from '../support/cli.js';
 import { fixture, scratchDir } from '../support/fixtures.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/expression/head-training.js';
+import { seededRandom } from '../../src/math/seeded-random.js';
 import { clusterRepresentatives, cutIntoClusters, wardLinkage } from '../../src/expression/ward.js';
 
 /** Ward by its definition: merge the two clusters whose union raises the summed squared error least. */

@@ -8,7 +8,7 @@ import { parseGeometryMetadata, type FaceGeometryMetadata } from '../../src/face
 import type { RgbImage } from '../../src/image/rgb-image.js';
 import { readImageFile } from '../../src/ingest/image-file.js';
 import { FaceLandmarkerModel } from '../../src/models/face-landmarker.js';
-import { defaultModelsDir } from '../../src/models/provision.js';
+import { defaultModelsDir } from '../../src/models/models-dir.js';
 import { fixture } from '../support/fixtures.js';
 import { MediapipeWebRuntime, type WebFace, type WebLandmarkerResult } from '../support/mediapipe-web.js';
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyseImage } from '../../src/cli/image-analysis.js';
 import { ExpressionSpace } from '../../src/expression/expression-space.js';
 import { EYE_CROP_EYES, mapPoint } from '../../src/face/align.js';
-import { FaceCore } from '../../src/face/analyzer.js';
+import { FaceCore } from '../../src/face/analyser.js';
 import type { FaceMeshModel } from '../../src/face/face-mesh.js';
 import { headPoseFromLandmarks } from '../../src/face/head-pose.js';
 import type { Affine } from '../../src/image/affine.js';

@@ -1,10 +1,10 @@
 import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SdpError } from '../../src/ingest/errors.js';
+import { SdpError, SourceSpecError } from '../../src/ingest/errors.js';
 import { checkRtspUrl } from '../../src/ingest/rtsp-source.js';
 import { sdpVideo } from '../../src/ingest/sdp-video.js';
-import { parseSource, SourceSpecError } from '../../src/ingest/source-spec.js';
+import { parseSource } from '../../src/ingest/source-spec.js';
 
 // Fuzzing the parsers of outside input in ingest: whatever the text, each returns what it promises
 // or throws its own error with a sentence, never another exception.

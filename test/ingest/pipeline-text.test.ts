@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SdpError } from '../../src/ingest/errors.js';
+import { SdpError, SourceSpecError } from '../../src/ingest/errors.js';
 import { fileSourcePlan } from '../../src/ingest/file-source.js';
 import { outputChain } from '../../src/ingest/output-chain.js';
 import { packRgbRows } from '../../src/ingest/packed-rgb.js';
 import type { PipelinePlan } from '../../src/ingest/pipeline-plan.js';
 import { rtpSourcePlan } from '../../src/ingest/rtp-source.js';
 import { checkRtspUrl, redactedUrl, rtspSourcePlan } from '../../src/ingest/rtsp-source.js';
-import { parseSource, SourceSpecError, stillPlan } from '../../src/ingest/source-spec.js';
+import { parseSource, stillPlan } from '../../src/ingest/source-spec.js';
 import { testPatternPlan } from '../../src/ingest/test-pattern-source.js';
 import { TEST_PATTERNS } from '../../src/ingest/test-patterns.js';
 import { isTruncated } from '../../src/ingest/truncation.js';

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InferenceWorker, InferenceWorkerError } from '../../src/models/inference-worker.js';
-import { defaultModelsDir } from '../../src/models/provision.js';
-import { openModelSession, ort, SessionClosedError, type InferenceRun } from '../../src/models/session.js';
+import { InferenceWorkerError, SessionClosedError } from '../../src/models/errors.js';
+import { InferenceWorker } from '../../src/models/inference-worker.js';
+import { defaultModelsDir } from '../../src/models/models-dir.js';
+import { openModelSession, ort, type InferenceRun } from '../../src/models/session.js';
 
 const DETECTOR = join(defaultModelsDir(), 'fr_detect.onnx');
 const LANDMARKS = join(defaultModelsDir(), 'fr_landmark.onnx');

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultModelsDir } from '../../src/models/provision.js';
-import { ModelLoadError, openModelSession, ort, sessionOptions } from '../../src/models/session.js';
+import { ModelLoadError } from '../../src/models/errors.js';
+import { defaultModelsDir } from '../../src/models/models-dir.js';
+import { openModelSession, ort, sessionOptions } from '../../src/models/session.js';
 
 const MODEL = join(defaultModelsDir(), 'fr_landmark.onnx');
 

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../src/expression/head-training.js';
+import { seededRandom } from '../../src/math/seeded-random.js';
 import { l2Normalise } from '../../src/math/vector.js';
 
 function gaussian(random: () => number): number {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { seededRandom } from '../../src/expression/head-training.js';
+import { seededRandom } from '../../src/math/seeded-random.js';
 import { hasBorderlinePair, replayAgainstBatch, similarityMatrix, type Step } from './clustering-checks.js';
 import { faceLikeEmbeddings, onCircle, onNoisyArc } from './embeddings.js';
 

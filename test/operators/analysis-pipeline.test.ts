@@ -5,7 +5,7 @@ import { eventProblems } from '../../src/events/validate.js';
 import { ExpressionSpace } from '../../src/expression/expression-space.js';
 import { POPULATION_REST_START } from '../../src/expression/relative-embedding.js';
 import { referenceFace } from '../../src/expression/reference-face.js';
-import { FaceCore } from '../../src/face/analyzer.js';
+import { FaceCore } from '../../src/face/analyser.js';
 import { readImageFile } from '../../src/ingest/image-file.js';
 import { openModels, type OpenedModels } from '../../src/models/index.js';
 import { ExpressionAnalysis } from '../../src/operators/analysis-pipeline.js';

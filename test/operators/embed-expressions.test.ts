@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaceCore, type FaceModels, type LocatedFace } from '../../src/face/analyzer.js';
+import { FaceCore, type FaceModels, type LocatedFace } from '../../src/face/analyser.js';
 import { createRgbImage, type RgbImage } from '../../src/image/rgb-image.js';
 import type { ExpressionOutputs } from '../../src/models/expression.js';
 import { EXPRESSION_EMBEDDINGS } from '../../src/expression/embedding.js';

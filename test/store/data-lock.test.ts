@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataDirectoryInUseError, lockDataDirectory } from '../../src/store/data-lock.js';
+import { lockDataDirectory } from '../../src/store/data-lock.js';
+import { DataDirectoryInUseError } from '../../src/store/errors.js';
 import { mien } from '../support/cli.js';
 import { scratchDir } from '../support/fixtures.js';
 

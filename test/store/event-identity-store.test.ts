@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FaceEvent, MienEvent } from '../../src/events/events.js';
+import { IdentityStoreError } from '../../src/store/errors.js';
 import { EventStore } from '../../src/store/event-store.js';
-import { IdentityStore, IdentityStoreError } from '../../src/store/identity-store.js';
+import { IdentityStore } from '../../src/store/identity-store.js';
 import { openMienDatabase } from '../../src/store/mien-database.js';
 import { scratchDir } from '../support/fixtures.js';
 

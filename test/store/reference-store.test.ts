@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ReferenceStoreError } from '../../src/store/errors.js';
 import { openMienDatabase } from '../../src/store/mien-database.js';
-import { ReferenceStore, ReferenceStoreError, type NewReference } from '../../src/store/reference-store.js';
+import { ReferenceStore, type NewReference } from '../../src/store/reference-store.js';
 import { scratchDir } from '../support/fixtures.js';
 
 const reference = (tags: string[], threshold?: number): NewReference => ({

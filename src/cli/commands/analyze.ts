@@ -4,13 +4,15 @@ import { lastValueFrom, Subject, takeUntil, tap } from 'rxjs';
 import type { MienEvent } from '../../events/events.js';
 import type { AppearanceRow } from '../../expression/appearance.js';
 import { referencesFor, unmatchedReferenceNotice, type ExpressionReference } from '../../expression/matching.js';
-import { openSource, parseSource, SourceSpecError } from '../../ingest/source-spec.js';
+import { SourceSpecError } from '../../ingest/errors.js';
+import { openSource, parseSource } from '../../ingest/source-spec.js';
 import type { ExpressionAnalysis } from '../../operators/analysis-pipeline.js';
 import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
 import { databasePath } from '../../store/database.js';
 import { openMienDatabase } from '../../store/mien-database.js';
 import { ReferenceStore, type StoredReference } from '../../store/reference-store.js';
-import { CliError, type Command } from '../command.js';
+import type { Command } from '../command.js';
+import { CliError } from '../errors.js';
 import { analysisFps } from '../options.js';
 
 const USAGE = [
@@ -29,7 +31,7 @@ const USAGE = [
   '  --summary-json FILE   write the end table as JSON',
 ].join('\n');
 
-export const analyzeCommand: Command = {
+export const analyseCommand: Command = {
   name: 'analyze',
   summary: 'analyse a video file or live stream: people, FaceQA, expression tags',
   usage: USAGE,

@@ -1,15 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { LocatedFace } from '../../face/analyzer.js';
+import type { LocatedFace } from '../../face/analyser.js';
 import type { ExpressionSpace, MeasuredExpression } from '../../expression/expression-space.js';
-import { parseFecCsv, TRIPLET_TYPES } from '../../expression/fec.js';
-import { describeFacesInBoxes, findFecFaces, restsByPerson, scoreFecFaces } from '../../expression/fec-evaluation.js';
+import { parseFecCsv, TRIPLET_TYPES } from '../../expression-lab/fec.js';
+import { describeFacesInBoxes, findFecFaces, restsByPerson, scoreFecFaces } from '../../expression-lab/fec-evaluation.js';
 import { POPULATION_REST_START } from '../../expression/relative-embedding.js';
 import { IDENTITY_DEFAULTS } from '../../operators/analysis-pipeline.js';
 import { readImageFile } from '../../ingest/image-file.js';
 import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
-import { CliError, type Command } from '../command.js';
+import type { Command } from '../command.js';
+import { CliError } from '../errors.js';
 import { formatJson } from '../json.js';
 
 export const evalFecCommand: Command = {

@@ -2,13 +2,15 @@ import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ignoreElements, lastValueFrom } from 'rxjs';
+import { ImageDecodeError } from '../../ingest/errors.js';
 import { fileFrames } from '../../ingest/file-source.js';
 import type { Frame } from '../../ingest/frame.js';
-import { ImageDecodeError, readImageFile } from '../../ingest/image-file.js';
+import { readImageFile } from '../../ingest/image-file.js';
 import { IDENTITY_DEFAULTS } from '../../operators/analysis-pipeline.js';
 import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
 import type { FrameAnalysis } from '../../operators/frame-analysis.js';
-import { CliError, type Command } from '../command.js';
+import type { Command } from '../command.js';
+import { CliError } from '../errors.js';
 import { analysisFps } from '../options.js';
 import { formatJson } from '../json.js';
 

@@ -1,16 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FaceCore } from '../../face/analyzer.js';
-import { CalibrationPictureError, int8ExpressionModel } from '../../expression/int8-expression.js';
-import { decodeImage, ImageDecodeError } from '../../ingest/image-file.js';
+import { CalibrationPictureError } from '../../expression-lab/errors.js';
+import { FaceCore } from '../../face/analyser.js';
+import { int8ExpressionModel } from '../../expression-lab/int8-expression.js';
+import { ImageDecodeError } from '../../ingest/errors.js';
+import { decodeImage } from '../../ingest/image-file.js';
+import { ProvisioningError } from '../../model-build/errors.js';
 import { DENSENET_FER } from '../../models/expression.js';
 import { DEFAULT_MODEL_SOURCES, openModels } from '../../models/index.js';
 import { packageSpec } from '../../models/model-source.js';
-import { QUANTIZATION_SCHEME } from '../../models/quantize.js';
+import { QUANTIZATION_SCHEME } from '../../model-build/quantize.js';
 import { FACE_LANDMARKER } from '../../models/face-landmarker.js';
-import { derivedModelIsCurrent, provisionFaceLandmarker, provisionModels, ProvisioningError, sha256, writeDerivedModel } from '../../models/provision.js';
-import { CliError, type Command } from '../command.js';
+import { derivedModelIsCurrent, provisionFaceLandmarker, provisionModels, sha256, writeDerivedModel } from '../../model-build/provision.js';
+import type { Command } from '../command.js';
+import { CliError } from '../errors.js';
 import { DEMO_PICTURE } from '../options.js';
 
 export const modelsCommand: Command = {

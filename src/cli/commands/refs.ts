@@ -1,15 +1,19 @@
 import { parseArgs } from 'node:util';
+import { NoFaceError } from '../../expression/errors.js';
 import type { Box } from '../../face/geometry.js';
-import { NoFaceError, referenceFace, type PhotoRest } from '../../expression/reference-face.js';
+import { referenceFace, type PhotoRest } from '../../expression/reference-face.js';
 import { POPULATION_REST_START } from '../../expression/relative-embedding.js';
-import { ImageDecodeError, readImageFile } from '../../ingest/image-file.js';
+import { ImageDecodeError } from '../../ingest/errors.js';
+import { readImageFile } from '../../ingest/image-file.js';
 import { encodePng } from '../../render/png.js';
 import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
 import type { RuntimeSettings } from '../../runtime/settings.js';
 import { databasePath } from '../../store/database.js';
+import { ReferenceStoreError } from '../../store/errors.js';
 import { openMienDatabase } from '../../store/mien-database.js';
-import { normaliseTags, ReferenceStore, ReferenceStoreError } from '../../store/reference-store.js';
-import { CliError, type Command } from '../command.js';
+import { normaliseTags, ReferenceStore } from '../../store/reference-store.js';
+import type { Command } from '../command.js';
+import { CliError } from '../errors.js';
 import { formatJson } from '../json.js';
 
 const USAGE = [

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../server/config.js';
 import { MienServer } from '../../server/server.js';
-import { CliError, type Command } from '../command.js';
+import type { Command } from '../command.js';
+import { CliError } from '../errors.js';
 import { DEMO_PICTURE } from '../options.js';
 import { ConfigError } from '../../server/errors.js';
 

@@ -3,13 +3,14 @@ import { parseArgs } from 'node:util';
 import { clusterRepresentatives, cutIntoClusters, wardLinkage } from '../../expression/ward.js';
 import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
 import { contactSheetPng } from '../../render/contact-sheet.js';
-import { CliError, type Command } from '../command.js';
+import type { Command } from '../command.js';
+import { CliError } from '../errors.js';
 import { formatJson } from '../json.js';
 import { positiveNumber } from '../options.js';
 import { analyseVideoFaces } from '../../runtime/video-faces.js';
 import { timeCode } from '../time-code.js';
 
-export const summarizeCommand: Command = {
+export const summariseCommand: Command = {
   name: 'summarize',
   summary: 'one person\'s expressions in a video: Ward clusters of their expression embeddings, one face each, as a contact sheet',
   usage: [

@@ -3,14 +3,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseFecCsv } from '../../expression/fec.js';
-import { describeFacesInBoxes, findFecFaces, scoreFecFaces, type FecFaces } from '../../expression/fec-evaluation.js';
+import { parseFecCsv } from '../../expression-lab/fec.js';
+import { describeFacesInBoxes, findFecFaces, scoreFecFaces, type FecFaces } from '../../expression-lab/fec-evaluation.js';
 import { encodeHeadOnnx, headEmbedding } from '../../expression/head.js';
-import { cachedDescribePicture, FEC_TYPE_MARGINS, headTrainingSet, pooledViews } from '../../expression/head-data.js';
-import { HEAD_TRAINING_DEFAULTS, trainHead } from '../../expression/head-training.js';
+import { cachedDescribePicture, FEC_TYPE_MARGINS, headTrainingSet, pooledViews } from '../../expression-lab/head-data.js';
+import { HEAD_TRAINING_DEFAULTS, trainHead } from '../../expression-lab/head-training.js';
 import { readImageFile } from '../../ingest/image-file.js';
 import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
-import { CliError, type Command } from '../command.js';
+import type { Command } from '../command.js';
+import { CliError } from '../errors.js';
 import { positiveNumber } from '../options.js';
 
 export const trainHeadCommand: Command = {

@@ -1,4 +1,5 @@
 import protobuf from 'protobufjs';
+import { GeometryMetadataError } from '../errors.js';
 
 /**
  * MediaPipe's face geometry pipeline metadata (geometry_pipeline_metadata_landmarks.binarypb in
@@ -50,10 +51,6 @@ export interface FaceGeometryMetadata {
   readonly weights: Float32Array;
   /** The number of landmarks (vertices): 468, the mesh without the iris. */
   readonly count: number;
-}
-
-export class GeometryMetadataError extends Error {
-  override name = 'GeometryMetadataError';
 }
 
 /** Reads the binary GeometryPipelineMetadata proto; throws GeometryMetadataError when it is not one Mien can use. */

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { GeometryMetadataError } from '../../../src/face/errors.js';
 import { DEFAULT_CAMERA, faceTransformationMatrix, poseFromMatrix } from '../../../src/face/mediapipe/face-geometry.js';
-import { GeometryMetadataError, parseGeometryMetadata, type FaceGeometryMetadata } from '../../../src/face/mediapipe/geometry-metadata.js';
+import { parseGeometryMetadata, type FaceGeometryMetadata } from '../../../src/face/mediapipe/geometry-metadata.js';
 import { solveWeightedOrthogonalProblem, type Matrix4 } from '../../../src/face/mediapipe/procrustes.js';
-import { readTaskBundle } from '../../../src/models/tflite/task-bundle.js';
-import { FACE_LANDMARKER_ENTRIES } from '../../../src/models/tflite/face-landmarker-onnx.js';
+import { readTaskBundle } from '../../../src/model-build/tflite/task-bundle.js';
+import { FACE_LANDMARKER_ENTRIES } from '../../../src/model-build/tflite/face-landmarker-onnx.js';
 
 /**
  * MediaPipe's face geometry (src/face/mediapipe/face-geometry.ts) on made-up faces whose pose is
