@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EXPRESSION_MODELS, type ExpressionModelKind, type ExpressionPrecision } from '../models/index.js';
+import { defaultModelsDir } from '../models/models-dir.js';
 import { SettingsError } from './errors.js';
 
 /**
@@ -75,7 +75,7 @@ export function runtimeSettings(env: NodeJS.ProcessEnv): RuntimeSettings {
   return settings;
 }
 
-const DEFAULT_MODELS_DIR = resolve(fileURLToPath(new URL('../../models/', import.meta.url)));
+const DEFAULT_MODELS_DIR = resolve(defaultModelsDir());
 
 /** The settings of an empty environment: what tests and benches run with unless they say otherwise. */
 export const DEFAULT_SETTINGS: RuntimeSettings = {
