@@ -85,7 +85,7 @@ async function kills(rounds: number): Promise<void> {
     server = await serve(dataDir);
     await analysing(server, 'debate');
     backTimes.push(Date.now() - started);
-    console.log(`kill ${round}: integrity ${integrity}; ${received.size} events sent over WebSocket, ${lost} not in the store; analysing again ${seconds(backTimes.at(-1)!)} s after the restart began`);
+    console.log(`kill ${round}: integrity ${String(integrity)}; ${received.size} events sent over WebSocket, ${lost} not in the store; analysing again ${seconds(backTimes.at(-1)!)} s after the restart began`);
   }
   await stopServerProcess(server.process);
   console.log(`kill -9 x${rounds}: integrity failures ${damaged}; events sent ${sent}, missing from the store ${missing}; back to analysing: median ${seconds(median(backTimes))} s, worst ${seconds(Math.max(...backTimes))} s`);

@@ -7,7 +7,7 @@ const KEY = 'mien.token';
 export class TokenStorage {
   private token: string | undefined;
 
-  constructor(private readonly storage: Storage | undefined = globalThis.localStorage) {
+  constructor(private readonly storage: Storage | undefined = globalThis.localStorage as Storage | undefined) {
     try {
       this.token = storage?.getItem(KEY) ?? undefined;
     } catch {

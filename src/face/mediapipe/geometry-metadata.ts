@@ -60,7 +60,7 @@ export class GeometryMetadataError extends Error {
 export function parseGeometryMetadata(bytes: Uint8Array): FaceGeometryMetadata {
   let decoded: DecodedMetadata;
   try {
-    decoded = MetadataProto.toObject(MetadataProto.decode(bytes), { arrays: true, defaults: false }) as DecodedMetadata;
+    decoded = MetadataProto.toObject(MetadataProto.decode(bytes), { arrays: true, defaults: false });
   } catch (error) {
     throw new GeometryMetadataError(`not a geometry pipeline metadata proto: ${(error as Error).message}`);
   }
