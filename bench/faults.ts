@@ -53,7 +53,10 @@ function subscribe(server: ServerProcess, filter: Record<string, unknown> = {}):
   });
   socket.on('error', () => {});
   return new Promise((resolve, reject) => {
-    socket.once('open', () => (socket.send(JSON.stringify({ type: 'subscribe', ...filter })), resolve({ socket, received })));
+    socket.once('open', () => {
+      socket.send(JSON.stringify({ type: 'subscribe', ...filter }));
+      resolve({ socket, received });
+    });
     socket.once('error', reject);
   });
 }

@@ -7,8 +7,9 @@ const KEY = 'mien.token';
 export class TokenStorage {
   private token: string | undefined;
 
-  constructor(private readonly storage: Storage | undefined = globalThis.localStorage as Storage | undefined) {
+  constructor(private readonly storage: Storage | undefined = globalThis.localStorage) {
     try {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- no localStorage outside a browser, whatever lib.dom says
       this.token = storage?.getItem(KEY) ?? undefined;
     } catch {
       this.token = undefined;
