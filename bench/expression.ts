@@ -85,14 +85,14 @@ function eyeFrameShape(face: LocatedFace): Float32Array {
   return shape;
 }
 
-type Cached = Record<string, Record<string, number[] | number[][] | string>>;
+type Cached = Partial<Record<string, Record<string, number[] | number[][] | string>>>;
 
 async function extract(sets: Record<string, FecTriplet[]>): Promise<{ found: Record<string, FecFaces<FaceFeatures>>; videoMedian: { pooled: Float32Array; logits: Float32Array; shape: Float32Array } }> {
   const models = await openModels({ expressionModel: DENSENET_FER.kind }, { log: () => {} });
   const net = await ExpressionModel.open(join(defaultModelsDir(), FACE_EXPRESSION_NET.source.file), FACE_EXPRESSION_NET, { log: () => {} });
   const cacheFile = cachePath(models.expressionPrecision);
   console.log(`DenseNet FER: ${models.expressionPrecision}`);
-  const cache: Cached = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : {};
+  const cache: Cached = existsSync(cacheFile) ? (JSON.parse(readFileSync(cacheFile, 'utf8')) as Cached) : {};
   const core = new FaceCore(models);
   const describeFaces = async (faces: LocatedFace[]): Promise<FaceFeatures[]> => {
     const out: FaceFeatures[] = [];

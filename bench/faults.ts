@@ -53,7 +53,10 @@ function subscribe(server: ServerProcess, filter: Record<string, unknown> = {}):
   });
   socket.on('error', () => {});
   return new Promise((resolve, reject) => {
-    socket.once('open', () => (socket.send(JSON.stringify({ type: 'subscribe', ...filter })), resolve({ socket, received })));
+    socket.once('open', () => {
+      socket.send(JSON.stringify({ type: 'subscribe', ...filter }));
+      resolve({ socket, received });
+    });
     socket.once('error', reject);
   });
 }
@@ -85,7 +88,7 @@ async function kills(rounds: number): Promise<void> {
     server = await serve(dataDir);
     await analysing(server, 'debate');
     backTimes.push(Date.now() - started);
-    console.log(`kill ${round}: integrity ${integrity}; ${received.size} events sent over WebSocket, ${lost} not in the store; analysing again ${seconds(backTimes.at(-1)!)} s after the restart began`);
+    console.log(`kill ${round}: integrity ${String(integrity)}; ${received.size} events sent over WebSocket, ${lost} not in the store; analysing again ${seconds(backTimes.at(-1)!)} s after the restart began`);
   }
   await stopServerProcess(server.process);
   console.log(`kill -9 x${rounds}: integrity failures ${damaged}; events sent ${sent}, missing from the store ${missing}; back to analysing: median ${seconds(median(backTimes))} s, worst ${seconds(Math.max(...backTimes))} s`);

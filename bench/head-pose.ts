@@ -33,7 +33,7 @@ const SETS = [...STILLS, ...VIDEOS];
 async function pictures(set: string): Promise<{ file: string; image: () => Promise<RgbImage> }[]> {
   if (VIDEOS.includes(set)) {
     const frames = await firstValueFrom(ffmpegFrames(fixture(set), VIDEO_FPS).pipe(toArray()));
-    return frames.map((frame, i) => ({ file: `frame ${i}`, image: async () => frame }));
+    return frames.map((frame, i) => ({ file: `frame ${i}`, image: () => Promise.resolve(frame) }));
   }
   const dir = fixture(set);
   return readdirSync(dir).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort().map((file) => ({ file, image: () => readImageFile(join(dir, file)) }));

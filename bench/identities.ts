@@ -89,7 +89,7 @@ async function gridFrames() {
   const dir = fixture('video/grid');
   const clips = readdirSync(dir).filter((f) => f.endsWith('.mp4')).sort();
   const frames = await Promise.all(clips.map((clip) => firstValueFrom(ffmpegFrames(join(dir, clip), GRID_FPS).pipe(toArray()))));
-  return clips.flatMap((clip, i) => frames[i].map((frame) => ({ label: clip, image: async () => frame })));
+  return clips.flatMap((clip, i) => frames[i].map((frame) => ({ label: clip, image: () => Promise.resolve(frame) })));
 }
 
 /** MediaPipe's eye contours (face_mesh_connections.py FACEMESH_RIGHT_EYE, FACEMESH_LEFT_EYE): the image's left eye first. */
@@ -152,7 +152,7 @@ function purity(truth: string[], found: string[]): number {
   const clusters = new Map<string, Map<string, number>>();
   found.forEach((f, i) => {
     let counts = clusters.get(f);
-    if (!counts) clusters.set(f, (counts = new Map()));
+    if (!counts) clusters.set(f, (counts = new Map<string, number>()));
     counts.set(truth[i], (counts.get(truth[i]) ?? 0) + 1);
   });
   return [...clusters.values()].reduce((s, counts) => s + Math.max(...counts.values()), 0) / truth.length;

@@ -10,8 +10,8 @@ export interface LondonPeople {
   readonly all: readonly string[];
   readonly validation: readonly string[];
   readonly training: readonly string[];
-  neutral(person: string): string;
-  smiling(person: string): string;
+  readonly neutral: (person: string) => string;
+  readonly smiling: (person: string) => string;
 }
 
 export function londonPeople(londonDir: string): LondonPeople {

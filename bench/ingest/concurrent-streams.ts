@@ -61,6 +61,7 @@ async function run(streams: number): Promise<Run> {
     subscriptions.forEach((s) => s.unsubscribe());
     const fps = counts.map((c) => c / windowSeconds);
     return {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the status subscription above
       sustained: !troubled && Math.min(...fps) >= 0.9 * FPS,
       minFps: Math.min(...fps),
       maxFps: Math.max(...fps),

@@ -77,7 +77,7 @@ export const PEER_CONFIG: Partial<Config> = {
 };
 
 export async function runPeer(clip: string, fps: number, maxWidth: number, rounds = 1): Promise<PeerRun> {
-  globalThis.fetch = offlineFetch as typeof fetch;
+  globalThis.fetch = offlineFetch;
   const { Human: HumanClass } = require(join(humanDir, 'dist/human.node-wasm.js')) as { Human: new (config: Partial<Config>) => Human };
   const human = new HumanClass(PEER_CONFIG);
   await human.load();

@@ -21,3 +21,9 @@ export function tagsAndThresholdProblem(tags: readonly string[], threshold: numb
   if (threshold !== undefined && !(threshold > 0 && threshold <= 2)) return 'The threshold is a distance above 0 and at most 2.';
   return undefined;
 }
+
+/** A text field of a form, or '' when the form has none by that name. */
+export function textField(data: FormData, name: string): string {
+  const value = data.get(name);
+  return typeof value === 'string' ? value : '';
+}

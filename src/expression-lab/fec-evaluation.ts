@@ -80,7 +80,7 @@ export async function findFecFaces<T>(triplets: readonly FecTriplet[], imagesDir
     else {
       const keys = triplet.faces.map((f, k) => {
         const key = faceKey(paths[k]!, f.box);
-        boxesByPath.set(paths[k]!, (boxesByPath.get(paths[k]!) ?? new Map()).set(key, f.box));
+        boxesByPath.set(paths[k]!, (boxesByPath.get(paths[k]!) ?? new Map<string, FractionBox>()).set(key, f.box));
         return key;
       });
       wanted.push({ triplet, odd, keys });

@@ -46,7 +46,7 @@ export function headTrainingSet(ready: FecFaces<Float32Array[]>['triplets'], mar
  * features are extracted once: later runs on the same pictures read them back.
  */
 export function cachedDescribePicture(describe: DescribePicture<Float32Array[]>, cacheFile: string): { describe: DescribePicture<Float32Array[]>; save(): void } {
-  const cache: Record<string, number[][] | null> = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : {};
+  const cache: Record<string, number[][] | null> = existsSync(cacheFile) ? (JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, number[][] | null>) : {};
   return {
     describe: async (path, boxes) => {
       const keys = boxes.map((b) => `${path}#${b.left},${b.right},${b.top},${b.bottom}`);

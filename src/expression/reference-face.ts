@@ -53,6 +53,6 @@ async function locateIn(space: ExpressionSpace, image: RgbImage, chosen: Box | u
 }
 
 function closestTo(faces: readonly FaceDetection[], chosen: Box): FaceDetection | undefined {
-  const best = [...faces].sort((a, b) => intersectionOverUnion(b.box, chosen) - intersectionOverUnion(a.box, chosen))[0];
+  const best = [...faces].sort((a, b) => intersectionOverUnion(b.box, chosen) - intersectionOverUnion(a.box, chosen))[0] as FaceDetection | undefined;
   return best && intersectionOverUnion(best.box, chosen) > 0.3 ? best : undefined;
 }

@@ -52,7 +52,7 @@ export class TagSegmenter {
     let segments = this.open.get(identity);
     for (const { reference, distance, intensity } of matches) {
       for (const tag of reference.tags) {
-        if (!segments) this.open.set(identity, (segments = new Map()));
+        if (!segments) this.open.set(identity, (segments = new Map<string, OpenSegment>()));
         const segment = segments.get(tag);
         if (segment) {
           segment.lastPts = pts;

@@ -69,7 +69,7 @@ export function wardLinkage(points: readonly ArrayLike<number>[]): WardMerge[] {
   // The chain finds merges out of height order; replay them sorted, naming clusters as SciPy does.
   const order = merges.map((_, i) => i).sort((x, y) => merges[x].height - merges[y].height || x - y);
   const clusterOfSlot = Int32Array.from({ length: n }, (_, i) => i);
-  const sizeOfCluster: number[] = new Array(n).fill(1);
+  const sizeOfCluster: number[] = new Array<number>(n).fill(1);
   const slotRoot = Int32Array.from({ length: n }, (_, i) => i);
   const root = (s: number): number => (slotRoot[s] === s ? s : (slotRoot[s] = root(slotRoot[s])));
   return order.map((m, k) => {

@@ -53,7 +53,8 @@ export class LiveSource {
   // Replays the latest status to every subscriber, even once stopped.
   readonly #status = new ReplaySubject<SourceStatus>(1);
   #current: SourceStatus;
-  readonly #subscription: Subscription;
+  // Undefined while the constructor's subscribe runs: a stream may stop within it.
+  readonly #subscription: Subscription | undefined;
   #index = 0;
   #skippedInEarlierRuns = 0;
   #skippedInThisRun = 0;

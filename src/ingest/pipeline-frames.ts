@@ -163,6 +163,7 @@ export function pipelineFrames(plan: PipelinePlan, options: PipelineFramesOption
       options.gate?.enter();
       subscriber.next({ ...frame, skippedSoFar: skipped });
       // The subscriber may have unsubscribed (stopping the pipeline) while handling the frame.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- `running` is cleared by the teardown, which `next` above may run
       if (!running) return;
       const wait = lastPull + minPullIntervalMs - Date.now();
       if (wait > 0) pullTimer = setTimeout(pull, wait);

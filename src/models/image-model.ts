@@ -25,7 +25,7 @@ export async function runBatches<T>(
     const batch = items.slice(start, start + maxBatch);
     const result = await session.run({ [inputName]: new ort.Tensor('float32', pack(batch), [batch.length, ...itemShape]) }, outputs);
     outputs.forEach((name, k) => {
-      const out = result[name];
+      const out = result[name] as ort.Tensor | undefined;
       if (!out) throw new Error(`${session.path} produced no output "${name}"`);
       const data = out.data as Float32Array;
       const width = data.length / batch.length;

@@ -34,7 +34,7 @@ async function handle(request: WorkerRequest): Promise<{ reply: WorkerReply; tra
       const outputs: Record<string, WireTensor> = {};
       const transfer = new Set<ArrayBuffer>();
       for (const [name, value] of Object.entries(result)) {
-        const { type, data, dims } = value as ort.Tensor;
+        const { type, data, dims } = value;
         outputs[name] = { type, data, dims };
         if (ArrayBuffer.isView(data) && data.buffer instanceof ArrayBuffer) transfer.add(data.buffer);
       }

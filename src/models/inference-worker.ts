@@ -74,7 +74,7 @@ export class InferenceWorker {
     const id = ++this.lastId;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...request, id } as WorkerRequest, transfer);
+      this.worker.postMessage({ ...request, id }, transfer);
       // A run keeps the process alive until it answers.
       if (this.pending.size === 1) this.worker.ref();
     }).finally(() => {

@@ -210,7 +210,8 @@ export function decodeModel(bytes: Uint8Array): Model {
   if (!Buffer.from(encodeModel(model)).equals(bytes)) {
     throw new OnnxFormatError('ONNX model uses fields this reader does not know (it does not re-encode to the same bytes); refusing to patch it');
   }
-  if (!model.graph) throw new OnnxFormatError('ONNX model has no graph');
+  // Decoded bytes may lack any field, the graph included.
+  if (!(model as Partial<Model>).graph) throw new OnnxFormatError('ONNX model has no graph');
   return model;
 }
 

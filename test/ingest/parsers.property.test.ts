@@ -53,6 +53,7 @@ describe('parsers of outside input (ingest)', () => {
         if (video.address !== undefined) expect(isIP(video.address)).not.toBe(0);
         for (const [key, text] of Object.entries(video.parameters)) {
           expect(key).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
+          // eslint-disable-next-line no-control-regex -- control characters are what this looks for
           expect(text).not.toMatch(/[\0-\x1f\x7f]/);
         }
       }),

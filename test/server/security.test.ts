@@ -130,7 +130,7 @@ describe('mien serve against an attacker', () => {
 
   it('refuses a WebSocket opened by a page of another site', async () => {
     const upgrade = (origin: string) =>
-      fetch(`${server.url}/events`, { headers: { origin, upgrade: 'websocket', connection: 'upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' } }).catch((e: Error) => e);
+      fetch(`${server.url}/events`, { headers: { origin, upgrade: 'websocket', connection: 'upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' } }).catch((e: unknown) => e as Error);
     const foreign = await upgrade('https://evil.example');
     expect(foreign instanceof Error || foreign.status === 403).toBe(true);
   });

@@ -162,7 +162,7 @@ describe('mien serve', () => {
       expect(untagged.status).toBe(400);
       expect(((await owner.get('/api/references')).body as { references: unknown[] }).references).toEqual([]);
       expect(((await owner.get('/api/streams')).body as { streams: unknown[] }).streams).toEqual([]);
-      const ws = await fetch(`${server.url}/events`, { headers: { upgrade: 'websocket', connection: 'upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' } }).catch((e: Error) => e);
+      const ws = await fetch(`${server.url}/events`, { headers: { upgrade: 'websocket', connection: 'upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' } }).catch((e: unknown) => e as Error);
       expect(ws instanceof Error || ws.status === 401).toBe(true);
       expect((await anonymous.get('/healthz')).body).toEqual({ status: 'ok' });
       expect((await anonymous.get('/readyz')).status).toBe(200);

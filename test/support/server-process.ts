@@ -19,7 +19,7 @@ export async function startServerProcess(args: readonly string[], env: NodeJS.Pr
   });
   let stderr = '';
   const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       const serving = /serving on (http:\/\/\S+)/.exec(stderr);
       if (serving) resolve(serving[1]);

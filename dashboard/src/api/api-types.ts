@@ -4,8 +4,6 @@
  */
 export type { FaceEvent, IdentityMergedEvent, MienEvent, StreamStatus, StreamStatusEvent, TagEndEvent, TagStartEvent } from '../../../src/events/events.js';
 import type { EventKind } from '../../../src/events/events.js';
-/** What a reference's face was read against: 'none', 'population', 'rest-photo' or 'own-track'. */
-export type { ReferenceRest } from '../../../src/expression/reference-face.js';
 
 export type {
   EventPage,
@@ -16,6 +14,10 @@ export type {
   StreamKind,
   StreamOrigin,
 } from '../../../src/server/api-types.js';
+import type { ReferenceInfo } from '../../../src/server/api-types.js';
+
+/** What a reference's face was read against: 'none', 'population', 'rest-photo' or 'own-track'. */
+export type ReferenceRest = ReferenceInfo['rest'];
 
 export interface EventQuery {
   readonly kinds?: readonly EventKind[];

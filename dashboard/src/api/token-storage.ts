@@ -9,6 +9,7 @@ export class TokenStorage {
 
   constructor(private readonly storage: Storage | undefined = globalThis.localStorage) {
     try {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- no localStorage outside a browser, whatever lib.dom says
       this.token = storage?.getItem(KEY) ?? undefined;
     } catch {
       this.token = undefined;

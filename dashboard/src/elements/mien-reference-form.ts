@@ -2,7 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import type { ReferenceUpload } from '../api/api-client.js';
-import { parseTags, parseThreshold, tagsAndThresholdProblem } from '../reference-fields.js';
+import { parseTags, parseThreshold, tagsAndThresholdProblem, textField } from '../reference-fields.js';
 import { controlStyles } from '../styles/shared-styles.js';
 
 export { parseTags } from '../reference-fields.js';
@@ -131,7 +131,8 @@ export class MienReferenceForm extends LitElement {
   @state() private restPhoto: File | undefined;
   @state() private dragging = false;
   @state() private problem: string | undefined;
-  @query('form') private form!: HTMLFormElement;
+  // Null until the first render.
+  @query('form') private form!: HTMLFormElement | null;
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('upload') && this.upload.status === 'added') this.clear();
@@ -209,9 +210,9 @@ export class MienReferenceForm extends LitElement {
 
   private submit(event: SubmitEvent) {
     event.preventDefault();
-    const data = new FormData(this.form);
-    const tags = parseTags(String(data.get('tags') ?? ''));
-    const threshold = parseThreshold(String(data.get('threshold') ?? ''));
+    const data = new FormData(this.form!); // the submit event came from it
+    const tags = parseTags(textField(data, 'tags'));
+    const threshold = parseThreshold(textField(data, 'threshold'));
     this.problem = !this.picture ? 'Choose or drop a picture of a face first.' : tagsAndThresholdProblem(tags, threshold);
     if (this.problem || !this.picture) return;
     this.dispatchEvent(

@@ -27,7 +27,7 @@ export class Presence {
     for (const event of events) {
       if (event.kind === 'face' && event.identity !== null) {
         let people = this.streams.get(event.stream);
-        if (!people) this.streams.set(event.stream, (people = new Map()));
+        if (!people) this.streams.set(event.stream, (people = new Map<number, OnScreenPerson>()));
         people.set(event.identity, { identity: event.identity, tags: event.tags ?? [], seenMs: Date.parse(event.wallTime), ...(event.expression && { expression: event.expression }) });
       } else if (event.kind === 'identity-merged') {
         for (const people of this.streams.values()) for (const from of event.merged) people.delete(from);

@@ -87,7 +87,8 @@ export const analyseCommand: Command = {
           }),
         ),
         { defaultValue: undefined },
-      ).catch((error: Error) => {
+      ).catch((caught: unknown) => {
+        const error = caught as Error;
         throw new CliError(`${positionals[0]}: ${error.message}`);
       });
     } finally {

@@ -43,7 +43,8 @@ export const evalFecCommand: Command = {
     });
     if (positionals.length !== 1) throw new CliError(`expected one CSV, got ${positionals.length}\n\n${this.usage}`, 2);
     const [csvPath] = positionals;
-    const text = await readFile(csvPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    const text = await readFile(csvPath, 'utf8').catch((caught: unknown) => {
+      const error = caught as NodeJS.ErrnoException;
       throw new CliError(`${csvPath}: cannot read (${error.code ?? error.message})`);
     });
     const { triplets, errors } = parseFecCsv(text);

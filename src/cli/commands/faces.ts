@@ -33,13 +33,14 @@ export const facesCommand: Command = {
       options: { draw: { type: 'string' }, embeddings: { type: 'boolean', default: false } },
     });
     if (positionals.length > 1) throw new CliError(`expected one IMAGE, got ${positionals.length}\n\n${this.usage}`, 2);
-    let path = positionals[0];
+    let path = positionals[0] as string | undefined;
     if (path === undefined) {
       if (!existsSync(DEMO_PICTURE)) throw new CliError('no IMAGE given and the demo picture is missing; run scripts/setup');
       console.error(`mien: no IMAGE given, analysing the built-in demo picture ${DEMO_PICTURE}`);
       path = DEMO_PICTURE;
     }
-    const image = await readImageFile(path).catch((error: Error) => {
+    const image = await readImageFile(path).catch((caught: unknown) => {
+      const error = caught as Error;
       throw new CliError(error.message);
     });
     const runtime = await AnalysisRuntime.open(settings);

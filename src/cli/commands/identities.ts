@@ -60,7 +60,8 @@ export const identitiesCommand: Command = {
         if (group.video) {
           const gate = analysis.analysisGate();
           const frames = fileFrames(group.video, { maxFps: fps, stream: group.video, gate });
-          await lastValueFrom(frames.pipe(analysis.events(gate), ignoreElements()), { defaultValue: undefined }).catch((error: Error) => {
+          await lastValueFrom(frames.pipe(analysis.events(gate), ignoreElements()), { defaultValue: undefined }).catch((caught: unknown) => {
+            const error = caught as Error;
             throw new CliError(error.message);
           });
           continue;
@@ -92,7 +93,7 @@ const isPicture = (file: string): boolean => PICTURE_EXTENSIONS.has(extname(file
 
 /** The files in order: runs of up to BATCH pictures (analysed together), and videos one by one. */
 function* inOrder(files: readonly string[]): Generator<{ video?: string; pictures: string[] }> {
-  let pictures: string[] = [];
+  const pictures: string[] = [];
   for (const file of files) {
     if (isPicture(file)) {
       pictures.push(file);

@@ -59,7 +59,8 @@ export const modelsCommand: Command = {
 
 async function deriveInt8Expression(dir: string, picturePath: string): Promise<void> {
   const file = DENSENET_FER.int8.file;
-  const picture = await readFile(picturePath).catch((error: Error) => {
+  const picture = await readFile(picturePath).catch((caught: unknown) => {
+    const error = caught as Error;
     throw new CliError(`cannot read the calibration picture ${picturePath} (scripts/fetch-demo-media brings the default): ${error.message}`);
   });
   const float = await readFile(join(dir, DENSENET_FER.source.file));

@@ -57,7 +57,8 @@ export const searchCommand: Command = {
     const out = values.out ?? 'search.png';
     const runtime = await AnalysisRuntime.open(settings);
     try {
-      await readImageFile(values.query).catch((error: Error) => {
+      await readImageFile(values.query).catch((caught: unknown) => {
+        const error = caught as Error;
         throw new CliError(`${values.query}: ${error.message.replace(`${values.query}: `, '')}`);
       });
       const video = await analyseVideoFaces(runtime, positionals[0], fps);

@@ -38,7 +38,8 @@ export const serveCommand: Command = {
       if (error instanceof ConfigError) throw new CliError(error.message, 2);
       throw error;
     }
-    const server = await MienServer.start(config, { settings }).catch((error: Error) => {
+    const server = await MienServer.start(config, { settings }).catch((caught: unknown) => {
+      const error = caught as Error;
       throw new CliError(error instanceof ConfigError ? error.message : `cannot start: ${error.message}`);
     });
     console.error(`mien: serving on ${server.url} (data in ${config.dataDir}${config.token ? ', token required' : ''}); WebRTC publishers: ${server.whip.publishUrl('NAME')}`);

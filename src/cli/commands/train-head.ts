@@ -59,7 +59,8 @@ export const trainHeadCommand: Command = {
       const { core, models } = runtime;
       const extract = describeFacesInBoxes(core, readImageFile, (faces) => pooledViews(core, faces));
       const read = async (csv: string): Promise<FecFaces<Float32Array[]>> => {
-        const text = await readFile(csv, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        const text = await readFile(csv, 'utf8').catch((caught: unknown) => {
+          const error = caught as NodeJS.ErrnoException;
           throw new CliError(`${csv}: cannot read (${error.code ?? error.message})`);
         });
         const { triplets, errors } = parseFecCsv(text);

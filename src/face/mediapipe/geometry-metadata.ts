@@ -57,7 +57,7 @@ export interface FaceGeometryMetadata {
 export function parseGeometryMetadata(bytes: Uint8Array): FaceGeometryMetadata {
   let decoded: DecodedMetadata;
   try {
-    decoded = MetadataProto.toObject(MetadataProto.decode(bytes), { arrays: true, defaults: false }) as DecodedMetadata;
+    decoded = MetadataProto.toObject(MetadataProto.decode(bytes), { arrays: true, defaults: false });
   } catch (error) {
     throw new GeometryMetadataError(`not a geometry pipeline metadata proto: ${(error as Error).message}`);
   }

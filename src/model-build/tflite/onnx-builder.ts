@@ -36,7 +36,7 @@ export class OnnxBuilder {
 
   /** Adds a node with one output, named `output` (taken as is) or a fresh name from `opType`. */
   node(opType: string, inputs: readonly string[], attributes: Readonly<Record<string, AttributeValue>> = {}, output?: string): string {
-    const out = output ?? this.fresh(`${opType.toLowerCase()}`);
+    const out = output ?? this.fresh(opType.toLowerCase());
     const attribute: Attribute[] = Object.entries(attributes).map(([name, value]) =>
       typeof value === 'number' ? { name, type: ATTRIBUTE_INT, i: String(value) } : { name, type: ATTRIBUTE_INTS, ints: value.map(String) },
     );

@@ -178,7 +178,7 @@ function readBuffer(buffer: FlatTable, file: Uint8Array): Uint8Array {
 }
 
 function bufferAt(buffers: readonly Uint8Array[], index: number, what: string): Uint8Array {
-  const buffer = buffers[index];
+  const buffer = buffers[index] as Uint8Array | undefined;
   if (buffer === undefined) throw new TfliteFormatError(`${what} refers to buffer ${index}, but the model has ${buffers.length}`);
   return buffer;
 }
@@ -187,7 +187,7 @@ function readSubgraph(graph: FlatTable, index: number, codes: readonly string[],
   const tensors = graph.tables(0).map((t, i): Tensor => {
     const name = t.string(3) ?? `tensor ${i}`;
     const typeCode = t.int8(1);
-    const type = TENSOR_TYPES[typeCode];
+    const type = TENSOR_TYPES[typeCode] as (typeof TENSOR_TYPES)[number] | undefined;
     if (type === undefined) throw new TfliteFormatError(`tensor "${name}" has unknown type ${typeCode}`);
     const data = bufferAt(buffers, t.uint32(2), `tensor "${name}"`);
     const quantization = t.table(4);
@@ -206,7 +206,7 @@ function readSubgraph(graph: FlatTable, index: number, codes: readonly string[],
   };
   const operators = graph.tables(3).map((o, i): Operator => {
     const codeIndex = o.uint32(0);
-    const name = codes[codeIndex];
+    const name = codes[codeIndex] as (typeof codes)[number] | undefined;
     if (name === undefined) throw new TfliteFormatError(`operator ${i} uses operator code ${codeIndex}, but the model has ${codes.length}`);
     const kind = readKind(name, o, i);
     return { ...kind, index: i, inputs: checkTensors(o.int32s(1), `${name} (operator ${i})`), outputs: checkTensors(o.int32s(2), `${name} (operator ${i})`) };
@@ -232,7 +232,7 @@ function readKind(name: string, operator: FlatTable, index: number): OperatorKin
   const o = table ?? FlatTable.root(EMPTY_TABLE);
   const activation = (field: number): Activation => {
     const value = o.int8(field);
-    const a = ACTIVATIONS[value];
+    const a = ACTIVATIONS[value] as Activation | undefined;
     if (a === undefined) throw new TfliteFormatError(`${name} (operator ${index}) has unknown fused activation ${value}`);
     return a;
   };

@@ -25,7 +25,7 @@ export function readInputNormalization(model: Model): InputNormalization | undef
   if (bytes === undefined) return undefined;
   try {
     // ModelMetadata.subgraph_metadata (3) -> SubGraphMetadata.input_tensor_metadata (2).
-    const input = FlatTable.root(bytes, 'M001').tables(3)[0]?.tables(2)[0];
+    const input = FlatTable.root(bytes, 'M001').tables(3)[0]?.tables(2)[0] as FlatTable | undefined;
     if (input === undefined) return undefined;
     // TensorMetadata.process_units (4): ProcessUnit { options_type (0), options (1) }.
     const unit = input.tables(4).find((u) => u.uint8(0) === NORMALIZATION_OPTIONS)?.table(1);

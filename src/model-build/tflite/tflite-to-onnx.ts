@@ -78,7 +78,7 @@ class Conversion {
     const tensor = this.tensor(t);
     const shape = tensor.shape;
     if (tensor.type !== 'FLOAT32') this.fail(`input "${tensor.name}" is ${tensor.type}; only FLOAT32 inputs are supported`);
-    if (shape[0] !== 1) this.fail(`input "${tensor.name}" has shape [${shape}]; expected a batch of 1 first`);
+    if (shape[0] !== 1) this.fail(`input "${tensor.name}" has shape [${shape.join()}]; expected a batch of 1 first`);
     const order = shape.length === 4 ? NCHW : identityOrder(shape.length);
     const name = this.b.reserve(tensor.name);
     this.values.set(t, { name, order, batchDropped: false });
@@ -189,22 +189,23 @@ class Conversion {
   }
 
   private conv(op: Operator, options: ConvOptions, kind: 'regular' | 'depthwise'): void {
-    const [x, w, bias] = op.inputs;
+    const [x, w] = op.inputs;
+    const bias = op.inputs[2] as number | undefined;
     const input = this.tensor(x).shape;
     const filter = this.tensor(w).shape;
-    if (input.length !== 4 || filter.length !== 4) this.fail(`expects 4-D input and filter, got [${input}] and [${filter}]`);
+    if (input.length !== 4 || filter.length !== 4) this.fail(`expects 4-D input and filter, got [${input.join()}] and [${filter.join()}]`);
     const [, kh, kw] = filter;
     const channels = input[3];
     let weights: { values: Float32Array; shape: number[] };
     let groups: number;
     if (kind === 'depthwise') {
       // TFLite [1, kh, kw, C * m] -> ONNX [C * m, 1, kh, kw]; output channel c * m + k reads input c.
-      if (filter[0] !== 1 || filter[3] % channels !== 0) this.fail(`depthwise filter [${filter}] does not fit ${channels} input channels`);
+      if (filter[0] !== 1 || filter[3] % channels !== 0) this.fail(`depthwise filter [${filter.join()}] does not fit ${channels} input channels`);
       weights = permuteArray(this.floatConstant(w), filter, [3, 0, 1, 2]);
       groups = channels;
     } else {
       // TFLite [O, kh, kw, I] -> ONNX [O, I, kh, kw].
-      if (filter[3] !== channels) this.fail(`filter [${filter}] does not fit ${channels} input channels`);
+      if (filter[3] !== channels) this.fail(`filter [${filter.join()}] does not fit ${channels} input channels`);
       weights = permuteArray(this.floatConstant(w), filter, [0, 3, 1, 2]);
       groups = 1;
     }
@@ -226,7 +227,7 @@ class Conversion {
   /** TFLite's max pool ignores padding cells, as ONNX MaxPool does. */
   private maxPool(op: Operator, options: PoolOptions): void {
     const input = this.tensor(op.inputs[0]).shape;
-    if (input.length !== 4) this.fail(`expects a 4-D input, got [${input}]`);
+    if (input.length !== 4) this.fail(`expects a 4-D input, got [${input.join()}]`);
     const [top, bottom, outH] = window(options.padding, input[1], options.filterH, options.strideH, 1);
     const [left, right, outW] = window(options.padding, input[2], options.filterW, options.strideW, 1);
     this.expectShape(op.outputs[0], [1, outH, outW, input[3]]);
@@ -279,15 +280,16 @@ class Conversion {
   }
 
   private reshape(op: Operator, newShape: readonly number[] | undefined): void {
-    const [x, s] = op.inputs;
+    const x = op.inputs[0];
+    const s = op.inputs[1] as number | undefined;
     const input = this.tensor(x).shape;
     const requested = s !== undefined && s >= 0 ? [...this.intConstant(s)] : newShape ?? this.tensor(op.outputs[0]).shape;
     const size = input.reduce((a, d) => a * d, 1);
     const known = requested.reduce((a, d) => (d === -1 ? a : a * d), 1);
     const shape = requested.map((d) => (d === -1 ? size / known : d));
-    if (requested.filter((d) => d === -1).length > 1 || shape.reduce((a, d) => a * d, 1) !== size) this.fail(`cannot reshape [${input}] to [${requested}]`);
+    if (requested.filter((d) => d === -1).length > 1 || shape.reduce((a, d) => a * d, 1) !== size) this.fail(`cannot reshape [${input.join()}] to [${requested.join()}]`);
     this.expectShape(op.outputs[0], shape);
-    if (input[0] !== 1 || shape[0] !== 1) this.fail(`RESHAPE [${input}] -> [${shape}] moves the batch axis`);
+    if (input[0] !== 1 || shape[0] !== 1) this.fail(`RESHAPE [${input.join()}] -> [${shape.join()}] moves the batch axis`);
     const value = this.activation(x);
     const ordered = this.inTfliteOrder(value, input);
     // 0 copies the input's first dimension: the run-time batch.
@@ -312,7 +314,7 @@ class Conversion {
     const [x, a] = op.inputs;
     const input = this.tensor(x).shape;
     const axes = [...new Set([...this.intConstant(a)].map((axis) => (axis < 0 ? axis + input.length : axis)))].sort((p, q) => p - q);
-    if (axes.some((axis) => axis <= 0 || axis >= input.length)) this.fail(`axes [${axes}] include the batch axis or lie out of range`);
+    if (axes.some((axis) => axis <= 0 || axis >= input.length)) this.fail(`axes [${axes.join()}] include the batch axis or lie out of range`);
     const value = this.activation(x);
     const onnxAxes = axes.map((axis) => value.order.indexOf(axis)).sort((p, q) => p - q);
     const kept = input.map((_, axis) => axis).filter((axis) => !axes.includes(axis));
@@ -330,8 +332,8 @@ class Conversion {
     const [x, p] = op.inputs;
     const perm = [...this.intConstant(p)];
     const input = this.tensor(x).shape;
-    if (perm.length !== input.length || [...perm].sort((m, n) => m - n).some((axis, i) => axis !== i)) this.fail(`perm [${perm}] is not a permutation of ${input.length} axes`);
-    if (perm[0] !== 0) this.fail(`perm [${perm}] moves the batch axis`);
+    if (perm.length !== input.length || [...perm].sort((m, n) => m - n).some((axis, i) => axis !== i)) this.fail(`perm [${perm.join()}] is not a permutation of ${input.length} axes`);
+    if (perm[0] !== 0) this.fail(`perm [${perm.join()}] moves the batch axis`);
     this.expectShape(op.outputs[0], perm.map((axis) => input[axis]));
     const value = this.activation(x);
     // Output TFLite axis j is input axis perm[j]; hold a 4-D result NCHW, ready for a convolution.
@@ -439,9 +441,9 @@ class Conversion {
 
   private alignedConstant(t: number, order: AxisOrder): { values: Float32Array; shape: number[] } {
     const shape = this.tensor(t).shape;
-    if (shape.length > order.length) this.fail(`constant "${this.tensor(t).name}" [${shape}] has more axes than the tensor it meets`);
+    if (shape.length > order.length) this.fail(`constant "${this.tensor(t).name}" [${shape.join()}] has more axes than the tensor it meets`);
     const padded = [...new Array<number>(order.length - shape.length).fill(1), ...shape];
-    if (padded[0] !== 1) this.fail(`constant "${this.tensor(t).name}" [${shape}] spans the batch axis`);
+    if (padded[0] !== 1) this.fail(`constant "${this.tensor(t).name}" [${shape.join()}] spans the batch axis`);
     return permuteArray(this.floatConstant(t), padded, order);
   }
 
@@ -522,12 +524,12 @@ class Conversion {
   private expectShape(t: number, shape: readonly number[]): void {
     const recorded = this.tensor(t).shape;
     if (recorded.length !== shape.length || recorded.some((d, i) => d !== shape[i])) {
-      this.fail(`computes shape [${shape}] but the model records [${recorded}] for "${this.tensor(t).name}"`);
+      this.fail(`computes shape [${shape.join()}] but the model records [${recorded.join()}] for "${this.tensor(t).name}"`);
     }
   }
 
-  private tensor(t: number): Tensor {
-    const tensor = this.graph.tensors[t];
+  private tensor(t: number | undefined): Tensor {
+    const tensor = t === undefined ? undefined : this.graph.tensors[t];
     if (tensor === undefined) this.fail(t === undefined ? 'an input it needs is missing' : `refers to tensor ${t}, which does not exist`);
     return tensor;
   }

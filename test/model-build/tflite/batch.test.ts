@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { faceLandmarkerOnnx, type FaceLandmarkerOnnx } from '../../../src/model-build/tflite/face-landmarker-onnx.js';
 import { blendshapeInput } from './blendshape-landmarks.js';
 import { FACE_CROP, facePixels, normalise, random, randomPixels, readTask, toNchw } from './face-landmarker-fixture.js';
-import { runOnnx, type Output } from './onnx-run.js';
+import { runOnnx } from './onnx-run.js';
 
 /**
  * Three items in one batch give what each gives alone: no op of the conversion mixes a batch. Not
@@ -25,7 +25,7 @@ describe('converted Face Landmarker models under a batch of 3', () => {
   const batchedVersusAlone = async (model: Uint8Array, items: Float32Array[], itemDims: readonly number[]) => {
     const [batched, ...alone] = await runOnnx(model, [{ data: concat(items), dims: [items.length, ...itemDims] }, ...items.map((data) => ({ data, dims: [1, ...itemDims] }))]);
     let worst = 0;
-    for (const [name, out] of Object.entries(batched) as [string, Output][]) {
+    for (const [name, out] of Object.entries(batched)) {
       expect(out.dims[0]).toBe(items.length);
       const per = out.data.length / items.length;
       alone.forEach((single, k) => {

@@ -28,7 +28,7 @@ export function interpret(graph: Subgraph, inputs: readonly Float32Array[]): Map
   for (const op of graph.operators) {
     const out = run(op, get, graph);
     const recorded = graph.tensors[op.outputs[0]].shape;
-    if (recorded.join() !== out.shape.join()) throw new ReferenceError(`operator ${op.index} ${op.op}: computed [${out.shape}], model records [${recorded}]`);
+    if (recorded.join() !== out.shape.join()) throw new ReferenceError(`operator ${op.index} ${op.op}: computed [${out.shape.join()}], model records [${recorded.join()}]`);
     values.set(op.outputs[0], out);
   }
   return values;
@@ -238,7 +238,7 @@ function broadcast(a: Evaluated, b: Evaluated, f: (x: number, y: number) => numb
   const pa = [...new Array<number>(rank - a.shape.length).fill(1), ...a.shape];
   const pb = [...new Array<number>(rank - b.shape.length).fill(1), ...b.shape];
   const shape = pa.map((d, i) => {
-    if (d !== pb[i] && d !== 1 && pb[i] !== 1) throw new ReferenceError(`cannot broadcast [${a.shape}] with [${b.shape}]`);
+    if (d !== pb[i] && d !== 1 && pb[i] !== 1) throw new ReferenceError(`cannot broadcast [${a.shape.join()}] with [${b.shape.join()}]`);
     return Math.max(d, pb[i]);
   });
   const sa = stridesOf(pa), sb = stridesOf(pb);

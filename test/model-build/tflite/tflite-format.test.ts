@@ -16,7 +16,7 @@ const counts = (model: Model) => {
 
 const io = (model: Model) => {
   const g = model.subgraphs[0];
-  const describe = (t: number) => `${g.tensors[t].name} [${g.tensors[t].shape}]`;
+  const describe = (t: number) => `${g.tensors[t].name} [${g.tensors[t].shape.join()}]`;
   return { inputs: g.inputs.map(describe), outputs: g.outputs.map(describe) };
 };
 
