@@ -101,7 +101,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     const v = merged[key];
     if (v === undefined) return undefined;
     if (typeof v !== 'string' || v.length === 0) problems.push(`${key} must be a non-empty string`);
-    return String(v);
+    return typeof v === 'string' ? v : undefined;
   };
   const flag = (key: keyof ServerConfig): boolean => {
     const v = merged[key];
@@ -183,7 +183,7 @@ function readConfigFile(path: string): Raw {
     throw new ConfigError(`cannot read the configuration file ${path}: ${(error as Error).message}`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`${path} must hold a JSON object`);
-  return parsed as Raw;
+  return parsed;
 }
 
 const stripUndefined = (raw: Raw): Raw => Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));

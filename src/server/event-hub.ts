@@ -84,7 +84,7 @@ export class EventHub {
       return;
     }
     try {
-      sub.filter = parseSubscribe(JSON.parse(data.toString()));
+      sub.filter = parseSubscribe(JSON.parse(Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString()));
       this.reply(sub, { type: 'subscribed', filter: sub.filter });
     } catch (error) {
       const message = error instanceof FilterError ? error.message : 'the message is not valid JSON';

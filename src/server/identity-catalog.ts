@@ -66,16 +66,17 @@ export class IdentityCatalog {
     router.add('GET', '/api/identities', () => json(200, { identities: this.identities.list().map(identityJson) }));
     router.add('GET', '/api/identities/:id', ({ params }) => json(200, identityJson(this.identity(params.id))));
     router.add('PATCH', '/api/identities/:id', async ({ req, params }) => {
-      const body = (await readJson(req)) as { name?: unknown };
+      const body: unknown = await readJson(req);
       if (body === null || typeof body !== 'object' || !('name' in body) || (body.name !== null && typeof body.name !== 'string')) {
         throw new HttpError(400, 'send {"name": "..."} (or null to clear it)');
       }
       return json(200, identityJson(this.identities.rename(this.identity(params.id).id, body.name)));
     });
     router.add('POST', '/api/identities/:id/merge', async ({ req, params }) => {
-      const body = (await readJson(req)) as { from?: unknown };
-      if (!Number.isInteger(body?.from)) throw new HttpError(400, 'send {"from": ID} naming the identity to merge into this one');
-      return json(200, identityJson(this.identities.merge(this.identity(params.id).id, this.identity(String(body.from)).id)));
+      const body: unknown = await readJson(req);
+      const from = typeof body === 'object' && body !== null && 'from' in body ? body.from : undefined;
+      if (typeof from !== 'number' || !Number.isInteger(from)) throw new HttpError(400, 'send {"from": ID} naming the identity to merge into this one');
+      return json(200, identityJson(this.identities.merge(this.identity(params.id).id, this.identity(String(from)).id)));
     });
     router.add('POST', '/api/identities/:id/reference', async ({ params, query }) => {
       const identity = this.identity(params.id);

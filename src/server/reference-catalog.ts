@@ -174,6 +174,8 @@ async function readUpload(req: IncomingMessage, body: Buffer): Promise<{ face: U
   if (!type.toLowerCase().startsWith('multipart/form-data')) return { face: body };
   let form: FormData;
   try {
+    // Deprecated for servers because it buffers the whole body: this one is read already, within maxUploadBytes.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
     form = await new Request('http://mien/', { method: 'POST', headers: { 'content-type': type }, body }).formData();
   } catch {
     throw new HttpError(400, 'the form does not parse as multipart/form-data');

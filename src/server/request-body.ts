@@ -1,9 +1,14 @@
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
 
+import type { StreamRequestBody } from './api-types.js';
 import { OPENAPI } from './openapi.js';
 import { HttpError } from './errors.js';
 
-type RequestSchema = 'StreamRequest';
+/** The API's request bodies by schema name, as openapi.ts declares them. */
+interface RequestBodies {
+  StreamRequest: StreamRequestBody;
+}
+type RequestSchema = keyof RequestBodies;
 
 // The OpenAPI document is the one statement of what a request may hold; bodies are checked by it.
 // `discriminator` makes a oneOf on `kind` report the errors of the branch the body chose.
@@ -11,9 +16,9 @@ const ajv = new Ajv2020.default({ allErrors: true, strict: false, discriminator:
 ajv.addSchema({ $id: 'openapi', components: OPENAPI.components });
 
 /** `body` as the named schema of the API, or 400 with a sentence naming every problem. */
-export function checkedBody<T>(schema: RequestSchema, body: unknown): T {
+export function checkedBody<S extends RequestSchema>(schema: S, body: unknown): RequestBodies[S] {
   const problems = schemaProblems(schema, body);
-  if (problems.length === 0) return body as T;
+  if (problems.length === 0) return body as RequestBodies[S];
   throw new HttpError(400, `the request body is not a ${schema}: ${problems.join('; ')}`);
 }
 

@@ -86,7 +86,7 @@ export class StreamCatalog {
   /** GET, POST and DELETE of /api/streams; `removed` hears of each stream removed (its preview goes). */
   routes(router: Router, removed: (id: string) => void): void {
     router.add('GET', '/api/streams', () => json(200, { streams: this.streams.list() }));
-    router.add('POST', '/api/streams', async ({ req }) => json(201, this.add(checkedBody<StreamRequestBody>('StreamRequest', await readJson(req)))));
+    router.add('POST', '/api/streams', async ({ req }) => json(201, this.add(checkedBody('StreamRequest', await readJson(req)))));
     router.add('GET', '/api/streams/:id', ({ params }) => {
       const stream = this.streams.get(params.id);
       if (!stream) throw new HttpError(404, `no stream "${params.id}"`);
