@@ -101,7 +101,8 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     const v = merged[key];
     if (v === undefined) return undefined;
     if (typeof v !== 'string' || v.length === 0) problems.push(`${key} must be a non-empty string`);
-    return typeof v === 'string' ? v : undefined;
+    // A problem is said already; a stand-in keeps the other checks going to report theirs.
+    return typeof v === 'string' ? v : JSON.stringify(v);
   };
   const flag = (key: keyof ServerConfig): boolean => {
     const v = merged[key];

@@ -1,26 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FaceEvent, IdentityAttributedEvent, MienEvent } from '../../src/events/events.js';
-import { AnalysisRuntime } from '../../src/runtime/analysis-runtime.js';
-import { DEFAULT_SETTINGS } from '../../src/runtime/settings.js';
-import { loadConfig } from '../../src/server/config.js';
-import { MienServer } from '../../src/server/server.js';
-import { FIXTURES, scratchDir } from '../support/fixtures.js';
+import { serverForTests } from '../support/test-server.js';
 import { api, until } from '../support/server.js';
 
-let runtime: AnalysisRuntime;
-let server: MienServer;
-beforeAll(async () => {
-  runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {} });
-  server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, dataDir: scratchDir(), mediaRoot: FIXTURES } }), { runtime, log: () => {} });
-});
-afterAll(async () => {
-  await server?.close();
-  await runtime?.close();
-});
+const running = serverForTests();
 
 describe('a person new to a live stream', () => {
   it('has their first faces, told before their cluster formed, attributed to them: in the store and in their counts', async () => {
-    const http = api(server.url);
+    const http = api(running.server.url);
     const events = async (query: string) => ((await http.get(`/api/events?${query}&limit=1000`)).body as { events: MienEvent[] }).events;
     expect((await http.send('POST', '/api/streams', { kind: 'still', path: 'faces/london/020_08.jpg', id: 'poster' })).status).toBe(201);
     // Live, a batch holds the newest frame of a stream: one identity embedding a second, and three make a person.

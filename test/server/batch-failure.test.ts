@@ -1,29 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RgbImage } from '../../src/image/rgb-image.js';
-import { AnalysisRuntime } from '../../src/runtime/analysis-runtime.js';
-import { DEFAULT_SETTINGS } from '../../src/runtime/settings.js';
-import { loadConfig } from '../../src/server/config.js';
-import { MienServer } from '../../src/server/server.js';
-import { FIXTURES, scratchDir } from '../support/fixtures.js';
+import { serverForTests } from '../support/test-server.js';
 import { api, until } from '../support/server.js';
 
-let runtime: AnalysisRuntime;
-let server: MienServer;
-beforeAll(async () => {
-  runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {} });
-  server = await MienServer.start(loadConfig({ env: {}, overrides: { port: 0, dataDir: scratchDir(), mediaRoot: FIXTURES } }), { runtime, log: () => {} });
-});
-afterAll(async () => {
-  await server?.close();
-  await runtime?.close();
-});
+const running = serverForTests();
 
 describe('a model failure in one batch', () => {
   it('skips that batch only: the stream goes on, the failure is counted in /metrics, and the server stays ready', async () => {
-    const http = api(server.url);
+    const http = api(running.server.url);
     const metric = async (name: string) => Number(new RegExp(`${name}\\{stream="poster"\\} (\\d+)`).exec((await http.get('/metrics')).text)?.[1] ?? 0);
     // The detector fails on three calls, a little after the stream starts.
-    const detector = runtime.models.detector;
+    const detector = running.runtime.models.detector;
     const detect = detector.detect.bind(detector);
     let calls = 0;
     detector.detect = (frames: readonly RgbImage[]) => (++calls >= 4 && calls <= 6 ? Promise.reject(new Error('injected failure')) : detect(frames));
@@ -34,7 +21,7 @@ describe('a model failure in one batch', () => {
       await until(async () => (await metric('mien_frames_analysed_total')) > analysedAtFailure + 5, 60_000, 100);
       expect(await metric('mien_analysis_batch_failures_total')).toBeGreaterThanOrEqual(3);
       expect((await http.get('/readyz')).body).toEqual({ status: 'ok' });
-      expect(server.streams.get('poster')?.status).toBe('playing');
+      expect(running.server.streams.get('poster')?.status).toBe('playing');
     } finally {
       detector.detect = detect;
     }
