@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { eventProblems } from '../../src/events/validate.js';
 import { openMienDatabase } from '../../src/store/mien-database.js';
 import { mien } from '../support/cli.js';
+import { until } from '../support/server.js';
 import { fixture, scratchDir } from '../support/fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,12 +50,13 @@ describe('mien analyze', () => {
   });
 
   it('stops reading at the first Ctrl-C, finishes the frames in flight and prints the table', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'analyze', fixture('video/cremad-1001-six-emotions.mp4'), '--refs', emptyReferences(), '--fps', '5', '--out', join(scratchDir(), 'events.jsonl')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const events = join(scratchDir(), 'events.jsonl');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'analyze', fixture('video/cremad-1001-six-emotions.mp4'), '--refs', emptyReferences(), '--fps', '5', '--out', events], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    // The models are loaded once ONNX Runtime's provider notice is out; let analysis begin.
-    await new Promise<void>((resolve) => child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), /inference on/.test(stderr) && resolve())));
-    await new Promise((r) => setTimeout(r, 1500));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Once the first events are written, the analysis is under way: stop it there.
+    await until(() => existsSync(events) && readFileSync(events, 'utf8').includes('\n'), 90_000, 100);
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code, stderr).toBe(0);

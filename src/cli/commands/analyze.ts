@@ -1,11 +1,11 @@
 import { createWriteStream, existsSync, writeFileSync, type WriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { lastValueFrom, Subject, takeUntil, tap } from 'rxjs';
+import { lastValueFrom, ReplaySubject, takeUntil, tap } from 'rxjs';
 import type { MienEvent } from '../../events/events.js';
 import type { AppearanceRow } from '../../expression/appearance.js';
 import { referencesFor, unmatchedReferenceNotice, type ExpressionReference } from '../../expression/matching.js';
 import { SourceSpecError } from '../../ingest/errors.js';
-import { openSource, parseSource } from '../../ingest/source-spec.js';
+import { openSource, parseSource, type OpenedSource } from '../../ingest/source-spec.js';
 import type { ExpressionAnalysis } from '../../operators/analysis-pipeline.js';
 import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
 import { databasePath } from '../../store/database.js';
@@ -56,33 +56,36 @@ export const analyseCommand: Command = {
     }
     if (!existsSync(refs)) console.error(`mien: no custom expressions (no database at ${refs}): people are found and counted, nothing is tagged; add some with mien refs add`);
     const stored = existsSync(refs) ? loadReferences(refs) : [];
+    // Ctrl-C stops reading, from the first moment (the models may still be loading): the frames in
+    // flight are analysed, and the table printed. A second one ends the process.
+    const interrupted = new ReplaySubject<void>(1);
+    let source: OpenedSource | undefined;
+    const quit = () => process.exit(130);
+    const stop = () => {
+      console.error('\nmien: stopping: finishing the frames in flight (Ctrl-C again to quit at once)');
+      interrupted.next();
+      source?.close();
+      process.once('SIGINT', quit);
+    };
+    process.once('SIGINT', stop);
     const runtime = await AnalysisRuntime.open(settings);
     const references = matchable(stored, runtime.space.kind.name);
     const counts = { received: 0, analysed: 0, skipped: 0, dropped: 0 };
     const analysis = runtime.analysis(() => references, { onAnalysed: () => counts.analysed++ });
     const gate = analysis.analysisGate();
-    const source = openSource('main', spec, { maxFps: fps }, gate);
+    const opened = openSource('main', spec, { maxFps: fps }, gate);
+    source = opened;
     const out: WriteStream | undefined = values.out ? createWriteStream(values.out) : undefined;
-    const progress = new Progress(source.live);
-    // Ctrl-C stops reading: the frames in flight are analysed, and the table printed. A second one ends the process.
-    const interrupted = new Subject<void>();
-    const quit = () => process.exit(130);
-    const stop = () => {
-      console.error('\nmien: stopping: finishing the frames in flight (Ctrl-C again to quit at once)');
-      interrupted.next();
-      source.close();
-      process.once('SIGINT', quit);
-    };
-    process.once('SIGINT', stop);
+    const progress = new Progress(opened.live);
     try {
-      const frames = source.frames.pipe(takeUntil(interrupted), tap(() => counts.received++));
-      const events = frames.pipe(source.live ? analysis.liveEvents(() => counts.dropped++) : analysis.events(gate));
+      const frames = opened.frames.pipe(takeUntil(interrupted), tap(() => counts.received++));
+      const events = frames.pipe(opened.live ? analysis.liveEvents(() => counts.dropped++) : analysis.events(gate));
       await lastValueFrom(
         events.pipe(
           tap((event: MienEvent) => {
             const line = JSON.stringify(event);
             if (out) out.write(`${line}\n`);
-            else if (source.live) console.log(line);
+            else if (opened.live) console.log(line);
             if (event.kind === 'face') progress.update(event.pts, analysis);
           }),
         ),
@@ -95,14 +98,14 @@ export const analyseCommand: Command = {
       process.off('SIGINT', stop);
       process.off('SIGINT', quit);
       progress.done();
-      source.close();
+      opened.close();
       await new Promise<void>((resolve) => (out ? out.end(resolve) : resolve()));
       await runtime.close();
     }
-    counts.skipped = source.skippedFrames();
+    counts.skipped = opened.skippedFrames();
     const identities = analysis.tagger.appearance.summary();
     // Live sources print events on stdout, so their table goes to stderr.
-    printTable(identities, counts, source.live && !out ? console.error : console.log);
+    printTable(identities, counts, opened.live && !out ? console.error : console.log);
     if (values['summary-json']) {
       writeFileSync(values['summary-json'], `${JSON.stringify({ identities, framesAnalysed: counts.analysed, framesSkipped: counts.skipped, framesDropped: counts.dropped }, null, 2)}\n`);
     }
