@@ -95,6 +95,35 @@ export class AccessRules {
     return undefined;
   }
 
+  /**
+   * What lets a page of an allowed origin read the answer (CORS): nothing for other requests.
+   * Browsers send `Origin` on every cross-origin request, so the answer names that one origin.
+   */
+  crossOriginHeaders(req: IncomingMessage): Record<string, string> {
+    const origin = req.headers.origin;
+    return origin !== undefined && this.settings.allowedOrigins.includes(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
+  }
+
+  /**
+   * The answer to a browser's CORS preflight (OPTIONS before a JSON change or a request with the
+   * token): allowed for the pages of `allowedOrigins` only. It carries no credentials; the request
+   * that follows is held to the token as any other.
+   */
+  preflight(req: IncomingMessage): { refusal: HttpError } | { headers: Record<string, string> } {
+    const origin = req.headers.origin;
+    if (origin === undefined || !this.settings.allowedOrigins.includes(origin)) {
+      return { refusal: new HttpError(403, `cross-origin requests are answered for the pages of allowedOrigins only; ${origin ?? 'a request without an Origin'} is not one`) };
+    }
+    return {
+      headers: {
+        ...this.crossOriginHeaders(req),
+        'access-control-allow-methods': 'GET, POST, PATCH, DELETE',
+        'access-control-allow-headers': 'authorization, content-type',
+        'access-control-max-age': '600',
+      },
+    };
+  }
+
   /** A change from a browser needs the same origin (or an allowed one); the bearer token where one is needed (`what` names the request in the sentence). */
   private refusal(req: IncomingMessage, changes: boolean, needsToken: boolean, what: string): HttpError | undefined {
     const crossSite = changes ? crossSiteRefusal(req, this.settings.allowedOrigins) : undefined;

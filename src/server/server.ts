@@ -240,9 +240,11 @@ export class MienServer {
         else send(res, errorReply(refusal));
         return;
       }
+      // A page of an allowed origin may read every answer, refusals included.
+      const crossOrigin = access.crossOriginHeaders(req);
       this.handle(req).then(
-        (reply) => send(res, reply),
-        (error: unknown) => send(res, errorReply(error)),
+        (reply) => send(res, { ...reply, headers: { ...reply.headers, ...crossOrigin } }),
+        (error: unknown) => send(res, { ...errorReply(error), headers: crossOrigin }),
       );
     });
     http.on('clientError', answerMalformedHttp);
@@ -263,10 +265,20 @@ export class MienServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const hostRefusal = this.parts.access.hostRefusal(req);
     if (hostRefusal !== undefined) throw hostRefusal;
+    if (req.method === 'OPTIONS') return this.preflight(req, url.pathname);
     const { route, params } = this.router.match(req.method ?? 'GET', url.pathname);
     const refusal = this.parts.access.routeRefusal(req, url.pathname, route.guarded);
     if (refusal !== undefined) throw refusal;
     return route.handler({ req, params, query: url.searchParams });
+  }
+
+  /** A CORS preflight: answered for an allowed origin and a request the router would take. */
+  private preflight(req: IncomingMessage, pathname: string): Reply {
+    const answer = this.parts.access.preflight(req);
+    if ('refusal' in answer) throw answer.refusal;
+    const method = req.headers['access-control-request-method'];
+    this.router.match(typeof method === 'string' ? method : 'GET', pathname);
+    return { status: 204, headers: answer.headers };
   }
 
   private routes(): void {
