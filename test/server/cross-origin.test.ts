@@ -53,7 +53,7 @@ describe('a page of an allowed origin (allowedOrigins)', () => {
         await page.goto(origin);
         const script = `fetch(${JSON.stringify(`${running.server.url}/api/streams`)}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'test', id: ${JSON.stringify(id)} }) })
           .then((r) => r.status, (e) => 'blocked: ' + e.message)`;
-        return (await page.evaluate(script)) as number | string;
+        return await page.evaluate<number | string>(script);
       } finally {
         await page.close();
       }
