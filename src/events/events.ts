@@ -22,8 +22,11 @@ export interface FaceEvent extends EventBase {
   kind: 'face';
   /** The person, or null while clustering leaves the face as noise (an identity-attributed event may name them later). */
   identity: number | null;
-  /** The face's track in its stream: the same number for the same face in consecutive frames. */
-  track: number;
+  /**
+   * The face's track in its stream: the same number for the same face in consecutive frames.
+   * Absent only on faces stored by versions before it was added.
+   */
+  track?: number;
   box: Box;
   accepted: boolean;
   /** Why FaceQA rejected it ('blur', 'yaw'); empty when accepted. */
@@ -142,7 +145,7 @@ export const EVENT_SCHEMA = {
         expression: { type: 'string' },
         tags: { type: 'array', items: { type: 'string' } },
       },
-      ['identity', 'track', 'box', 'accepted', 'reasons', 'sharpness', 'yaw'],
+      ['identity', 'box', 'accepted', 'reasons', 'sharpness', 'yaw'],
     ),
     variant('tag-start', { identity, tag: { type: 'string', minLength: 1 }, reference: referenceId, distance: { type: 'number', minimum: 0 }, intensity: { type: 'number', minimum: 0 } }, [
       'identity',

@@ -20,8 +20,10 @@ export interface LiveAnalysisHooks {
   readonly onDropped?: (frame: Frame) => void;
   /** A batch whose analysis failed: skipped, and the analysis goes on. Default: said once per stream on stderr. */
   readonly onBatchFailed?: (error: Error, frames: readonly Frame[]) => void;
-  /** A stream stopped for good: its open tags' ends are published and the analysis forgot it. */
+  /** A stream stopped for good (it ended, failed or was removed): the ends of its open tags follow. */
   readonly onEnded?: (stream: string) => void;
+  /** A stream that stopped is done with: its open tags' ends are published and the analysis forgot it. */
+  readonly onFreed?: (stream: string) => void;
   /** The analysis ended on a failure no batch absorbed: nothing more is analysed. */
   readonly onStopped?: (error: unknown) => void;
 }
@@ -64,10 +66,13 @@ export class LiveAnalysis {
         this.analysis.startStream(stream);
         hooks.onStarted?.(stream);
       },
-      onEnded: (stream, reason) => this.track(this.analysis.endStream(stream, reason).then((events) => {
-        for (const event of events) bus.publish(event);
+      onEnded: (stream, reason) => {
         hooks.onEnded?.(stream);
-      })),
+        this.track(this.analysis.endStream(stream, reason).then((events) => {
+          for (const event of events) bus.publish(event);
+          hooks.onFreed?.(stream);
+        }));
+      },
     });
     const dropped = (frame: Frame): void => {
       this.streams.countDropped(frame.stream);

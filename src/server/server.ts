@@ -144,7 +144,9 @@ export class MienServer {
           for (const frame of frames) metrics.batchesFailed.inc({ stream: frame.stream });
           logFailure(error, frames);
         },
-        onEnded: (stream) => server?.streamEnded(stream),
+        // Known at once: a kept file that played to its end is not played again after a restart.
+        onEnded: (stream) => server?.parts.catalog.ended(stream),
+        onFreed: (stream) => server?.streamFreed(stream),
         onStopped: (error) => {
           metrics.analysisRunning.set(0);
           console.error('mien: analysis stopped:', error);
@@ -304,9 +306,8 @@ export class MienServer {
   }
 
   /** A stream stopped for good, its last events published. */
-  private streamEnded(stream: string): void {
-    const { catalog, metrics, live } = this.parts;
-    catalog.ended(stream);
+  private streamFreed(stream: string): void {
+    const { metrics, live } = this.parts;
     // A removed stream's series go; an ended or failed one is still listed, with its counts.
     if (!live.streams.get(stream)) metrics.forgetStream(stream);
     metrics.streams.set(live.streams.list().length);

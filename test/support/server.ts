@@ -11,6 +11,40 @@ export function apiProblems(schema: keyof typeof OPENAPI.components.schemas, val
   return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
 
+type Operation = { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+const PATHS = Object.entries(OPENAPI.paths as unknown as Record<string, Record<string, Operation>>).map(([template, operations]) => ({
+  pattern: new RegExp(`^${template.replace(/\{\w+\}/g, '[^/]+')}$`),
+  template,
+  operations,
+}));
+const responseValidators = new Map<string, ReturnType<typeof ajv.compile>>();
+
+/**
+ * What keeps an answer from being one the OpenAPI document promises for the request: a status it
+ * does not list (any 4xx with an {error} body passes, e.g. 405), or a JSON body off its schema.
+ */
+export function responseProblems(method: string, url: string, status: number, body: unknown): string[] {
+  const path = new URL(url).pathname;
+  const documented = PATHS.find((p) => p.pattern.test(path));
+  // Paths it does not document (the dashboard's files, an unknown /api path) are the router's to answer.
+  if (!documented) return [];
+  const operation = documented.operations[method.toLowerCase()] as Operation | undefined;
+  const response = operation?.responses[String(status)];
+  if (!response) return status >= 400 && status < 500 ? apiProblems('Error', body) : [`${method} ${documented.template} answered ${status}, which the OpenAPI document does not list`];
+  const schema = response.content?.['application/json']?.schema;
+  if (schema === undefined) return [];
+  const key = `${method} ${documented.template} ${status}`;
+  let validate = responseValidators.get(key);
+  if (!validate) responseValidators.set(key, (validate = ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/')) as object)));
+  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${key}: ${e.instancePath} ${e.message}`);
+}
+
+/** Fails the test when an answer breaks the OpenAPI document (every request through `api` is checked). */
+function checkedAnswer(method: string, url: string, status: number, body: unknown): void {
+  const problems = responseProblems(method, url, status, body);
+  if (problems.length > 0) throw new Error(`the answer breaks the OpenAPI document: ${problems.join('; ')}`);
+}
+
 export interface Api {
   get(path: string): Promise<{ status: number; body: unknown; text: string }>;
   send(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
@@ -28,6 +62,7 @@ export function api(base: string, token?: string): Api {
       } catch {
         body = undefined;
       }
+      checkedAnswer('GET', `${base}${path}`, res.status, body);
       return { status: res.status, body, text };
     },
     async send(method, path, body, headers = {}) {
@@ -38,7 +73,9 @@ export function api(base: string, token?: string): Api {
         body: body === undefined ? undefined : isBytes ? body : JSON.stringify(body),
       });
       const text = await res.text();
-      return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+      const answer = text ? (JSON.parse(text) as unknown) : undefined;
+      checkedAnswer(method, `${base}${path}`, res.status, answer);
+      return { status: res.status, body: answer };
     },
   };
 }
