@@ -58,6 +58,13 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
+/** What a passed preflight may do next; its origin is named by `crossOriginHeaders`, as on every answer. */
+export const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = {
+  'access-control-allow-methods': 'GET, POST, PATCH, DELETE',
+  'access-control-allow-headers': 'authorization, content-type',
+  'access-control-max-age': '600',
+};
+
 /** What the access rules are made of: the server's token, the other origins allowed, whether reads are open. */
 export interface AccessSettings {
   readonly token?: string;
@@ -100,28 +107,24 @@ export class AccessRules {
    * Browsers send `Origin` on every cross-origin request, so the answer names that one origin.
    */
   crossOriginHeaders(req: IncomingMessage): Record<string, string> {
-    const origin = req.headers.origin;
-    return origin !== undefined && this.settings.allowedOrigins.includes(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
+    const origin = this.allowedOrigin(req);
+    return origin === undefined ? {} : { 'access-control-allow-origin': origin, vary: 'Origin' };
   }
 
   /**
-   * The answer to a browser's CORS preflight (OPTIONS before a JSON change or a request with the
-   * token): allowed for the pages of `allowedOrigins` only. It carries no credentials; the request
-   * that follows is held to the token as any other.
+   * Why a browser's CORS preflight (OPTIONS before a JSON change or a request with the token) is
+   * refused: it is answered for the pages of `allowedOrigins` only, with PREFLIGHT_HEADERS. It
+   * carries no credentials; the request that follows is held to the token as any other.
    */
-  preflight(req: IncomingMessage): { refusal: HttpError } | { headers: Record<string, string> } {
+  preflightRefusal(req: IncomingMessage): HttpError | undefined {
+    if (this.allowedOrigin(req) !== undefined) return undefined;
+    return new HttpError(403, `cross-origin requests are answered for the pages of allowedOrigins only; ${req.headers.origin ?? 'a request without an Origin'} is not one`);
+  }
+
+  /** The request's Origin when it is one of `allowedOrigins`. */
+  private allowedOrigin(req: IncomingMessage): string | undefined {
     const origin = req.headers.origin;
-    if (origin === undefined || !this.settings.allowedOrigins.includes(origin)) {
-      return { refusal: new HttpError(403, `cross-origin requests are answered for the pages of allowedOrigins only; ${origin ?? 'a request without an Origin'} is not one`) };
-    }
-    return {
-      headers: {
-        ...this.crossOriginHeaders(req),
-        'access-control-allow-methods': 'GET, POST, PATCH, DELETE',
-        'access-control-allow-headers': 'authorization, content-type',
-        'access-control-max-age': '600',
-      },
-    };
+    return origin !== undefined && this.settings.allowedOrigins.includes(origin) ? origin : undefined;
   }
 
   /** A change from a browser needs the same origin (or an allowed one); the bearer token where one is needed (`what` names the request in the sentence). */

@@ -21,7 +21,7 @@ import { IdentityStore } from '../store/identity-store.js';
 import { openMienDatabase } from '../store/mien-database.js';
 import { ReferenceStore } from '../store/reference-store.js';
 import { StreamStore } from '../store/stream-store.js';
-import { AccessRules, isLoopback } from './auth.js';
+import { AccessRules, isLoopback, PREFLIGHT_HEADERS } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { EventHub } from './event-hub.js';
 import { EventRecorder } from './event-recorder.js';
@@ -276,11 +276,11 @@ export class MienServer {
 
   /** A CORS preflight: answered for an allowed origin and a request the router would take. */
   private preflight(req: IncomingMessage, pathname: string): Reply {
-    const answer = this.parts.access.preflight(req);
-    if ('refusal' in answer) throw answer.refusal;
+    const refusal = this.parts.access.preflightRefusal(req);
+    if (refusal !== undefined) throw refusal;
     const method = req.headers['access-control-request-method'];
     this.router.match(typeof method === 'string' ? method : 'GET', pathname);
-    return { status: 204, headers: answer.headers };
+    return { status: 204, headers: PREFLIGHT_HEADERS };
   }
 
   private routes(): void {
