@@ -48,7 +48,7 @@ export class LiveAnalysis {
   /** Streams being ended in the analysis: their tag-end events are on the way. */
   private readonly ending = new Set<Promise<void>>();
   private readonly subscription: Subscription;
-  private stoppedBy: unknown;
+  private failed = false;
 
   constructor(runtime: AnalysisRuntime, bus: EventBus, options: LiveAnalysisOptions) {
     const { fps, references, hooks = {}, ...analysisOptions } = options;
@@ -81,7 +81,7 @@ export class LiveAnalysis {
     this.subscription = this.streams.allFrames.pipe(this.analysis.liveEvents(dropped)).subscribe({
       next: (event) => bus.publish(event),
       error: (error: unknown) => {
-        this.stoppedBy = error ?? new Error('the analysis failed');
+        this.failed = true;
         hooks.onStopped?.(error);
       },
     });
@@ -89,7 +89,7 @@ export class LiveAnalysis {
 
   /** Whether the analysis ended on a failure: the streams may play, but nothing is analysed. */
   get stopped(): boolean {
-    return this.stoppedBy !== undefined;
+    return this.failed;
   }
 
   /** How many streams the analysis holds state for, per kind of state, once the ending ones are freed: all 0 with no stream running. */

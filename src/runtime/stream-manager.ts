@@ -120,6 +120,11 @@ export class StreamManager {
     this.streams.delete(id);
   }
 
+  /** Streams listed, whatever their state (counting them leaves their rates as they are). */
+  get size(): number {
+    return this.streams.size;
+  }
+
   list(): StreamInfo[] {
     return [...this.streams].map(([id, running]) => this.info(id, running));
   }

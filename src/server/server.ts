@@ -172,7 +172,7 @@ export class MienServer {
       () => {
         metrics.subscribers.set(hub.size);
         metrics.queuedMessages.set(hub.mostQueued);
-        metrics.identities.set(identities.list().length);
+        metrics.identities.set(identities.count());
       },
     );
     server = new MienServer({
@@ -310,7 +310,7 @@ export class MienServer {
     const { metrics, live } = this.parts;
     // A removed stream's series go; an ended or failed one is still listed, with its counts.
     if (!live.streams.get(stream)) metrics.forgetStream(stream);
-    metrics.streams.set(live.streams.list().length);
+    metrics.streams.set(live.streams.size);
   }
 
   /** How many streams the analysis holds state for, per kind of state: all 0 with no stream running (leak checks). */

@@ -121,6 +121,11 @@ export class IdentityStore {
     return (this.db.prepare('SELECT * FROM identity WHERE merged_into IS NULL ORDER BY id').all() as IdentityRow[]).map((r) => this.withAppearance(r));
   }
 
+  /** People listed (merged ones are not). */
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM identity WHERE merged_into IS NULL').get() as { n: number }).n;
+  }
+
   /** The highest identity id ever stored, or -1. */
   highestId(): number {
     return (this.db.prepare('SELECT max(id) AS id FROM identity').get() as { id: number | null }).id ?? -1;

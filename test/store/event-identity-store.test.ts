@@ -80,6 +80,7 @@ describe('IdentityStore', () => {
     const merged = store.merge(1, 2);
     expect(merged).toMatchObject({ id: 1, name: 'Ana', faces: 4, accepted: 3, appearance: { smile: 2 / 3 }, firstSeen: at(0), lastSeen: at(3) });
     expect(store.list().map((i) => i.id)).toEqual([1]);
+    expect(store.count()).toBe(1);
     // Faces still arriving under the merged id count for the survivor.
     store.recordFace(face(2, 5, true));
     expect(store.get(2)).toMatchObject({ id: 1, faces: 5 });
