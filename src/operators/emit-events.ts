@@ -45,9 +45,10 @@ function frameEvents(tagger: ExpressionTagger, record: FrameAnalysis): MienEvent
     if (change.type === 'created') events.push({ kind: 'identity-created', stream, pts, wallTime, identity: change.identity });
     if (change.type === 'attributed') {
       const { identity, fromPts, toPts, faces, accepted } = change;
-      const track = record.faces.find((f) => f.track === change.track)?.trackId;
+      // The face that brought the attribution is one of this frame's.
+      const track = record.faces.find((f) => f.track === change.track)!.trackId;
       tagger.appearance.attribute(identity, faces);
-      if (track !== undefined) events.push({ kind: 'identity-attributed', stream, pts, wallTime, identity, track, fromPts, toPts, faces, accepted });
+      events.push({ kind: 'identity-attributed', stream, pts, wallTime, identity, track, fromPts, toPts, faces, accepted });
     }
     if (change.type === 'merged') {
       events.push({ kind: 'identity-merged', stream, pts, wallTime, identity: change.identity, merged: [...change.absorbed] });
