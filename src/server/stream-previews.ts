@@ -2,7 +2,7 @@ import type { FaceEvent, MienEvent } from '../events/events.js';
 import type { Frame } from '../ingest/frame.js';
 import type { FrameAnalysis } from '../operators/frame-analysis.js';
 import { renderOverlay } from '../render/overlay.js';
-import { type Router } from './http.js';
+import type { Router } from './http.js';
 import { HttpError } from './errors.js';
 
 /** The latest analysed frame of a stream, with what was found on it. */
