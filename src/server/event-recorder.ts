@@ -1,8 +1,8 @@
 import { InProcessEventBus, type EventBus } from '../events/event-bus.js';
 import { EVENT_KINDS, type MienEvent } from '../events/events.js';
 import { IdentityStoreError } from '../store/errors.js';
-import type { EventQuery, EventStore } from '../store/event-store.js';
-import type { IdentityStore } from '../store/identity-store.js';
+import type { EventQuery } from '../store/event-store.js';
+import type { MienStores } from '../store/mien-stores.js';
 import { json, type Router } from './http.js';
 import type { MienMetrics } from './metrics.js';
 import { HttpError } from './errors.js';
@@ -10,8 +10,8 @@ import { HttpError } from './errors.js';
 /**
  * Keeps every event the analysis publishes: stored, then passed on to subscribers (`stored`), so
  * an event a client was sent survives a crash. The events published in one task (a frame's) are
- * written in one transaction. People's counts and merges, and the series an event moves, follow.
- * Serves the stored events at /api/events.
+ * written in one transaction, with the people's counts and merges they make: both are kept, or
+ * neither. Serves the stored events at /api/events.
  */
 export class EventRecorder {
   /** Events once they are stored: what subscribers are sent. */
@@ -22,8 +22,7 @@ export class EventRecorder {
 
   constructor(
     bus: EventBus,
-    private readonly events: EventStore,
-    private readonly identities: IdentityStore,
+    private readonly stores: MienStores,
     private readonly metrics: MienMetrics,
   ) {
     bus.subscribe((event) => this.record(event));
@@ -34,20 +33,23 @@ export class EventRecorder {
     this.flushPlanned = false;
     if (this.pending.length === 0 || this.closed) return;
     const batch = this.pending.splice(0);
-    this.events.append(batch);
+    this.stores.transaction(() => {
+      this.stores.events.append(batch);
+      for (const event of batch) this.countPeople(event);
+    });
     for (const event of batch) this.stored.publish(event);
   }
 
   /** Deletes events older than `days`. */
   prune(days: number): void {
     this.flush();
-    this.events.prune(new Date(Date.now() - days * 86_400_000).toISOString());
+    this.stores.events.prune(new Date(Date.now() - days * 86_400_000).toISOString());
   }
 
   routes(router: Router): void {
     router.add('GET', '/api/events', ({ query }) => {
       this.flush();
-      return json(200, this.events.query(eventQuery(query)));
+      return json(200, this.stores.events.query(eventQuery(query)));
     });
   }
 
@@ -64,13 +66,17 @@ export class EventRecorder {
       setImmediate(() => this.flush());
     }
     this.metrics.observeEvent(event);
-    if (event.kind === 'face') this.identities.recordFace(event);
-    if (event.kind === 'identity-attributed') this.identities.recordAttributed(event);
     if (event.kind === 'stream-status') this.metrics.streamUp.set({ stream: event.stream }, event.status === 'playing' ? 1 : 0);
+  }
+
+  private countPeople(event: MienEvent): void {
+    const { identities } = this.stores;
+    if (event.kind === 'face') identities.recordFace(event);
+    if (event.kind === 'identity-attributed') identities.recordAttributed(event);
     if (event.kind === 'identity-merged') {
       for (const from of event.merged) {
         try {
-          this.identities.merge(event.identity, from);
+          identities.merge(event.identity, from);
         } catch (error) {
           // Merged already (over the API): nothing left to move.
           if (!(error instanceof IdentityStoreError)) throw error;

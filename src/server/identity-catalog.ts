@@ -32,6 +32,8 @@ export class IdentityCatalog {
     /** The analysis's resting faces; undefined where the embedding reads faces alone. */
     private readonly rests: RestingFaces | undefined,
     private readonly dataDir: string,
+    /** Stores the events published so far, with the counts they make: called before people are read. */
+    private readonly settle: () => void,
   ) {}
 
   /** After each analysed frame: the latest face of each person on it, and thumbnails of people without one. */
@@ -54,6 +56,7 @@ export class IdentityCatalog {
       void encodeJpeg(f.face.eyeCrop.image)
         .then((jpeg) => {
           writeFileSync(join(this.dataDir, path), jpeg);
+          this.settle();
           this.identities.setThumbnail(identity, path);
         })
         // Not encoded or not written (a full disk): their next accepted face tries again.
@@ -63,7 +66,10 @@ export class IdentityCatalog {
 
   /** /api/identities: list, one, rename, merge, a face on screen as a reference, the thumbnail. */
   routes(router: Router): void {
-    router.add('GET', '/api/identities', () => json(200, { identities: this.identities.list().map(identityJson) }));
+    router.add('GET', '/api/identities', () => {
+      this.settle();
+      return json(200, { identities: this.identities.list().map(identityJson) });
+    });
     router.add('GET', '/api/identities/:id', ({ params }) => json(200, identityJson(this.identity(params.id))));
     router.add('PATCH', '/api/identities/:id', async ({ req, params }) => {
       const body: unknown = await readJson(req);
@@ -93,6 +99,7 @@ export class IdentityCatalog {
   }
 
   private identity(raw: string): StoredIdentity {
+    this.settle();
     const identity = /^\d+$/.test(raw) ? this.identities.get(Number(raw)) : undefined;
     if (!identity) throw new HttpError(404, `no identity ${raw}`);
     return identity;

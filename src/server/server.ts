@@ -13,14 +13,8 @@ import type { LiveAnalysis } from '../runtime/live-analysis.js';
 import { DEFAULT_SETTINGS, type RuntimeSettings } from '../runtime/settings.js';
 import type { StreamManager } from '../runtime/stream-manager.js';
 import { lockDataDirectory, type DataLock } from '../store/data-lock.js';
-import { databasePath, type SqliteDatabase } from '../store/database.js';
 import { IdentityStoreError, ReferenceStoreError } from '../store/errors.js';
-import { EventStore } from '../store/event-store.js';
-import { IdentityFaceStore } from '../store/identity-face-store.js';
-import { IdentityStore } from '../store/identity-store.js';
-import { openMienDatabase } from '../store/mien-database.js';
-import { ReferenceStore } from '../store/reference-store.js';
-import { StreamStore } from '../store/stream-store.js';
+import { MienStores } from '../store/mien-stores.js';
 import { AccessRules, isLoopback, PREFLIGHT_HEADERS } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { EventHub } from './event-hub.js';
@@ -50,7 +44,7 @@ export interface ServerOptions {
 interface ServerParts {
   readonly config: ServerConfig;
   readonly http: Server;
-  readonly db: SqliteDatabase;
+  readonly stores: MienStores;
   readonly lock: DataLock;
   /** Set when the server opened the runtime itself, and so closes it. */
   readonly ownRuntime: AnalysisRuntime | undefined;
@@ -87,12 +81,12 @@ export class MienServer {
     }
     mkdirSync(join(config.dataDir, 'thumbnails'), { recursive: true });
     const lock = lockDataDirectory(config.dataDir);
-    const db = openMienDatabase(databasePath(config.dataDir));
+    const stores = MienStores.inDataDir(config.dataDir);
     let server: MienServer;
     try {
-      server = await MienServer.assemble(config, options, db, lock);
+      server = await MienServer.assemble(config, options, stores, lock);
     } catch (error) {
-      db.close();
+      stores.close();
       lock.release();
       throw error;
     }
@@ -111,14 +105,13 @@ export class MienServer {
   }
 
   /** The server's parts, wired; not yet listening. */
-  private static async assemble(config: ServerConfig, options: ServerOptions, db: SqliteDatabase, lock: DataLock): Promise<MienServer> {
+  private static async assemble(config: ServerConfig, options: ServerOptions, stores: MienStores, lock: DataLock): Promise<MienServer> {
     const log = options.log ?? console.error;
     const metrics = new MienMetrics();
     const ownRuntime = options.runtime ? undefined : await AnalysisRuntime.open(options.settings ?? DEFAULT_SETTINGS, { onInference: (run) => metrics.observeInference(run), log: options.log });
     const runtime = options.runtime ?? ownRuntime!;
     const bus = new InProcessEventBus();
-    const identities = new IdentityStore(db);
-    const faces = new IdentityFaceStore(db);
+    const { identities, identityFaces } = stores;
     // Set once every part exists: the hooks below run only once streams play.
     let server: MienServer | undefined;
     let references: ReferenceCatalog | undefined;
@@ -127,7 +120,7 @@ export class MienServer {
       fps: config.analysisFps,
       references: () => references?.matched ?? [],
       // People seen before the restart are found again by their kept faces, under their ids.
-      identity: { firstIdentity: identities.highestId() + 1, known: faces.list(MOBILEFACENET.kind), store: faces.galleryOf(MOBILEFACENET.kind) },
+      identity: { firstIdentity: identities.highestId() + 1, known: identityFaces.list(MOBILEFACENET.kind), store: identityFaces.galleryOf(MOBILEFACENET.kind) },
       expressionRate: config.expressionRate,
       hooks: {
         onFrame: (frame, skippedSince) => {
@@ -154,7 +147,7 @@ export class MienServer {
       },
     });
     // Subscribers are sent what is stored: an event a client received survives a crash.
-    const recorder = new EventRecorder(bus, new EventStore(db), identities, metrics);
+    const recorder = new EventRecorder(bus, stores, metrics);
     const hub = new EventHub(recorder.stored, { bufferSize: config.subscriberBuffer, onDropped: (n) => metrics.droppedMessages.inc(n) });
     const whip = WhipStreams.mount(
       live.streams,
@@ -165,7 +158,7 @@ export class MienServer {
       },
       () => server!.url,
     );
-    references = new ReferenceCatalog(new ReferenceStore(db), live.analysis, { maxUploadBytes: config.maxUploadBytes, log });
+    references = new ReferenceCatalog(stores.references, live.analysis, { maxUploadBytes: config.maxUploadBytes, log });
     const health = new Health(
       metrics,
       () => server?.readiness() ?? 'starting',
@@ -178,16 +171,16 @@ export class MienServer {
     server = new MienServer({
       config,
       http: createServer(),
-      db,
+      stores,
       lock,
       ownRuntime,
       bus,
       metrics,
       live,
       access: new AccessRules(config),
-      catalog: new StreamCatalog(live.streams, whip, new StreamStore(db), { mediaRoot: config.mediaRoot, declared: config.streams, log }),
+      catalog: new StreamCatalog(live.streams, whip, stores.streams, { mediaRoot: config.mediaRoot, declared: config.streams, log }),
       references,
-      people: new IdentityCatalog(identities, references, live.analysis.rests, config.dataDir),
+      people: new IdentityCatalog(identities, references, live.analysis.rests, config.dataDir, () => recorder.flush()),
       previews: new StreamPreviews((identity) => identities.get(identity)?.name),
       recorder,
       hub,
@@ -333,7 +326,7 @@ export class MienServer {
     if (this.closed) return;
     this.closed = true;
     this.ready = false;
-    const { whip, live, hub, http, recorder, db, lock, ownRuntime } = this.parts;
+    const { whip, live, hub, http, recorder, stores, lock, ownRuntime } = this.parts;
     for (const t of this.timers) clearInterval(t);
     await whip.close();
     // Every open tag ends, with its reason, before subscribers and the store are let go.
@@ -345,7 +338,7 @@ export class MienServer {
     http.closeAllConnections();
     await stopped;
     recorder.close();
-    db.close();
+    stores.close();
     lock.release();
     await ownRuntime?.close();
   }

@@ -49,22 +49,32 @@ interface IdentityRow {
  * highest id ever stored tells a restarted clustering where to continue.
  */
 export class IdentityStore {
-  constructor(private readonly db: SqliteDatabase) {}
+  // Prepared once: a face event is counted for every face analysed.
+  private readonly countFace;
+  private readonly countTag;
+  private readonly countAttributed;
+  private readonly mergedInto;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.countFace = db.prepare(
+      `INSERT INTO identity (id, first_seen, last_seen, faces, accepted) VALUES (?, ?, ?, 1, ?)
+       ON CONFLICT (id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen), first_seen = min(first_seen, excluded.first_seen),
+         faces = faces + 1, accepted = accepted + excluded.accepted`,
+    );
+    this.countTag = db.prepare('INSERT INTO identity_tag (identity, tag, tagged) VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET tagged = tagged + 1');
+    this.countAttributed = db.prepare(
+      `INSERT INTO identity (id, first_seen, last_seen, faces, accepted) VALUES (?, ?, ?, ?, 0)
+       ON CONFLICT (id) DO UPDATE SET faces = faces + excluded.faces`,
+    );
+    this.mergedInto = db.prepare('SELECT merged_into FROM identity WHERE id = ?');
+  }
 
   /** Counts a face of a known person. */
   recordFace(face: FaceEvent): void {
     if (face.identity === null) return;
     const id = this.resolve(face.identity);
-    this.db
-      .prepare(
-        `INSERT INTO identity (id, first_seen, last_seen, faces, accepted) VALUES (?, ?, ?, 1, ?)
-         ON CONFLICT (id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen), first_seen = min(first_seen, excluded.first_seen),
-           faces = faces + 1, accepted = accepted + excluded.accepted`,
-      )
-      .run(id, face.wallTime, face.wallTime, face.accepted ? 1 : 0);
-    for (const tag of face.tags ?? []) {
-      this.db.prepare('INSERT INTO identity_tag (identity, tag, tagged) VALUES (?, ?, 1) ON CONFLICT DO UPDATE SET tagged = tagged + 1').run(id, tag);
-    }
+    this.countFace.run(id, face.wallTime, face.wallTime, face.accepted ? 1 : 0);
+    for (const tag of face.tags ?? []) this.countTag.run(id, tag);
   }
 
   /**
@@ -72,12 +82,7 @@ export class IdentityStore {
    * faces seen, not as accepted, since they were never compared with the references.
    */
   recordAttributed(event: IdentityAttributedEvent): void {
-    this.db
-      .prepare(
-        `INSERT INTO identity (id, first_seen, last_seen, faces, accepted) VALUES (?, ?, ?, ?, 0)
-         ON CONFLICT (id) DO UPDATE SET faces = faces + excluded.faces`,
-      )
-      .run(this.resolve(event.identity), event.wallTime, event.wallTime, event.faces);
+    this.countAttributed.run(this.resolve(event.identity), event.wallTime, event.wallTime, event.faces);
   }
 
   setThumbnail(id: number, path: string): void {
@@ -133,7 +138,7 @@ export class IdentityStore {
 
   /** The identity an id lives on as, following merges. */
   resolve(id: number): number {
-    const row = this.db.prepare('SELECT merged_into FROM identity WHERE id = ?').get(id) as { merged_into: number | null } | undefined;
+    const row = this.mergedInto.get(id) as { merged_into: number | null } | undefined;
     return row?.merged_into ?? id;
   }
 

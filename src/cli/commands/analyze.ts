@@ -9,8 +9,8 @@ import { openSource, parseSource, type OpenedSource } from '../../ingest/source-
 import type { ExpressionAnalysis } from '../../operators/analysis-pipeline.js';
 import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
 import { databasePath } from '../../store/database.js';
-import { openMienDatabase } from '../../store/mien-database.js';
-import { ReferenceStore, type StoredReference } from '../../store/reference-store.js';
+import { MienStores } from '../../store/mien-stores.js';
+import type { StoredReference } from '../../store/reference-store.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { analysisFps } from '../options.js';
@@ -114,11 +114,11 @@ export const analyseCommand: Command = {
 };
 
 function loadReferences(path: string): StoredReference[] {
-  const db = openMienDatabase(path);
+  const stores = MienStores.open(path);
   try {
-    return new ReferenceStore(db).list();
+    return stores.references.list();
   } finally {
-    db.close();
+    stores.close();
   }
 }
 

@@ -10,8 +10,8 @@ import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
 import type { RuntimeSettings } from '../../runtime/settings.js';
 import { databasePath } from '../../store/database.js';
 import { ReferenceStoreError } from '../../store/errors.js';
-import { openMienDatabase } from '../../store/mien-database.js';
-import { normaliseTags, ReferenceStore } from '../../store/reference-store.js';
+import { MienStores } from '../../store/mien-stores.js';
+import { normaliseTags, type ReferenceStore } from '../../store/reference-store.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { formatJson } from '../json.js';
@@ -50,9 +50,9 @@ export const refsCommand: Command = {
       },
     });
     const [action, ...rest] = positionals;
-    const db = openMienDatabase(values.db ?? databasePath(settings.dataDir));
+    const stores = MienStores.open(values.db ?? databasePath(settings.dataDir));
     try {
-      const store = new ReferenceStore(db);
+      const store = stores.references;
       switch (action) {
         case 'add': {
           if (rest.length !== 1) throw new CliError(`refs add takes one IMAGE\n\n${USAGE}`, 2);
@@ -77,7 +77,7 @@ export const refsCommand: Command = {
           throw new CliError(`expected "refs add", "refs list" or "refs remove"\n\n${USAGE}`, 2);
       }
     } finally {
-      db.close();
+      stores.close();
     }
   },
 };
