@@ -9,11 +9,12 @@ import { modelsCommand } from './commands/models.js';
 import { identitiesCommand } from './commands/identities.js';
 import { refsCommand } from './commands/refs.js';
 import { serveCommand } from './commands/serve.js';
+import { workerCommand } from './commands/worker.js';
 import { runtimeSettings, type RuntimeSettings } from '../runtime/settings.js';
 import { SettingsError } from '../runtime/errors.js';
 import { CliError } from './errors.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, analyseCommand, facesCommand, identitiesCommand, refsCommand, modelsCommand, evalFecCommand, trainHeadCommand, searchCommand, summariseCommand];
+const COMMANDS: readonly Command[] = [serveCommand, analyseCommand, facesCommand, identitiesCommand, refsCommand, modelsCommand, evalFecCommand, trainHeadCommand, searchCommand, summariseCommand, workerCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

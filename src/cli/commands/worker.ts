@@ -1,0 +1,64 @@
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { connect } from '@nats-io/transport-node';
+import { StreamWorker } from '../../fleet/stream-worker.js';
+import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
+import type { Command } from '../command.js';
+import { CliError } from '../errors.js';
+import { analysisFps } from '../options.js';
+
+const USAGE = [
+  'Usage: mien worker --nats URL [--capacity N] [--lease-seconds S] [--fps N] [--name NAME]',
+  '',
+  'Runs streams for a fleet (docs/scale-out.md): claims streams the fleet should run from NATS',
+  'JetStream (a lease each, renewed while it runs them), analyses them, and publishes their events',
+  'to JetStream. A stream runs on one worker; when a worker dies, others claim its streams once its',
+  'leases expire.',
+  '',
+  '  --nats URL          the NATS server, with JetStream on (e.g. nats://127.0.0.1:4222)',
+  '  --capacity N        streams run at most (default 4)',
+  '  --lease-seconds S   how long a lease lasts unrenewed: a dead worker\'s streams wait this long (default 10)',
+  '  --fps N             frames analysed per second of each stream (default 5)',
+  '  --name NAME         this worker\'s name in the fleet (default HOST-PID)',
+].join('\n');
+
+export const workerCommand: Command = {
+  name: 'worker',
+  summary: 'run streams for a fleet of workers on NATS JetStream',
+  usage: USAGE,
+  async run(argv, settings) {
+    const { values } = parseArgs({
+      args: argv,
+      options: { nats: { type: 'string' }, capacity: { type: 'string', default: '4' }, 'lease-seconds': { type: 'string', default: '10' }, fps: { type: 'string', default: '5' }, name: { type: 'string' } },
+    });
+    if (values.nats === undefined) throw new CliError(`--nats URL is needed\n\n${USAGE}`, 2);
+    const capacity = wholeNumber('--capacity', values.capacity, 1, 1000);
+    const leaseMs = wholeNumber('--lease-seconds', values['lease-seconds'], 2, 3600) * 1000;
+    const fps = analysisFps(values.fps);
+    const name = values.name ?? `${hostname()}-${process.pid}`;
+    if (!/^[\w.-]{1,64}$/.test(name)) throw new CliError(`--name is 1 to 64 letters, digits, ".", "_" or "-", got "${name}"`, 2);
+    const nc = await connect({ servers: values.nats, name: `mien-worker-${name}` }).catch((error: unknown) => {
+      throw new CliError(`cannot reach NATS at ${values.nats}: ${(error as Error).message}`);
+    });
+    const runtime = await AnalysisRuntime.open(settings);
+    const worker = await StreamWorker.start(runtime, nc, { worker: name, capacity, leaseMs, fps, log: (line) => console.error(line) });
+    console.error(`mien: worker ${name} joined the fleet at ${values.nats} (up to ${capacity} streams)`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    console.error('mien: worker stopping: its streams are let go for the others');
+    await worker.close();
+    await nc.drain();
+    await runtime.close();
+    // As for `mien serve`: a pipeline behind a dead camera must not keep a stopped worker alive.
+    setTimeout(() => process.exit(0), 2_000).unref();
+    return 0;
+  },
+};
+
+function wholeNumber(flag: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new CliError(`${flag} must be a whole number from ${min} to ${max}, got "${raw}"`, 2);
+  return n;
+}

@@ -1,0 +1,36 @@
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { StreamRequest } from '../runtime/stream-manager.js';
+import { FLEET, idFromToken, idToken } from './fleet-names.js';
+
+/** A stream the fleet should run: its id and what to open, checked by the gateway that added it. */
+export type DesiredStream = StreamRequest & { readonly id: string };
+
+/**
+ * The streams the fleet should run, as a KV bucket (one entry per stream id): the desired state
+ * every gateway writes and every worker reads. A stream runs while its entry exists.
+ */
+export class DesiredStreams {
+  private constructor(private readonly kv: KV) {}
+
+  static async open(nc: NatsConnection): Promise<DesiredStreams> {
+    return new DesiredStreams(await new Kvm(nc).create(FLEET.streamsBucket, { history: 1 }));
+  }
+
+  async put(stream: DesiredStream): Promise<void> {
+    await this.kv.put(idToken(stream.id), JSON.stringify(stream));
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.kv.delete(idToken(id));
+  }
+
+  async list(): Promise<DesiredStream[]> {
+    const streams: DesiredStream[] = [];
+    for await (const key of await this.kv.keys()) {
+      const entry = await this.kv.get(key);
+      if (entry?.operation === 'PUT') streams.push({ ...entry.json<DesiredStream>(), id: idFromToken(key) });
+    }
+    return streams;
+  }
+}

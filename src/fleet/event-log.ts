@@ -1,0 +1,61 @@
+import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { nanos, type NatsConnection } from '@nats-io/transport-node';
+import type { MienEvent } from '../events/events.js';
+import { eventSubject, FLEET } from './fleet-names.js';
+
+/** How long JetStream remembers an event id: a publish retried within it is stored once. */
+const DUPLICATE_WINDOW_MS = 120_000;
+/** A publish not acknowledged after this many tries fails the event log. */
+const PUBLISH_TRIES = 5;
+
+/**
+ * Every event of the fleet, in a JetStream stream: one subject per Mien stream (so each stream's
+ * events stay in order), each event with an id that JetStream de-duplicates on and that consumers
+ * (a gateway's store) recognise. Events are published one at a time, each after the previous one
+ * was acknowledged, so none is reordered by a retry and none is taken for sent before it is stored.
+ */
+export class EventLog {
+  private queue: Promise<void> = Promise.resolve();
+  private failure: Error | undefined;
+
+  private constructor(private readonly js: JetStreamClient) {}
+
+  static async open(nc: NatsConnection): Promise<EventLog> {
+    const jsm = await jetstreamManager(nc);
+    const config = { subjects: [FLEET.eventSubjects], duplicate_window: nanos(DUPLICATE_WINDOW_MS) };
+    try {
+      await jsm.streams.info(FLEET.eventStream);
+    } catch (error) {
+      if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound)) throw error;
+      await jsm.streams.add({ name: FLEET.eventStream, ...config });
+    }
+    return new EventLog(jetstream(nc));
+  }
+
+  /** Queues `event` under `id`; `settled` resolves once every event queued so far is stored. */
+  publish(event: MienEvent, id: string): void {
+    this.queue = this.queue.then(() => this.send(event, id));
+  }
+
+  /** Resolves once every event queued so far is stored; rejects if one could not be. */
+  async settled(): Promise<void> {
+    await this.queue;
+    if (this.failure) throw this.failure;
+  }
+
+  private async send(event: MienEvent, id: string): Promise<void> {
+    if (this.failure) return;
+    const payload = JSON.stringify(event);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.js.publish(eventSubject(event.stream), payload, { msgID: id });
+        return;
+      } catch (error) {
+        if (attempt === PUBLISH_TRIES) {
+          this.failure = new Error(`the event ${id} was not stored in JetStream after ${PUBLISH_TRIES} tries: ${(error as Error).message}`);
+          return;
+        }
+      }
+    }
+  }
+}

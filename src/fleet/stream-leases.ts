@@ -1,0 +1,74 @@
+import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { FLEET, idFromToken, idToken } from './fleet-names.js';
+
+/** A claim on one stream: the KV revision it was written at is the proof it is still this worker's. */
+export interface Lease {
+  readonly stream: string;
+  readonly worker: string;
+  /** The revision this worker last wrote the lease at; the next write must name it. */
+  revision: number;
+  /** The revision of the first claim: tells this run of the stream from every other. */
+  readonly epoch: number;
+}
+
+/**
+ * Which worker runs each stream, as entries of a KV bucket whose entries expire `leaseMs` after
+ * their last write (the server's clock, not the workers'). A worker claims a stream by creating its
+ * entry, which succeeds for one worker only; keeps it by rewriting it at the revision it last
+ * wrote (compare-and-set), before it expires; and loses it when it does not: once the entry expires
+ * (a worker killed, a network cut), another worker's create succeeds.
+ */
+export class StreamLeases {
+  private constructor(private readonly kv: KV) {}
+
+  static async open(nc: NatsConnection, leaseMs: number): Promise<StreamLeases> {
+    return new StreamLeases(await new Kvm(nc).create(FLEET.leasesBucket, { ttl: leaseMs, history: 1 }));
+  }
+
+  /** The stream's lease for `worker`, or undefined when another worker holds it. */
+  async claim(stream: string, worker: string): Promise<Lease | undefined> {
+    try {
+      const revision = await this.kv.create(idToken(stream), JSON.stringify({ worker }));
+      return { stream, worker, revision, epoch: revision };
+    } catch (error) {
+      if (isWrongRevision(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Keeps `lease` another lease time; false if it was lost (expired and maybe claimed by another). */
+  async renew(lease: Lease): Promise<boolean> {
+    try {
+      lease.revision = await this.kv.update(idToken(lease.stream), JSON.stringify({ worker: lease.worker }), lease.revision);
+      return true;
+    } catch (error) {
+      if (isWrongRevision(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Lets the stream go at once, if it is still this lease's. */
+  async release(lease: Lease): Promise<void> {
+    try {
+      await this.kv.delete(idToken(lease.stream), { previousSeq: lease.revision });
+    } catch (error) {
+      if (!isWrongRevision(error)) throw error;
+    }
+  }
+
+  /** Every stream under a live lease, with the worker holding it. */
+  async holders(): Promise<Map<string, string>> {
+    const holders = new Map<string, string>();
+    for await (const key of await this.kv.keys()) {
+      const entry = await this.kv.get(key);
+      if (entry?.operation === 'PUT') holders.set(idFromToken(key), (entry.json<{ worker: string }>()).worker);
+    }
+    return holders;
+  }
+}
+
+function isWrongRevision(error: unknown): boolean {
+  return error instanceof JetStreamApiError && (error.code === JetStreamApiCodes.StreamWrongLastSequence || error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
+}

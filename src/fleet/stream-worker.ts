@@ -1,0 +1,158 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { InProcessEventBus } from '../events/event-bus.js';
+import type { MienEvent } from '../events/events.js';
+import type { AnalysisRuntime } from '../runtime/analysis-runtime.js';
+import type { LiveAnalysis } from '../runtime/live-analysis.js';
+import type { StreamInfo } from '../runtime/stream-info.js';
+import { streamsToClaim, streamsToRelease } from './claim-plan.js';
+import { DesiredStreams, type DesiredStream } from './desired-streams.js';
+import { EventLog } from './event-log.js';
+import { StreamLeases, type Lease } from './stream-leases.js';
+
+export interface StreamWorkerOptions {
+  /** This worker's name in the fleet: unique, and the same across its restarts only if it resumes nothing. */
+  readonly worker: string;
+  /** Streams run at most. */
+  readonly capacity: number;
+  /** How long a lease lasts unrenewed: after a worker dies, its streams wait this long for another. */
+  readonly leaseMs: number;
+  /** Frames per second analysed per stream at most. */
+  readonly fps: number;
+  readonly log: (line: string) => void;
+}
+
+/** A stream this worker runs: its lease, when it was last renewed, and the count its events' ids go on from. */
+interface HeldStream {
+  readonly lease: Lease;
+  renewedAt: number;
+  published: number;
+}
+
+/**
+ * `mien worker`: runs the fleet's streams it claims, on one `LiveAnalysis`. Every round (a third
+ * of the lease time) it renews its leases and stops any stream whose lease it lost, stops streams
+ * the fleet no longer wants, and claims a free stream while it has room. Its events go to the
+ * fleet's event log, each under the id `stream:epoch:n` (epoch: the lease's first revision), so a
+ * consumer tells a stream's runs apart and stores each event once.
+ */
+export class StreamWorker {
+  private readonly held = new Map<string, HeldStream>();
+  /** Streams stopped here whose last events (their tags' ends) are still to come, by stream. */
+  private readonly ending = new Map<string, HeldStream>();
+  private round: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly live: LiveAnalysis,
+    private readonly desired: DesiredStreams,
+    private readonly leases: StreamLeases,
+    private readonly events: EventLog,
+    private readonly options: StreamWorkerOptions,
+  ) {}
+
+  static async start(runtime: AnalysisRuntime, nc: NatsConnection, options: StreamWorkerOptions): Promise<StreamWorker> {
+    const [desired, leases, events] = await Promise.all([DesiredStreams.open(nc), StreamLeases.open(nc, options.leaseMs), EventLog.open(nc)]);
+    const bus = new InProcessEventBus();
+    let worker: StreamWorker | undefined;
+    const live = runtime.live(bus, {
+      fps: options.fps,
+      references: () => [],
+      hooks: {
+        onEnded: (stream) => worker?.streamEnded(stream),
+        onFreed: (stream) => worker?.ending.delete(stream),
+      },
+    });
+    worker = new StreamWorker(live, desired, leases, events, options);
+    bus.subscribe((event) => worker.publish(event));
+    worker.schedule(0);
+    return worker;
+  }
+
+  /** The streams this worker runs, with their status. */
+  streams(): StreamInfo[] {
+    return this.live.streams.list();
+  }
+
+  /** Stops every stream, stores their last events, and lets their leases go for others to claim. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.timer);
+    await this.round;
+    await this.live.close('the worker stopped');
+    const said = (what: string) => (error: unknown) => this.options.log(`mien worker: ${what}: ${(error as Error).message}`);
+    await this.events.settled().catch(said('events not stored in JetStream'));
+    // Not let go (NATS is gone): the leases expire, and the streams go to others all the same.
+    await Promise.all([...this.held.values()].map(({ lease }) => this.leases.release(lease).catch(said(`the lease on "${lease.stream}" not let go`))));
+    this.held.clear();
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.closed) return;
+    this.timer = setTimeout(() => {
+      this.round = this.claimRound().catch((error: unknown) => this.options.log(`mien worker: a round failed (tried again next round): ${(error as Error).message}`));
+      void this.round.then(() => this.schedule(this.options.leaseMs / 3));
+    }, delayMs);
+  }
+
+  private async claimRound(): Promise<void> {
+    for (const [stream, held] of this.held) {
+      const renewed = await this.leases.renew(held.lease).catch((error: unknown) => {
+        this.options.log(`mien worker: the lease on "${stream}" not renewed: ${(error as Error).message}`);
+        return undefined;
+      });
+      if (renewed === true) held.renewedAt = Date.now();
+      // Cut off from NATS, a worker stops a stream a round before its lease expires and another may claim it.
+      else if (renewed === false || Date.now() - held.renewedAt >= (this.options.leaseMs * 2) / 3) this.stop(stream, 'the worker lost its lease');
+    }
+    const [desired, holders] = await Promise.all([this.desired.list(), this.leases.holders()]);
+    const ids = desired.map((s) => s.id);
+    for (const stream of streamsToRelease({ desired: ids, held: new Set(this.held.keys()) })) {
+      const { lease } = this.held.get(stream)!;
+      this.stop(stream, 'removed from the fleet');
+      await this.leases.release(lease);
+    }
+    const free = streamsToClaim({ desired: ids, leased: new Set(holders.keys()), held: new Set(this.held.keys()), capacity: this.options.capacity });
+    for (const stream of free) {
+      const lease = await this.leases.claim(stream, this.options.worker);
+      if (lease && !this.closed) this.run(desired.find((s) => s.id === stream)!, lease);
+    }
+  }
+
+  private run(stream: DesiredStream, lease: Lease): void {
+    this.held.set(stream.id, { lease, renewedAt: Date.now(), published: 0 });
+    try {
+      this.live.streams.add(stream, 'api');
+      this.options.log(`mien worker: ${this.options.worker} runs "${stream.id}"`);
+    } catch (error) {
+      // Held, so no other worker tries it in turn: the fleet shows it failed, with why.
+      this.live.streams.addFailed(stream.id, stream, (error as Error).message, 'api');
+    }
+  }
+
+  private stop(stream: string, reason: string): void {
+    const held = this.held.get(stream);
+    if (!held) return;
+    this.held.delete(stream);
+    this.ending.set(stream, held);
+    this.live.streams.remove(stream, reason);
+  }
+
+  /** A file that played to its end is done for the whole fleet: its desired entry and lease go. */
+  private streamEnded(stream: string): void {
+    const held = this.held.get(stream);
+    if (!held || this.live.streams.get(stream)?.status !== 'ended') return;
+    this.held.delete(stream);
+    this.ending.set(stream, held);
+    void Promise.all([this.desired.remove(stream), this.leases.release(held.lease)]).catch((error: unknown) =>
+      this.options.log(`mien worker: "${stream}" ended, but the fleet was not told: ${(error as Error).message}`),
+    );
+  }
+
+  private publish(event: MienEvent): void {
+    const held = this.held.get(event.stream) ?? this.ending.get(event.stream);
+    if (!held) return this.options.log(`mien worker: an event of "${event.stream}", which this worker does not run, was not published`);
+    this.events.publish(event, `${event.stream}:${held.lease.epoch}:${held.published++}`);
+  }
+}

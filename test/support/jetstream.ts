@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { scratchDir } from './fixtures.js';
+
+/** A NATS server with JetStream, on a loopback port of its own, its store in a scratch directory. */
+export interface JetStreamServer {
+  readonly url: string;
+  /** Stops it (SIGTERM), as a crash would not: what it stored stays in `storeDir`. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Debian's nats-server (`scripts/setup` installs it) with JetStream on a free loopback port
+ * and resolves once it listens; the port is the one the server reports choosing.
+ */
+export async function startJetStream(): Promise<JetStreamServer> {
+  const storeDir = join(scratchDir(), 'jetstream');
+  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', '-1', '-js', '-sd', storeDir, '--http_port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let said = '';
+    const timeout = setTimeout(() => fail(new Error(`nats-server did not start within 10 s:\n${said}`)), 10_000);
+    const fail = (error: Error) => {
+      clearTimeout(timeout);
+      child.kill('SIGKILL');
+      reject(error);
+    };
+    child.once('error', (error) => fail(new Error(`nats-server could not run (install it: scripts/setup): ${error.message}`)));
+    child.once('exit', (code) => fail(new Error(`nats-server exited with ${code}:\n${said}`)));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      said += chunk;
+      const listening = /Listening for client connections on (127\.0\.0\.1:\d+)/.exec(said);
+      if (listening && said.includes('Server is ready')) {
+        clearTimeout(timeout);
+        child.removeAllListeners('exit');
+        child.stderr.removeAllListeners('data').resume();
+        resolve(`nats://${listening[1]}`);
+      }
+    });
+  });
+  return { url, stop: () => stopChild(child) };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
