@@ -1,0 +1,114 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MienEvent } from '../../src/events/events.js';
+import { DesiredStreams } from '../../src/fleet/desired-streams.js';
+import { FLEET } from '../../src/fleet/fleet-names.js';
+import { StreamLeases } from '../../src/fleet/stream-leases.js';
+import { FIXTURES } from '../support/fixtures.js';
+import { startJetStream, type JetStreamServer } from '../support/jetstream.js';
+import { until } from '../support/server.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const LEASE_SECONDS = 4;
+const VIDEOS = ['cremad-1001-six-emotions.mp4', 'two-people-grid.mp4', 'two-people-cremad-grid.mp4'];
+
+let server: JetStreamServer;
+let nc: NatsConnection;
+const workers = new Map<string, ChildProcess>();
+
+/** `mien worker` from the sources, as its own process. */
+function startWorker(name: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker', '--nats', server.url, '--name', name, '--capacity', '3', '--lease-seconds', String(LEASE_SECONDS), '--fps', '1'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr.resume();
+  workers.set(name, child);
+  return child;
+}
+
+/** The ids and events in the fleet's event log, in order. */
+async function eventLog(): Promise<{ id: string; event: MienEvent }[]> {
+  const jsm = await jetstreamManager(nc);
+  const stored: { id: string; event: MienEvent }[] = [];
+  const { state } = await jsm.streams.info(FLEET.eventStream).catch(() => ({ state: { first_seq: 1, last_seq: 0 } }));
+  for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
+    const message = await jsm.streams.getMessage(FLEET.eventStream, { seq });
+    if (message) stored.push({ id: message.header.get('Nats-Msg-Id'), event: message.json<MienEvent>() });
+  }
+  return stored;
+}
+
+beforeAll(async () => {
+  server = await startJetStream();
+  nc = await connect({ servers: server.url });
+});
+afterAll(async () => {
+  for (const child of workers.values()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await nc.close();
+  await server.stop();
+});
+
+describe('a fleet of mien worker processes on one JetStream server', () => {
+  it('runs six streams, each on exactly one of three workers; after kill -9 of one, its streams play on the others within 15 s', { timeout: 240_000 }, async () => {
+    const desired = await DesiredStreams.open(nc);
+    const leases = await StreamLeases.open(nc, LEASE_SECONDS * 1000);
+    for (let i = 0; i < 6; i++) await desired.put({ id: `cam-${i}`, kind: 'file', path: join(FIXTURES, 'video', VIDEOS[i % VIDEOS.length]), loop: true });
+    for (const name of ['w1', 'w2', 'w3']) startWorker(name);
+
+    // Every stream leased, and faces of every stream published under its holder's run.
+    await until(async () => (await leases.holders()).size === 6, 120_000, 500);
+    const holders = await leases.holders();
+    expect(new Set(holders.values()).size).toBeGreaterThan(1);
+    await until(async () => new Set((await eventLog()).filter((e) => e.event.kind === 'face').map((e) => e.event.stream)).size === 6, 120_000, 1000);
+
+    // One stream, one run: no stream has events of two runs (epochs) while no worker died.
+    const runsBefore = runsOf(await eventLog());
+    for (let i = 0; i < 6; i++) expect(runsBefore.get(`cam-${i}`)?.size).toBe(1);
+
+    const victim = [...holders.values()][0];
+    const orphans = [...holders].filter(([, worker]) => worker === victim).map(([stream]) => stream);
+    workers.get(victim)!.kill('SIGKILL');
+    const killed = Date.now();
+    await until(async () => {
+      const now = await leases.holders();
+      return orphans.every((stream) => now.has(stream) && now.get(stream) !== victim);
+    }, 30_000, 250);
+    // Claimed again: each orphan plays on a survivor (faces of a new run) within 15 s of the kill.
+    await until(async () => {
+      const runs = runsOf((await eventLog()).filter((e) => e.event.kind === 'face'));
+      return orphans.every((stream) => (runs.get(stream)?.size ?? 0) === 2);
+    }, 15_000 - (Date.now() - killed), 250);
+    expect(Date.now() - killed).toBeLessThan(15_000);
+
+    // Every event in the log once: its id is unique.
+    const log = await eventLog();
+    expect(new Set(log.map((e) => e.id)).size).toBe(log.length);
+  });
+
+  it('lets a stopped worker\'s streams go at once (SIGTERM): its leases are gone when it exits, not left to expire', { timeout: 60_000 }, async () => {
+    const leases = await StreamLeases.open(nc, LEASE_SECONDS * 1000);
+    const alive = [...workers].filter(([, child]) => child.exitCode === null && child.signalCode === null).map(([name]) => name);
+    expect(alive).toHaveLength(2);
+    const stopping = alive[0];
+    expect([...(await leases.holders()).values()]).toContain(stopping);
+    const exited = new Promise<number | null>((resolve) => workers.get(stopping)!.once('exit', resolve));
+    workers.get(stopping)!.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect([...(await leases.holders()).values()]).not.toContain(stopping);
+  });
+});
+
+/** The runs (lease epochs) of each stream that published events. */
+function runsOf(log: { id: string }[]): Map<string, Set<string>> {
+  const runs = new Map<string, Set<string>>();
+  for (const { id } of log) {
+    const [stream, epoch] = id.split(':');
+    runs.set(stream, (runs.get(stream) ?? new Set()).add(epoch));
+  }
+  return runs;
+}
