@@ -32,7 +32,7 @@ const boundaries = {
   runtime: { may: ['operators', 'ingest', 'events', 'render', 'image', 'math', 'models', 'face', 'expression', 'online-cluster'] },
   store: { may: [], types: ['events', 'online-cluster', 'expression'] },
   server: { may: ['runtime', 'operators', 'store', 'events'] },
-  fleet: { may: ['runtime', 'events'] },
+  fleet: { may: ['runtime', 'events', 'expression'] },
   cli: 'anything',
 };
 

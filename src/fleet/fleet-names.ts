@@ -4,6 +4,8 @@ export const FLEET = {
   streamsBucket: 'mien-streams',
   /** KV: which worker runs each stream; an entry not renewed within the lease time expires. */
   leasesBucket: 'mien-leases',
+  /** KV: the fleet's custom expressions (`ref.ID`) and the counter that hands out their ids. */
+  referencesBucket: 'mien-references',
   /** JetStream stream of every event, one subject per Mien stream so each stream's order holds. */
   eventStream: 'MIEN_EVENTS',
   eventSubjects: 'mien.events.>',

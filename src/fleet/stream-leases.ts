@@ -1,7 +1,7 @@
-import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { FLEET, idFromToken, idToken } from './fleet-names.js';
+import { isRevisionConflict } from './revision-conflict.js';
 
 /** A claim on one stream: the KV revision it was written at is the proof it is still this worker's. */
 export interface Lease {
@@ -33,7 +33,7 @@ export class StreamLeases {
       const revision = await this.kv.create(idToken(stream), JSON.stringify({ worker }));
       return { stream, worker, revision, epoch: revision };
     } catch (error) {
-      if (isWrongRevision(error)) return undefined;
+      if (isRevisionConflict(error)) return undefined;
       throw error;
     }
   }
@@ -44,7 +44,7 @@ export class StreamLeases {
       lease.revision = await this.kv.update(idToken(lease.stream), JSON.stringify({ worker: lease.worker }), lease.revision);
       return true;
     } catch (error) {
-      if (isWrongRevision(error)) return false;
+      if (isRevisionConflict(error)) return false;
       throw error;
     }
   }
@@ -54,7 +54,7 @@ export class StreamLeases {
     try {
       await this.kv.delete(idToken(lease.stream), { previousSeq: lease.revision });
     } catch (error) {
-      if (!isWrongRevision(error)) throw error;
+      if (!isRevisionConflict(error)) throw error;
     }
   }
 
@@ -67,8 +67,4 @@ export class StreamLeases {
     }
     return holders;
   }
-}
-
-function isWrongRevision(error: unknown): boolean {
-  return error instanceof JetStreamApiError && (error.code === JetStreamApiCodes.StreamWrongLastSequence || error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
 }

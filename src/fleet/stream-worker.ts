@@ -7,6 +7,7 @@ import type { StreamInfo } from '../runtime/stream-info.js';
 import { streamsToClaim, streamsToRelease } from './claim-plan.js';
 import { DesiredStreams, type DesiredStream } from './desired-streams.js';
 import { EventLog } from './event-log.js';
+import { FleetReferences, type FollowedReferences } from './fleet-references.js';
 import { StreamLeases, type Lease } from './stream-leases.js';
 
 export interface StreamWorkerOptions {
@@ -29,7 +30,8 @@ interface HeldStream {
 }
 
 /**
- * `mien worker`: runs the fleet's streams it claims, on one `LiveAnalysis`. Every round (a third
+ * `mien worker`: runs the fleet's streams it claims, on one `LiveAnalysis` matching the fleet's
+ * references (made with its embedding) as they are added and removed. Every round (a third
  * of the lease time) it renews its leases and stops any stream whose lease it lost, stops streams
  * the fleet no longer wants, and claims a free stream while it has room. Its events go to the
  * fleet's event log, each under the id `stream:epoch:n` (epoch: the lease's first revision), so a
@@ -48,22 +50,28 @@ export class StreamWorker {
     private readonly desired: DesiredStreams,
     private readonly leases: StreamLeases,
     private readonly events: EventLog,
+    private readonly references: FollowedReferences,
     private readonly options: StreamWorkerOptions,
   ) {}
 
   static async start(runtime: AnalysisRuntime, nc: NatsConnection, options: StreamWorkerOptions): Promise<StreamWorker> {
-    const [desired, leases, events] = await Promise.all([DesiredStreams.open(nc), StreamLeases.open(nc, options.leaseMs), EventLog.open(nc)]);
+    const [desired, leases, events, references] = await Promise.all([
+      DesiredStreams.open(nc),
+      StreamLeases.open(nc, options.leaseMs),
+      EventLog.open(nc),
+      FleetReferences.open(nc).then((shared) => shared.follow(runtime.space.kind.name)),
+    ]);
     const bus = new InProcessEventBus();
     let worker: StreamWorker | undefined;
     const live = runtime.live(bus, {
       fps: options.fps,
-      references: () => [],
+      references: () => references.current,
       hooks: {
         onEnded: (stream) => worker?.streamEnded(stream),
         onFreed: (stream) => worker?.ending.delete(stream),
       },
     });
-    worker = new StreamWorker(live, desired, leases, events, options);
+    worker = new StreamWorker(live, desired, leases, events, references, options);
     bus.subscribe((event) => worker.publish(event));
     worker.schedule(0);
     return worker;
@@ -80,6 +88,7 @@ export class StreamWorker {
     this.closed = true;
     clearTimeout(this.timer);
     await this.round;
+    this.references.stop();
     await this.live.close('the worker stopped');
     const said = (what: string) => (error: unknown) => this.options.log(`mien worker: ${what}: ${(error as Error).message}`);
     await this.events.settled().catch(said('events not stored in JetStream'));

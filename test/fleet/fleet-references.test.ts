@@ -1,0 +1,78 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MienEvent, TagStartEvent } from '../../src/events/events.js';
+import { referenceFace } from '../../src/expression/reference-face.js';
+import { POPULATION_REST_START } from '../../src/expression/relative-embedding.js';
+import { DesiredStreams } from '../../src/fleet/desired-streams.js';
+import { FLEET } from '../../src/fleet/fleet-names.js';
+import { FleetReferences } from '../../src/fleet/fleet-references.js';
+import { StreamWorker } from '../../src/fleet/stream-worker.js';
+import { readImageFile } from '../../src/ingest/image-file.js';
+import { AnalysisRuntime } from '../../src/runtime/analysis-runtime.js';
+import { DEFAULT_SETTINGS } from '../../src/runtime/settings.js';
+import { FIXTURES, fixture } from '../support/fixtures.js';
+import { startJetStream, type JetStreamServer } from '../support/jetstream.js';
+import { until } from '../support/server.js';
+
+/** The happy segment of the six-emotions clip, seconds (its segments.csv). */
+const HAPPY = { start: 2.035, end: 3.904 };
+let server: JetStreamServer;
+let nc: NatsConnection;
+
+beforeAll(async () => {
+  server = await startJetStream();
+  nc = await connect({ servers: server.url });
+});
+afterAll(async () => {
+  await nc.close();
+  await server.stop();
+});
+
+describe('FleetReferences (a real JetStream KV bucket)', () => {
+  it('gives references added at once distinct ids, and a follower sees adds and removals of its embedding only', async () => {
+    const shared = await FleetReferences.open(nc);
+    const early = await shared.add({ tags: ['early'], embeddingModel: 'e1', embedding: [1, 0] });
+    const followed = await shared.follow('e1');
+    // What was there before following is read before follow resolves.
+    expect(followed.current.map((r) => r.id)).toEqual([early.id]);
+    const added = await Promise.all(Array.from({ length: 5 }, (_, i) => shared.add({ tags: [`t${i}`], threshold: 0.3, embeddingModel: i === 4 ? 'other' : 'e1', embedding: [0, 1] })));
+    expect(new Set(added.map((r) => r.id)).size).toBe(5);
+    await until(() => followed.current.length === 5, 5_000);
+    expect(followed.current.find((r) => r.id === added[0].id)).toMatchObject({ tags: ['t0'], threshold: 0.3, embedding: Float32Array.from([0, 1]) });
+    expect(followed.current.some((r) => r.id === added[4].id)).toBe(false);
+    await shared.remove(early.id);
+    await until(() => !followed.current.some((r) => r.id === early.id), 5_000);
+    followed.stop();
+  });
+});
+
+describe('a worker matching the fleet\'s references', () => {
+  it('tags a smile added once to the fleet on the stream it runs, in the happy segment', { timeout: 120_000 }, async () => {
+    const runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {} });
+    const worker = await StreamWorker.start(runtime, nc, { worker: 'w', capacity: 1, leaseMs: 3_000, fps: 5, log: () => {} });
+    try {
+      const face = await referenceFace(runtime.space, await readImageFile(fixture('faces/london/002_08.jpg')), { rest: { kind: 'population', rest: POPULATION_REST_START } });
+      const smile = await (await FleetReferences.open(nc)).add({ tags: ['smile'], embeddingModel: face.embeddingModel, embedding: [...face.embedding] });
+      await (await DesiredStreams.open(nc)).put({ id: 'debate', kind: 'file', path: join(FIXTURES, 'video', 'cremad-1001-six-emotions.mp4') });
+      // The file plays once to its end; then the worker takes it out of the fleet.
+      await until(async () => (await (await DesiredStreams.open(nc)).list()).length === 0, 90_000, 500);
+      await worker.close();
+      const jsm = await jetstreamManager(nc);
+      const { state } = await jsm.streams.info(FLEET.eventStream);
+      const events: MienEvent[] = [];
+      for (let seq = state.first_seq; seq <= state.last_seq; seq++) events.push((await jsm.streams.getMessage(FLEET.eventStream, { seq }))!.json<MienEvent>());
+      const starts = events.filter((e): e is TagStartEvent => e.kind === 'tag-start');
+      expect(starts.length).toBeGreaterThan(0);
+      expect(starts[0]).toMatchObject({ stream: 'debate', tag: 'smile', reference: smile.id });
+      expect(starts[0].pts).toBeGreaterThanOrEqual(HAPPY.start - 0.5);
+      expect(starts[0].pts).toBeLessThanOrEqual(HAPPY.end);
+      // Every tag that started ended, the last with the stream.
+      expect(events.filter((e) => e.kind === 'tag-end')).toHaveLength(starts.length);
+    } finally {
+      await worker.close();
+      await runtime.close();
+    }
+  });
+});
