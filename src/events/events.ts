@@ -9,6 +9,11 @@
 export type Box = [number, number, number, number];
 
 interface EventBase {
+  /**
+   * Set on events that came through a fleet's event log (docs/scale-out.md): `stream:epoch:n`,
+   * unique across the fleet, so a consumer given one twice (a redelivery) can tell.
+   */
+  id?: string;
   /** The stream the frame came from. */
   stream: string;
   /** Presentation timestamp of the frame, seconds. */
@@ -110,6 +115,7 @@ export const EVENT_KINDS: readonly EventKind[] = ['face', 'tag-start', 'tag-end'
 export const STREAM_STATUSES: readonly StreamStatus[] = ['connecting', 'playing', 'stalled', 'reconnecting', 'stopped', 'ended', 'failed'];
 
 const common = {
+  id: { type: 'string', minLength: 1, maxLength: 200 },
   stream: { type: 'string', minLength: 1 },
   pts: { type: 'number', minimum: 0 },
   wallTime: { type: 'string', format: 'date-time' },

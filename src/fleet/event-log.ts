@@ -1,4 +1,4 @@
-import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { MienEvent } from '../events/events.js';
 import { eventSubject, FLEET } from './fleet-names.js';
@@ -21,18 +21,11 @@ export class EventLog {
   private constructor(private readonly js: JetStreamClient) {}
 
   static async open(nc: NatsConnection): Promise<EventLog> {
-    const jsm = await jetstreamManager(nc);
-    const config = { subjects: [FLEET.eventSubjects], duplicate_window: nanos(DUPLICATE_WINDOW_MS) };
-    try {
-      await jsm.streams.info(FLEET.eventStream);
-    } catch (error) {
-      if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound)) throw error;
-      await jsm.streams.add({ name: FLEET.eventStream, ...config });
-    }
+    await ensureEventStream(await jetstreamManager(nc));
     return new EventLog(jetstream(nc));
   }
 
-  /** Queues `event` under `id`; `settled` resolves once every event queued so far is stored. */
+  /** Queues `event` to be stored under `id` (also its `id` field); `settled` resolves once every event queued so far is. */
   publish(event: MienEvent, id: string): void {
     this.queue = this.queue.then(() => this.send(event, id));
   }
@@ -45,7 +38,7 @@ export class EventLog {
 
   private async send(event: MienEvent, id: string): Promise<void> {
     if (this.failure) return;
-    const payload = JSON.stringify(event);
+    const payload = JSON.stringify({ ...event, id });
     for (let attempt = 1; ; attempt++) {
       try {
         await this.js.publish(eventSubject(event.stream), payload, { msgID: id });
@@ -57,5 +50,15 @@ export class EventLog {
         }
       }
     }
+  }
+}
+
+/** Creates the fleet's event stream unless it exists. */
+export async function ensureEventStream(jsm: JetStreamManager): Promise<void> {
+  try {
+    await jsm.streams.info(FLEET.eventStream);
+  } catch (error) {
+    if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound)) throw error;
+    await jsm.streams.add({ name: FLEET.eventStream, subjects: [FLEET.eventSubjects], duplicate_window: nanos(DUPLICATE_WINDOW_MS) });
   }
 }

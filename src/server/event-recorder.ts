@@ -33,11 +33,17 @@ export class EventRecorder {
     this.flushPlanned = false;
     if (this.pending.length === 0 || this.closed) return;
     const batch = this.pending.splice(0);
-    this.stores.transaction(() => {
-      this.stores.events.append(batch);
-      for (const event of batch) this.countPeople(event);
+    // An event stored before (a fleet's event delivered again) is neither counted nor sent again.
+    const stored = this.stores.transaction(() => {
+      const kept = this.stores.events.append(batch);
+      for (const event of kept) this.countPeople(event);
+      return kept;
     });
-    for (const event of batch) this.stored.publish(event);
+    for (const event of stored) {
+      this.metrics.observeEvent(event);
+      if (event.kind === 'stream-status') this.metrics.streamUp.set({ stream: event.stream }, event.status === 'playing' ? 1 : 0);
+      this.stored.publish(event);
+    }
   }
 
   /** Deletes events older than `days`. */
@@ -65,8 +71,6 @@ export class EventRecorder {
       this.flushPlanned = true;
       setImmediate(() => this.flush());
     }
-    this.metrics.observeEvent(event);
-    if (event.kind === 'stream-status') this.metrics.streamUp.set({ stream: event.stream }, event.status === 'playing' ? 1 : 0);
   }
 
   private countPeople(event: MienEvent): void {

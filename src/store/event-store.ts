@@ -16,6 +16,10 @@ export const EVENT_SCHEMA = `CREATE TABLE IF NOT EXISTS event (
    CREATE INDEX IF NOT EXISTS event_identity ON event (identity, wall_time);
    CREATE INDEX IF NOT EXISTS event_tag ON event (tag, wall_time);`;
 
+/** Events from a fleet's log carry an id: stored once however often they are delivered. */
+export const EVENT_ID_COLUMN = `ALTER TABLE event ADD COLUMN event_id TEXT;
+   CREATE UNIQUE INDEX IF NOT EXISTS event_by_id ON event (event_id);`;
+
 export interface EventQuery {
   readonly stream?: string;
   readonly identity?: number;
@@ -42,23 +46,27 @@ export class EventStore {
   private readonly attribute;
 
   constructor(private readonly db: SqliteDatabase) {
-    this.insert = db.prepare('INSERT INTO event (kind, stream, pts, wall_time, identity, tag, body) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insert = db.prepare('INSERT INTO event (kind, stream, pts, wall_time, identity, tag, body, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING');
     this.attribute = db.prepare(
       `UPDATE event SET identity = @identity, body = json_set(body, '$.identity', @identity)
        WHERE kind = 'face' AND stream = @stream AND identity IS NULL AND pts BETWEEN @fromPts AND @toPts AND json_extract(body, '$.track') = @track`,
     );
   }
 
-  /** Keeps events; an identity-attributed event also gives its faces, stored without a person, theirs. */
-  append(events: readonly MienEvent[]): void {
-    this.db.transaction(() => {
-      for (const e of events) {
+  /**
+   * Keeps events, and returns those it had not kept already (an event with an id is kept once);
+   * an identity-attributed event also gives its faces, stored without a person, theirs.
+   */
+  append(events: readonly MienEvent[]): MienEvent[] {
+    return this.db.transaction(() =>
+      events.filter((e) => {
         const identity = 'identity' in e && typeof e.identity === 'number' ? e.identity : null;
         const tag = 'tag' in e ? e.tag : null;
-        this.insert.run(e.kind, e.stream, e.pts, e.wallTime, identity, tag, JSON.stringify(e));
+        if (this.insert.run(e.kind, e.stream, e.pts, e.wallTime, identity, tag, JSON.stringify(e), e.id ?? null).changes === 0) return false;
         if (e.kind === 'identity-attributed') this.attribute.run({ identity: e.identity, stream: e.stream, fromPts: e.fromPts, toPts: e.toPts, track: e.track });
-      }
-    })();
+        return true;
+      }),
+    )();
   }
 
   query(q: EventQuery = {}): EventPage {

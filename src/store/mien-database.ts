@@ -1,5 +1,5 @@
 import { openDatabase, type SqliteDatabase } from './database.js';
-import { EVENT_SCHEMA } from './event-store.js';
+import { EVENT_ID_COLUMN, EVENT_SCHEMA } from './event-store.js';
 import { IDENTITY_FACE_SCHEMA } from './identity-face-store.js';
 import { IDENTITY_SCHEMA } from './identity-store.js';
 import { REFERENCE_REST_COLUMN, REFERENCE_SCHEMA } from './reference-store.js';
@@ -13,8 +13,9 @@ import { STREAM_SCHEMA } from './stream-store.js';
  *   3: what a relative reference was read against
  *   4: streams added over the API, kept across restarts
  *   5: the faces each person is found again by, across restarts
+ *   6: events' fleet ids, each stored once
  */
-const MIGRATIONS: readonly string[] = [REFERENCE_SCHEMA, `${EVENT_SCHEMA}\n${IDENTITY_SCHEMA}`, REFERENCE_REST_COLUMN, STREAM_SCHEMA, IDENTITY_FACE_SCHEMA];
+const MIGRATIONS: readonly string[] = [REFERENCE_SCHEMA, `${EVENT_SCHEMA}\n${IDENTITY_SCHEMA}`, REFERENCE_REST_COLUMN, STREAM_SCHEMA, IDENTITY_FACE_SCHEMA, EVENT_ID_COLUMN];
 
 export function openMienDatabase(path: string): SqliteDatabase {
   return openDatabase(path, MIGRATIONS);

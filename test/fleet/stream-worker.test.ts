@@ -91,6 +91,7 @@ describe('mien worker (in process, a real JetStream server)', () => {
     // Every stored event has its own id, each stream's ids count up without a gap within each run.
     const stored = await storedEvents(admin);
     expect(new Set(stored.map((e) => e.id)).size).toBe(stored.length);
+    for (const { id, event } of stored) expect(event.id).toBe(id);
     const runs = new Map<string, number[]>();
     for (const { id } of stored) {
       const [stream, epoch, n] = id.split(':');

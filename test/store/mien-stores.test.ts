@@ -60,4 +60,25 @@ describe('EventRecorder', () => {
     recorder.close();
     stores.close();
   });
+
+  it('keeps, counts and sends an event with an id once, however often it is delivered (a fleet\'s log after a crash)', () => {
+    const dir = scratchDir();
+    const delivered: MienEvent[] = [{ ...face(0, 1, ['smile']), id: 'cam:7:0' }, { ...face(0, 2), id: 'cam:7:1' }];
+    const sent: MienEvent[] = [];
+    for (let run = 0; run < 2; run++) {
+      // A gateway that stored these, then died before acknowledging them, is given them again.
+      const stores = MienStores.inDataDir(dir);
+      const bus = new InProcessEventBus();
+      const recorder = new EventRecorder(bus, stores, new MienMetrics());
+      recorder.stored.subscribe((event) => sent.push(event));
+      for (const event of [...delivered, ...(run === 1 ? [{ ...face(0, 3), id: 'cam:7:2' }] : [])]) bus.publish(event);
+      recorder.close();
+      stores.close();
+    }
+    const stores = MienStores.inDataDir(dir);
+    expect(stores.events.query().events.map((e) => e.id)).toEqual(['cam:7:0', 'cam:7:1', 'cam:7:2']);
+    expect(sent.map((e) => e.id)).toEqual(['cam:7:0', 'cam:7:1', 'cam:7:2']);
+    expect(stores.identities.get(0)).toMatchObject({ faces: 3, accepted: 3 });
+    stores.close();
+  });
 });
