@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+// Test files run several GStreamer pipelines in one process, each holding up to two libuv
+// threadpool threads (docs/ingest.md); the test processes inherit this, set before they start.
+process.env.UV_THREADPOOL_SIZE ??= '16';
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'dashboard/test/**/*.test.ts'],

@@ -6,6 +6,8 @@ export const FLEET = {
   leasesBucket: 'mien-leases',
   /** KV: the fleet's custom expressions (`ref.ID`) and the counter that hands out their ids. */
   referencesBucket: 'mien-references',
+  /** KV: the fleet's people (`person.ID`: their kept identity faces) and the blocks their ids come from. */
+  peopleBucket: 'mien-people',
   /** JetStream stream of every event, one subject per Mien stream so each stream's order holds. */
   eventStream: 'MIEN_EVENTS',
   eventSubjects: 'mien.events.>',

@@ -2,7 +2,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { madeWithEmbedding, type ExpressionReference } from '../expression/matching.js';
 import { FLEET } from './fleet-names.js';
-import { isRevisionConflict } from './revision-conflict.js';
+import { takeNumbers } from './kv-counter.js';
 
 /** A custom expression as the fleet shares it: what a worker needs to match it. */
 export interface SharedReference {
@@ -31,7 +31,7 @@ export class FleetReferences {
   }
 
   async add(reference: Omit<SharedReference, 'id'>): Promise<SharedReference> {
-    const shared = { ...reference, id: await this.nextId() };
+    const shared = { ...reference, id: await takeNumbers(this.kv, NEXT_ID, 1) };
     await this.kv.put(referenceKey(shared.id), JSON.stringify(shared));
     return shared;
   }
@@ -67,20 +67,6 @@ export class FleetReferences {
     return followed;
   }
 
-  private async nextId(): Promise<number> {
-    for (;;) {
-      const entry = await this.kv.get(NEXT_ID);
-      const id = entry?.operation === 'PUT' ? Number(entry.string()) : 1;
-      try {
-        if (entry?.operation === 'PUT') await this.kv.update(NEXT_ID, String(id + 1), entry.revision);
-        else await this.kv.create(NEXT_ID, String(id + 1));
-        return id;
-      } catch (error) {
-        // Another gateway took this id first: read the counter again.
-        if (!isRevisionConflict(error)) throw error;
-      }
-    }
-  }
 }
 
 /** The references a worker matches, as the fleet's bucket has them now. */

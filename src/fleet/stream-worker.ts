@@ -1,12 +1,14 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { InProcessEventBus } from '../events/event-bus.js';
 import type { MienEvent } from '../events/events.js';
+import { MOBILEFACENET } from '../models/identity.js';
 import type { AnalysisRuntime } from '../runtime/analysis-runtime.js';
 import type { LiveAnalysis } from '../runtime/live-analysis.js';
 import type { StreamInfo } from '../runtime/stream-info.js';
 import { streamsToClaim, streamsToRelease } from './claim-plan.js';
 import { DesiredStreams, type DesiredStream } from './desired-streams.js';
 import { EventLog } from './event-log.js';
+import { FleetPeople } from './fleet-people.js';
 import { FleetReferences, type FollowedReferences } from './fleet-references.js';
 import { StreamLeases, type Lease } from './stream-leases.js';
 
@@ -51,27 +53,32 @@ export class StreamWorker {
     private readonly leases: StreamLeases,
     private readonly events: EventLog,
     private readonly references: FollowedReferences,
+    private readonly people: FleetPeople,
     private readonly options: StreamWorkerOptions,
   ) {}
 
   static async start(runtime: AnalysisRuntime, nc: NatsConnection, options: StreamWorkerOptions): Promise<StreamWorker> {
-    const [desired, leases, events, references] = await Promise.all([
+    const [desired, leases, events, references, people] = await Promise.all([
       DesiredStreams.open(nc),
       StreamLeases.open(nc, options.leaseMs),
       EventLog.open(nc),
       FleetReferences.open(nc).then((shared) => shared.follow(runtime.space.kind.name)),
+      FleetPeople.open(nc, options.worker, MOBILEFACENET.kind, options.log),
     ]);
     const bus = new InProcessEventBus();
     let worker: StreamWorker | undefined;
     const live = runtime.live(bus, {
       fps: options.fps,
       references: () => references.current,
+      // People are the fleet's: ids from this worker's blocks, faces shared with every worker.
+      identity: { known: people.known, store: people, newIdentity: people.newPerson },
       hooks: {
         onEnded: (stream) => worker?.streamEnded(stream),
         onFreed: (stream) => worker?.ending.delete(stream),
       },
     });
-    worker = new StreamWorker(live, desired, leases, events, references, options);
+    await people.follow(live.analysis.gallery);
+    worker = new StreamWorker(live, desired, leases, events, references, people, options);
     bus.subscribe((event) => worker.publish(event));
     worker.schedule(0);
     return worker;
@@ -90,6 +97,7 @@ export class StreamWorker {
     await this.round;
     this.references.stop();
     await this.live.close('the worker stopped');
+    await this.people.close();
     const said = (what: string) => (error: unknown) => this.options.log(`mien worker: ${what}: ${(error as Error).message}`);
     await this.events.settled().catch(said('events not stored in JetStream'));
     // Not let go (NATS is gone): the leases expire, and the streams go to others all the same.

@@ -25,6 +25,11 @@ export interface PersonGalleryOptions {
   readonly minSpread?: number;
   /** The first person id to hand out; ids go on above every known person's too. Default 0. */
   readonly firstPerson?: number;
+  /**
+   * Hands out person ids instead of counting up from `firstPerson`: a fleet's workers draw them
+   * from blocks of their own, so no two workers give one id to two people.
+   */
+  readonly newPerson?: () => number;
 }
 
 /**
@@ -38,6 +43,7 @@ export class PersonGallery {
   readonly #facesPerPerson: number;
   readonly #maxSimilarity: number;
   #next: number;
+  readonly #newPerson: (() => number) | undefined;
 
   constructor(
     options: PersonGalleryOptions,
@@ -49,6 +55,7 @@ export class PersonGallery {
     this.#facesPerPerson = options.facesPerPerson ?? 8;
     this.#maxSimilarity = 1 - (options.minSpread ?? 0.1);
     this.#next = options.firstPerson ?? 0;
+    this.#newPerson = options.newPerson;
     for (const { person, faces } of known) {
       this.#faces.set(person, faces.map((f) => f.slice()));
       this.#next = Math.max(this.#next, person + 1);
@@ -75,7 +82,7 @@ export class PersonGallery {
 
   /** A person never seen before, with their first face. */
   add(embedding: Float32Array): number {
-    const person = this.#next++;
+    const person = this.#newPerson ? this.#newPerson() : this.#next++;
     this.#faces.set(person, [embedding.slice()]);
     this.store?.save({ person, faces: this.#faces.get(person)! });
     return person;
@@ -89,6 +96,19 @@ export class PersonGallery {
     faces.push(embedding.slice());
     if (faces.length > this.#facesPerPerson) faces.shift();
     this.store?.save({ person, faces });
+  }
+
+  /**
+   * A person another gallery keeps (a fleet's other worker saw them): found from now on, their
+   * faces as given. Not told to the store, where they came from.
+   */
+  learn({ person, faces }: PersonFaces): void {
+    this.#faces.set(person, faces.map((f) => f.slice()));
+  }
+
+  /** A person another gallery let go (merged into someone else there). */
+  forget(person: number): void {
+    this.#faces.delete(person);
   }
 
   /** `from` was `into` all along: their faces are one person's, the newest kept. */

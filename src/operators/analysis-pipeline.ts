@@ -41,6 +41,8 @@ export interface AnalysisOptions {
     readonly refreshSeconds?: number;
     /** The first person id to hand out: above every id a previous run used. */
     readonly firstIdentity?: number;
+    /** Hands out person ids instead (a fleet's worker: ids unique across the fleet). */
+    readonly newIdentity?: () => number;
     /** People seen before (a previous run's), found again by their kept faces. */
     readonly known?: readonly PersonFaces[];
     /** Where changes to the people's kept faces go. */
@@ -90,6 +92,8 @@ export const IDENTITY_DEFAULTS = { eps: 0.5, minPts: 3, capacity: 20_000, refres
  */
 export class ExpressionAnalysis {
   readonly identities: FaceIdentities<FaceThumbnail>;
+  /** The people ever seen, by their kept faces: a fleet's worker teaches it the others' people. */
+  readonly gallery: PersonGallery;
   readonly tagger: ExpressionTagger;
   /** How faces become expression embeddings in this analysis. */
   readonly space: ExpressionSpace;
@@ -123,8 +127,8 @@ export class ExpressionAnalysis {
       minPts: identity.minPts,
       capacity: identity.capacity,
     });
-    const gallery = new PersonGallery({ matchDistance: identity.eps, firstPerson: identity.firstIdentity }, identity.known, identity.store);
-    this.identities = new FaceIdentities(clustering, { refreshSeconds: identity.refreshSeconds }, gallery);
+    this.gallery = new PersonGallery({ matchDistance: identity.eps, firstPerson: identity.firstIdentity, newPerson: identity.newIdentity }, identity.known, identity.store);
+    this.identities = new FaceIdentities(clustering, { refreshSeconds: identity.refreshSeconds }, this.gallery);
     this.onBatchFailed = options.onBatchFailed ?? logBatchFailures();
     this.space = options.space ?? ExpressionSpace.of(core);
     this.rests = this.space.relative ? new RestingFaces({ start: POPULATION_REST_START }) : undefined;

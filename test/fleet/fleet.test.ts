@@ -1,15 +1,13 @@
-import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MienEvent } from '../../src/events/events.js';
 import { DesiredStreams } from '../../src/fleet/desired-streams.js';
-import { FLEET } from '../../src/fleet/fleet-names.js';
 import { StreamLeases } from '../../src/fleet/stream-leases.js';
+import { threadpoolSizeFor } from '../../src/ingest/threadpool.js';
 import { FIXTURES } from '../support/fixtures.js';
-import { startJetStream, type JetStreamServer } from '../support/jetstream.js';
+import { eventLog, startJetStream, type JetStreamServer } from '../support/jetstream.js';
 import { until } from '../support/server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -24,23 +22,13 @@ const workers = new Map<string, ChildProcess>();
 function startWorker(name: string): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker', '--nats', server.url, '--name', name, '--capacity', '3', '--lease-seconds', String(LEASE_SECONDS), '--fps', '1'], {
     cwd: ROOT,
+    // Room in libuv's threadpool for its three pipelines (docs/ingest.md).
+    env: { ...process.env, UV_THREADPOOL_SIZE: String(threadpoolSizeFor(3)) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   child.stderr.resume();
   workers.set(name, child);
   return child;
-}
-
-/** The ids and events in the fleet's event log, in order. */
-async function eventLog(): Promise<{ id: string; event: MienEvent }[]> {
-  const jsm = await jetstreamManager(nc);
-  const stored: { id: string; event: MienEvent }[] = [];
-  const { state } = await jsm.streams.info(FLEET.eventStream).catch(() => ({ state: { first_seq: 1, last_seq: 0 } }));
-  for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
-    const message = await jsm.streams.getMessage(FLEET.eventStream, { seq });
-    if (message) stored.push({ id: message.header.get('Nats-Msg-Id'), event: message.json<MienEvent>() });
-  }
-  return stored;
 }
 
 beforeAll(async () => {
@@ -64,10 +52,10 @@ describe('a fleet of mien worker processes on one JetStream server', () => {
     await until(async () => (await leases.holders()).size === 6, 120_000, 500);
     const holders = await leases.holders();
     expect(new Set(holders.values()).size).toBeGreaterThan(1);
-    await until(async () => new Set((await eventLog()).filter((e) => e.event.kind === 'face').map((e) => e.event.stream)).size === 6, 120_000, 1000);
+    await until(async () => new Set((await eventLog(nc)).filter((e) => e.event.kind === 'face').map((e) => e.event.stream)).size === 6, 120_000, 1000);
 
     // One stream, one run: no stream has events of two runs (epochs) while no worker died.
-    const runsBefore = runsOf(await eventLog());
+    const runsBefore = runsOf(await eventLog(nc));
     for (let i = 0; i < 6; i++) expect(runsBefore.get(`cam-${i}`)?.size).toBe(1);
 
     const victim = [...holders.values()][0];
@@ -80,13 +68,13 @@ describe('a fleet of mien worker processes on one JetStream server', () => {
     }, 30_000, 250);
     // Claimed again: each orphan plays on a survivor (faces of a new run) within 15 s of the kill.
     await until(async () => {
-      const runs = runsOf((await eventLog()).filter((e) => e.event.kind === 'face'));
+      const runs = runsOf((await eventLog(nc)).filter((e) => e.event.kind === 'face'));
       return orphans.every((stream) => (runs.get(stream)?.size ?? 0) === 2);
     }, 15_000 - (Date.now() - killed), 250);
     expect(Date.now() - killed).toBeLessThan(15_000);
 
     // Every event in the log once: its id is unique.
-    const log = await eventLog();
+    const log = await eventLog(nc);
     expect(new Set(log.map((e) => e.id)).size).toBe(log.length);
   });
 

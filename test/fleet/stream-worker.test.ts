@@ -1,16 +1,13 @@
-import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MienEvent } from '../../src/events/events.js';
 import { DesiredStreams } from '../../src/fleet/desired-streams.js';
-import { FLEET } from '../../src/fleet/fleet-names.js';
 import { StreamLeases } from '../../src/fleet/stream-leases.js';
 import { StreamWorker } from '../../src/fleet/stream-worker.js';
 import { AnalysisRuntime } from '../../src/runtime/analysis-runtime.js';
 import { DEFAULT_SETTINGS } from '../../src/runtime/settings.js';
 import { FIXTURES } from '../support/fixtures.js';
-import { startJetStream, type JetStreamServer } from '../support/jetstream.js';
+import { eventLog, startJetStream, type JetStreamServer } from '../support/jetstream.js';
 import { until } from '../support/server.js';
 
 const LEASE_MS = 3_000;
@@ -40,18 +37,6 @@ afterAll(async () => {
   await server.stop();
 });
 
-/** Every event stored in the fleet's event log, with the id it was published under, in order. */
-async function storedEvents(nc: NatsConnection): Promise<{ id: string; event: MienEvent }[]> {
-  const jsm = await jetstreamManager(nc);
-  const { state } = await jsm.streams.info(FLEET.eventStream);
-  const stored: { id: string; event: MienEvent }[] = [];
-  for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
-    const message = await jsm.streams.getMessage(FLEET.eventStream, { seq });
-    stored.push({ id: message!.header.get('Nats-Msg-Id'), event: message!.json<MienEvent>() });
-  }
-  return stored;
-}
-
 describe('mien worker (in process, a real JetStream server)', () => {
   it('runs each stream of the fleet on one worker, publishes its events once each, and takes over the streams of a worker that died', { timeout: 120_000 }, async () => {
     const admin = await natsConnection();
@@ -74,22 +59,22 @@ describe('mien worker (in process, a real JetStream server)', () => {
     expect(running(doomed)).toHaveLength(1);
 
     // Faces of both streams reach the event log.
-    await until(async () => new Set((await storedEvents(admin)).filter((e) => e.event.kind === 'face').map((e) => e.event.stream)).size === 2, 60_000, 500);
+    await until(async () => new Set((await eventLog(admin)).filter((e) => e.event.kind === 'face').map((e) => e.event.stream)).size === 2, 60_000, 500);
 
     // The doomed worker loses NATS for good (as a killed process would): its lease expires and the survivor runs its stream.
     const [orphan] = running(doomed);
     await doomedConnection.close();
     const cut = Date.now();
-    const firstEpoch = epochOf(await storedEvents(admin), orphan);
+    const firstEpoch = epochOf(await eventLog(admin), orphan);
     await until(() => running(survivor).includes(orphan), 4 * LEASE_MS, 250);
     expect(Date.now() - cut).toBeLessThan(2 * LEASE_MS);
     expect((await leases.holders()).get(orphan)).toBe('survivor');
     // The doomed worker, unable to renew, stopped it on its own: never two workers on one stream for long.
     expect(running(doomed)).toEqual([]);
-    await until(async () => (await storedEvents(admin)).some((e) => e.event.kind === 'face' && e.event.stream === orphan && e.id.split(':')[1] !== firstEpoch), 30_000, 500);
+    await until(async () => (await eventLog(admin)).some((e) => e.event.kind === 'face' && e.event.stream === orphan && e.id.split(':')[1] !== firstEpoch), 30_000, 500);
 
     // Every stored event has its own id, each stream's ids count up without a gap within each run.
-    const stored = await storedEvents(admin);
+    const stored = await eventLog(admin);
     expect(new Set(stored.map((e) => e.id)).size).toBe(stored.length);
     for (const { id, event } of stored) expect(event.id).toBe(id);
     const runs = new Map<string, number[]>();

@@ -145,4 +145,20 @@ describe('PersonGallery', () => {
     expect([...saved]).toEqual([[a, 2]]);
     expect(gallery.find(near(2, 0))).toBe(a);
   });
+
+  it('learns and forgets another gallery\'s people without telling its store, and hands out ids it is given', () => {
+    const saved: number[] = [];
+    const blocks = [1000, 1001];
+    const gallery = new PersonGallery({ matchDistance: 0.1, newPerson: () => blocks.shift()! }, [], { save: (p) => saved.push(p.person), remove: () => {} });
+    gallery.learn({ person: 7, faces: [near(0, 0)] });
+    // Another worker's person is found here, and is not saved back.
+    expect(gallery.find(near(0, 0.05))).toBe(7);
+    expect(saved).toEqual([]);
+    // New people take the ids handed out, not the next after the learned ones.
+    expect(gallery.add(near(2, 0))).toBe(1000);
+    expect(gallery.add(near(4, 0))).toBe(1001);
+    gallery.forget(7);
+    expect(gallery.find(near(0, 0.05))).toBeUndefined();
+    expect(saved).toEqual([1000, 1001]);
+  });
 });

@@ -1,5 +1,9 @@
+import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import type { MienEvent } from '../../src/events/events.js';
+import { FLEET } from '../../src/fleet/fleet-names.js';
 import { scratchDir } from './fixtures.js';
 
 /** A NATS server with JetStream, on a loopback port of its own, its store in a scratch directory. */
@@ -46,4 +50,23 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/** Every event in a fleet's event log, in order, with the id it was published under. */
+export async function eventLog(nc: NatsConnection): Promise<{ id: string; event: MienEvent }[]> {
+  const jsm = await jetstreamManager(nc);
+  const stored: { id: string; event: MienEvent }[] = [];
+  const state = await jsm.streams.info(FLEET.eventStream).then(
+    (info) => info.state,
+    (error: unknown) => {
+      if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound) return undefined;
+      throw error;
+    },
+  );
+  if (!state || state.messages === 0) return stored;
+  for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
+    const message = await jsm.streams.getMessage(FLEET.eventStream, { seq });
+    if (message) stored.push({ id: message.header.get('Nats-Msg-Id'), event: message.json<MienEvent>() });
+  }
+  return stored;
 }
