@@ -22,8 +22,10 @@ export type Handler = (ctx: RequestContext) => Promise<Reply> | Reply;
 
 export const json = (status: number, value: unknown): Reply => ({ status, json: value });
 
-interface Route {
+export interface Route {
   readonly method: string;
+  /** As given to `add`: `/api/streams/:id`. */
+  readonly path: string;
   readonly pattern: RegExp;
   readonly names: string[];
   readonly handler: Handler;
@@ -38,8 +40,13 @@ export class Router {
   add(method: string, path: string, handler: Handler, options: { guarded?: boolean } = {}): this {
     const names: string[] = [];
     const pattern = new RegExp(`^${path.replace(/:(\w+)/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
-    this.routes.push({ method, pattern, names, handler, guarded: options.guarded ?? method !== 'GET' });
+    this.routes.push({ method, path, pattern, names, handler, guarded: options.guarded ?? method !== 'GET' });
     return this;
+  }
+
+  /** Every route, in the order added. */
+  list(): readonly Route[] {
+    return this.routes;
   }
 
   /** The route for a request, 404 when no path matches, 405 when only the method differs. */

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { InProcessEventBus, type EventBus } from '../events/event-bus.js';
 import type { MienEvent } from '../events/events.js';
@@ -13,14 +13,13 @@ import type { LiveAnalysis } from '../runtime/live-analysis.js';
 import { DEFAULT_SETTINGS, type RuntimeSettings } from '../runtime/settings.js';
 import type { StreamManager } from '../runtime/stream-manager.js';
 import { lockDataDirectory, type DataLock } from '../store/data-lock.js';
-import { IdentityStoreError, ReferenceStoreError } from '../store/errors.js';
 import { MienStores } from '../store/mien-stores.js';
-import { AccessRules, isLoopback, PREFLIGHT_HEADERS } from './auth.js';
+import { AccessRules, isLoopback } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { EventHub } from './event-hub.js';
 import { EventRecorder } from './event-recorder.js';
 import { Health, type Readiness } from './health.js';
-import { answerMalformedHttp, json, Router, send, type Reply } from './http.js';
+import { json, Router } from './http.js';
 import { IdentityCatalog } from './identity-catalog.js';
 import { MienMetrics } from './metrics.js';
 import { OPENAPI } from './openapi.js';
@@ -29,8 +28,8 @@ import { addDashboardRoutes } from './static-files.js';
 import { StreamCatalog } from './stream-catalog.js';
 import { StreamPreviews } from './stream-previews.js';
 import { WhipStreams } from './whip-streams.js';
-import { ConfigError, HttpError } from './errors.js';
-import { StreamError } from '../runtime/errors.js';
+import { ConfigError } from './errors.js';
+import { buildApp } from './app.js';
 
 export interface ServerOptions {
   /** A runtime to share (tests, benches); otherwise the server opens its own from `settings`, and closes it. */
@@ -43,7 +42,7 @@ export interface ServerOptions {
 /** The server's parts, one module per resource; the server routes requests to them and closes them in order. */
 interface ServerParts {
   readonly config: ServerConfig;
-  readonly http: Server;
+  readonly app: FastifyInstance;
   readonly stores: MienStores;
   readonly lock: DataLock;
   /** Set when the server opened the runtime itself, and so closes it. */
@@ -68,7 +67,6 @@ interface ServerParts {
  * `start` and stopped by `close`.
  */
 export class MienServer {
-  private readonly router = new Router();
   private readonly timers: NodeJS.Timeout[] = [];
   private ready = false;
   private closed = false;
@@ -91,10 +89,7 @@ export class MienServer {
       throw error;
     }
     try {
-      await new Promise<void>((resolve, reject) => {
-        server.parts.http.once('error', reject);
-        server.parts.http.listen(config.port, config.host, () => resolve());
-      });
+      await server.parts.app.listen({ port: config.port, host: config.host });
     } catch (error) {
       await server.close();
       throw error;
@@ -168,20 +163,25 @@ export class MienServer {
         metrics.identities.set(identities.count());
       },
     );
+    const access = new AccessRules(config);
+    const catalog = new StreamCatalog(live.streams, whip, stores.streams, { mediaRoot: config.mediaRoot, declared: config.streams, log });
+    const people = new IdentityCatalog(identities, references, live.analysis.rests, config.dataDir, () => recorder.flush());
+    const previews = new StreamPreviews((identity) => identities.get(identity)?.name);
+    const router = routes({ health, catalog, previews, references, people, recorder });
     server = new MienServer({
       config,
-      http: createServer(),
+      app: buildApp({ access, router, whip, hub, metrics }),
       stores,
       lock,
       ownRuntime,
       bus,
       metrics,
       live,
-      access: new AccessRules(config),
-      catalog: new StreamCatalog(live.streams, whip, stores.streams, { mediaRoot: config.mediaRoot, declared: config.streams, log }),
+      access,
+      catalog,
       references,
-      people: new IdentityCatalog(identities, references, live.analysis.rests, config.dataDir, () => recorder.flush()),
-      previews: new StreamPreviews((identity) => identities.get(identity)?.name),
+      people,
+      previews,
       recorder,
       hub,
       health,
@@ -214,7 +214,7 @@ export class MienServer {
 
   /** http://host:port the server listens on. */
   get url(): string {
-    const { port } = this.parts.http.address() as AddressInfo;
+    const { port } = this.parts.app.server.address() as AddressInfo;
     const { host } = this.parts.config;
     return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
@@ -224,69 +224,9 @@ export class MienServer {
   }
 
   private wire(): void {
-    const { http, access, hub, whip, metrics, recorder, config } = this.parts;
+    const { recorder, config } = this.parts;
     this.timers.push(setInterval(() => recorder.prune(config.retentionDays), 3600_000));
     for (const t of this.timers) t.unref();
-    this.routes();
-    http.on('request', (req, res) => {
-      if (/^\/whip(\/|$)/.test(new URL(req.url ?? '/', 'http://localhost').pathname)) {
-        const refusal = access.whipRefusal(req);
-        if (refusal === undefined) void whip.handle(req, res);
-        else send(res, errorReply(refusal));
-        return;
-      }
-      // A page of an allowed origin may read every answer, refusals included.
-      const crossOrigin = access.crossOriginHeaders(req);
-      this.handle(req).then(
-        (reply) => send(res, { ...reply, headers: { ...reply.headers, ...crossOrigin } }),
-        (error: unknown) => send(res, { ...errorReply(error), headers: crossOrigin }),
-      );
-    });
-    http.on('clientError', answerMalformedHttp);
-    http.on('upgrade', (req, socket, head) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      if (url.pathname !== '/events') return socket.destroy();
-      const refusal = access.socketRefusal(req, url);
-      if (refusal !== undefined) {
-        socket.end(`HTTP/1.1 ${refusal.status} ${refusal.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Type: text/plain\r\n\r\n${refusal.message}\n`);
-        return;
-      }
-      hub.upgrade(req, socket, head);
-      metrics.subscribers.set(hub.size + 1);
-    });
-  }
-
-  private async handle(req: IncomingMessage): Promise<Reply> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const hostRefusal = this.parts.access.hostRefusal(req);
-    if (hostRefusal !== undefined) throw hostRefusal;
-    if (req.method === 'OPTIONS') return this.preflight(req, url.pathname);
-    const { route, params } = this.router.match(req.method ?? 'GET', url.pathname);
-    const refusal = this.parts.access.routeRefusal(req, url.pathname, route.guarded);
-    if (refusal !== undefined) throw refusal;
-    return route.handler({ req, params, query: url.searchParams });
-  }
-
-  /** A CORS preflight: answered for an allowed origin and a request the router would take. */
-  private preflight(req: IncomingMessage, pathname: string): Reply {
-    const refusal = this.parts.access.preflightRefusal(req);
-    if (refusal !== undefined) throw refusal;
-    const method = req.headers['access-control-request-method'];
-    this.router.match(typeof method === 'string' ? method : 'GET', pathname);
-    return { status: 204, headers: PREFLIGHT_HEADERS };
-  }
-
-  private routes(): void {
-    const { health, catalog, previews, references, people, recorder } = this.parts;
-    health.routes(this.router);
-    this.router.add('GET', '/api/openapi.json', () => json(200, OPENAPI));
-    catalog.routes(this.router, (id) => previews.forget(id));
-    previews.routes(this.router);
-    references.routes(this.router);
-    people.routes(this.router);
-    recorder.routes(this.router);
-    // Last: the dashboard's routes take whatever single-segment path the API does not.
-    addDashboardRoutes(this.router);
   }
 
   /** After each analysed frame: its counts, its stream's preview, and thumbnails of people without one. */
@@ -326,7 +266,7 @@ export class MienServer {
     if (this.closed) return;
     this.closed = true;
     this.ready = false;
-    const { whip, live, hub, http, recorder, stores, lock, ownRuntime } = this.parts;
+    const { whip, live, hub, app, recorder, stores, lock, ownRuntime } = this.parts;
     for (const t of this.timers) clearInterval(t);
     await whip.close();
     // Every open tag ends, with its reason, before subscribers and the store are let go.
@@ -334,9 +274,7 @@ export class MienServer {
     hub.close();
     // Connections kept alive by steady requests (a dashboard polls every second) never go idle, so
     // close() would wait on them for good: end them all once it stopped taking new ones.
-    const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
-    http.closeAllConnections();
-    await stopped;
+    await app.close();
     recorder.close();
     stores.close();
     lock.release();
@@ -344,12 +282,18 @@ export class MienServer {
   }
 }
 
-const STREAM_PROBLEM_STATUS = { unknown: 404, taken: 409, invalid: 400 } as const;
-
-function errorReply(error: unknown): Reply {
-  if (error instanceof HttpError) return json(error.status, { error: error.message });
-  if (error instanceof StreamError) return json(STREAM_PROBLEM_STATUS[error.problem], { error: error.message });
-  if (error instanceof IdentityStoreError || error instanceof ReferenceStoreError) return json(400, { error: error.message });
-  console.error('mien: request failed:', error);
-  return json(500, { error: 'internal error' });
+/** Every route of the API, then the dashboard's. */
+function routes(parts: Pick<ServerParts, 'health' | 'catalog' | 'previews' | 'references' | 'people' | 'recorder'>): Router {
+  const { health, catalog, previews, references, people, recorder } = parts;
+  const router = new Router();
+  health.routes(router);
+  router.add('GET', '/api/openapi.json', () => json(200, OPENAPI));
+  catalog.routes(router, (id) => previews.forget(id));
+  previews.routes(router);
+  references.routes(router);
+  people.routes(router);
+  recorder.routes(router);
+  // Last: the dashboard's routes take whatever single-segment path the API does not.
+  addDashboardRoutes(router);
+  return router;
 }
