@@ -1,18 +1,21 @@
 import type { IncomingMessage } from 'node:http';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { StreamError } from '../runtime/errors.js';
 import { IdentityStoreError, ReferenceStoreError } from '../store/errors.js';
 import { PREFLIGHT_HEADERS, type AccessRules } from './auth.js';
 import { HttpError } from './errors.js';
 import type { EventHub } from './event-hub.js';
-import { answerMalformedHttp, json, type Reply, type Route, type Router } from './http.js';
+import { answerMalformedHttp, json, requireContentType, type Reply, type Route, type RouteBody, type Router } from './http.js';
 import type { MienMetrics } from './metrics.js';
+import { bodySchema, bodyValidator, type BodySchema } from './request-body.js';
 import type { WhipStreams } from './whip-streams.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route changes something: the token and origin rules hold for it (Router's `guarded`). */
     guarded?: boolean;
+    /** The body the route reads; none: it reads no body, whatever its Content-Type. */
+    body?: RouteBody;
     /** The WHIP endpoint, which answers for itself, its own CORS included. */
     whip?: boolean;
   }
@@ -28,15 +31,25 @@ export interface AppParts {
   readonly metrics: MienMetrics;
 }
 
-/** Fastify's refusals that the routes answer for themselves, in their own sentences (a Content-Type it cannot read). */
-const ANSWERED_BY_ROUTES = new Set(['FST_ERR_CTP_INVALID_MEDIA_TYPE', 'FST_ERR_ROUTE_MISSING_CONTENT_TYPE']);
+/** JSON bodies are small: a stream request, a name. */
+const JSON_LIMIT = 64 * 1024;
+
+/** The Content-Types each kind of body is taken as, and how a refusal names them. */
+const BODY_TYPES: Readonly<Record<RouteBody['kind'], { accepts: (mediaType: string) => boolean; expected: string }>> = {
+  json: { accepts: (type) => type === 'application/json', expected: 'application/json' },
+};
+
+/** Fastify's refusals of a Content-Type, before any hook of the route could answer: left to the route where it reads no body. */
+const CONTENT_TYPE_ERRORS = new Set(['FST_ERR_CTP_INVALID_MEDIA_TYPE', 'FST_ERR_ROUTE_MISSING_CONTENT_TYPE']);
+
+type FastifyError = Error & { code?: string; statusCode?: number };
 
 /**
  * The HTTP layer on Fastify, answering as the hand-written one did: the Host checked before any
  * path is looked at, the Router's routes mounted with the token and origin rules checked before a
- * body is read, `{error}` bodies with Mien's sentences for every refusal, 404 and 405 told apart,
- * CORS for allowedOrigins, WHIP handed the raw request, and the WebSocket on the server's upgrades.
- * Bodies are left unread: the routes read `req` themselves, with their own limits and sentences.
+ * body is read, then the Content-Type (415), the size (413), the JSON and its schema (400),
+ * `{error}` bodies with Mien's sentences for every refusal, 404 and 405 told apart, CORS for
+ * allowedOrigins, WHIP handed the raw request, and the WebSocket on the server's upgrades.
  */
 export function buildApp(parts: AppParts): FastifyInstance {
   const { access, router, whip, hub, metrics } = parts;
@@ -50,38 +63,51 @@ export function buildApp(parts: AppParts): FastifyInstance {
     // Node's own defaults, which Fastify would change (72 s and none).
     keepAliveTimeout: 5000,
     requestTimeout: 300_000,
+    // A path segment is as long as the request line allows (Node's 16 KiB of headers), as before;
+    // find-my-way's 100 characters guard regular-expression parameters, which no route has.
+    routerOptions: { maxParamLength: 16 * 1024 },
+    // The path as WHATWG URL reads it, as the Router had it: dot segments resolved, `\` as `/`.
+    rewriteUrl: (req) => {
+      try {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        return url.pathname + url.search;
+      } catch {
+        // Not a URL at all (`http://[`): no route takes it as it is.
+        return req.url ?? '/';
+      }
+    },
     clientErrorHandler: answerMalformedHttp,
     // A malformed %-escape in a path parameter: the Host first, then the Router's answer.
     frameworkErrors: (_error, request, reply) => {
-      const refused = access.hostRefusal(request.raw);
-      const answered = refused === undefined ? dispatch(request.raw) : Promise.reject(refused);
-      answered.then(
-        (r) => answer(request, reply, r),
-        (e: unknown) => answer(request, reply, errorReply(e)),
-      );
+      try {
+        const refused = access.hostRefusal(request.raw);
+        if (refused !== undefined) throw refused;
+        answer(request, reply, notFound(request.raw));
+      } catch (error) {
+        answer(request, reply, errorReply(error));
+      }
     },
   });
 
-  /** Today's answer, for the requests no mounted route takes: preflights, 404s and 405s, paths only the Router reads as its own. */
-  const dispatch = async (req: IncomingMessage): Promise<Reply> => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method === 'OPTIONS') return preflight(req, url.pathname);
-    const { route, params } = router.match(req.method ?? 'GET', url.pathname);
-    const refusal = access.routeRefusal(req, url.pathname, route.guarded);
-    if (refusal !== undefined) throw refusal;
-    return route.handler({ req, params, query: url.searchParams });
+  /**
+   * A request no route takes: a CORS preflight (answered for an allowed origin and a request a
+   * route would take), 405 when a route takes the path with another method, 404 otherwise.
+   */
+  const notFound = (req: IncomingMessage): Reply => {
+    const path = pathOf(req.url);
+    if (req.method === 'OPTIONS') {
+      const refusal = access.preflightRefusal(req);
+      if (refusal !== undefined) throw refusal;
+      const method = req.headers['access-control-request-method'];
+      router.match(typeof method === 'string' ? method : 'GET', path);
+      return { status: 204, headers: PREFLIGHT_HEADERS };
+    }
+    // The Router takes no path Fastify does not (the same normalised path); should it, no route answers.
+    router.match(req.method ?? 'GET', path);
+    throw new HttpError(404, `no such resource: ${path}`);
   };
 
-  /** A CORS preflight: answered for an allowed origin and a request the router would take. */
-  const preflight = (req: IncomingMessage, pathname: string): Reply => {
-    const refusal = access.preflightRefusal(req);
-    if (refusal !== undefined) throw refusal;
-    const method = req.headers['access-control-request-method'];
-    router.match(typeof method === 'string' ? method : 'GET', pathname);
-    return { status: 204, headers: PREFLIGHT_HEADERS };
-  };
-
-  /** Sends a reply as `send` in http.ts does; a page of an allowed origin may read every answer but WHIP's. */
+  /** Sends a reply: no caching unless the route says so, JSON as JSON.stringify writes it, CORS for a page of an allowed origin (but WHIP's). */
   const answer = (request: FastifyRequest, reply: FastifyReply, r: Reply): FastifyReply => {
     const crossOrigin = request.routeOptions.config.whip === true ? {} : access.crossOriginHeaders(request.raw);
     reply.code(r.status).headers({ 'cache-control': 'no-store', ...r.headers, ...crossOrigin });
@@ -90,43 +116,46 @@ export function buildApp(parts: AppParts): FastifyInstance {
     return reply.send(r.body);
   };
 
-  const publish = (request: FastifyRequest, reply: FastifyReply): void => {
-    const refusal = access.whipRefusal(request.raw);
-    if (refusal !== undefined) throw refusal;
-    reply.hijack();
-    void whip.handle(request.raw, reply.raw);
-  };
-
   app.removeAllContentTypeParsers();
-  // Every body is left to the route, unread.
+  // Own JSON.parse: `__proto__` stays a field, refused by the schema as unknown, as before.
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: JSON_LIMIT }, (_request, text, done) => {
+    try {
+      done(null, JSON.parse(text as string));
+    } catch {
+      done(new HttpError(400, 'the request body is not valid JSON'));
+    }
+  });
+  // A route that reads no body leaves it unread, whatever its type.
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
+  // Bodies are checked by the OpenAPI document's schemas, with the same Ajv: nothing coerced or removed.
+  app.setValidatorCompiler(({ schema }) => bodyValidator(schema as BodySchema));
 
   // Before the path is looked at: a page of another site learns nothing of which routes exist.
   app.addHook('onRequest', (request, _reply, done) => done(access.hostRefusal(request.raw)));
 
-  app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
-    if (error.code !== undefined && ANSWERED_BY_ROUTES.has(error.code)) {
-      if (request.routeOptions.config.whip === true) {
-        try {
-          publish(request, reply);
-          return;
-        } catch (refusal) {
-          return answer(request, reply, errorReply(refusal));
-        }
-      }
-      return dispatch(request.raw).then(
-        (r) => answer(request, reply, r),
-        (e: unknown) => answer(request, reply, errorReply(e)),
-      );
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.code !== undefined && CONTENT_TYPE_ERRORS.has(error.code)) {
+      // Raised before the route's own hooks: a request no route takes, or a route that reads no body, answers anyway.
+      if (request.is404) return answerWith(request, reply, () => notFound(request.raw));
+      if (request.routeOptions.config.body === undefined) return request.routeOptions.handler.call(app, request, reply);
     }
-    return answer(request, reply, errorReply(fastifyProblem(error)));
+    return answer(request, reply, errorReply(fastifyProblem(error, request)));
   });
-  app.setNotFoundHandler(async (request, reply) => answer(request, reply, await dispatch(request.raw)));
+  app.setNotFoundHandler((request, reply) => answerWith(request, reply, () => notFound(request.raw)));
 
-  for (const route of router.list()) mount(app, route, access, answer, dispatch);
+  for (const route of router.list()) mount(app, route, access, answer, notFound);
 
-  app.route({ method: [...app.supportedMethods], url: '/whip', config: { whip: true }, handler: publish });
-  app.route({ method: [...app.supportedMethods], url: '/whip/*', config: { whip: true }, handler: publish });
+  // WHIP answers for itself before any body is read (the hijacked request goes no further than this hook).
+  const publish = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void => {
+    const refusal = access.whipRefusal(request.raw);
+    if (refusal !== undefined) return done(refusal);
+    reply.hijack();
+    void whip.handle(request.raw, reply.raw);
+    done();
+  };
+  for (const url of ['/whip', '/whip/*']) {
+    app.route({ method: [...app.supportedMethods], url, config: { whip: true }, onRequest: publish, handler: () => undefined });
+  }
 
   app.server.on('upgrade', (req: IncomingMessage, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -140,41 +169,69 @@ export function buildApp(parts: AppParts): FastifyInstance {
     metrics.subscribers.set(hub.size + 1);
   });
   return app;
+
+  function answerWith(request: FastifyRequest, reply: FastifyReply, reply_: () => Reply): FastifyReply {
+    try {
+      return answer(request, reply, reply_());
+    } catch (error) {
+      return answer(request, reply, errorReply(error));
+    }
+  }
 }
 
 /**
  * One Router route as a Fastify route: its token and origin rules in an onRequest hook, before any
- * body is read, and the handler given today's RequestContext over the raw request.
+ * body is read; the Content-Type it reads checked before a byte is (415), its size limit (413) and
+ * schema (400) by Fastify; the handler given a RequestContext.
  */
 function mount(
   app: FastifyInstance,
   route: Route,
   access: AccessRules,
   answer: (request: FastifyRequest, reply: FastifyReply, r: Reply) => FastifyReply,
-  dispatch: (req: IncomingMessage) => Promise<Reply>,
+  notFound: (req: IncomingMessage) => Reply,
 ): void {
-  const guard = (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-    if (!ownPath(request)) return done();
-    done(access.routeRefusal(request.raw, new URL(request.url, 'http://localhost').pathname, request.routeOptions.config.guarded === true));
-  };
+  const { body } = route;
   app.route({
     method: route.method,
     url: route.path,
-    config: { guarded: route.guarded },
-    onRequest: guard,
+    config: { guarded: route.guarded, body },
+    bodyLimit: body && JSON_LIMIT,
+    schema: body?.schema && { body: bodySchema(body.schema) },
+    onRequest: (request, reply, done) => {
+      // A path Fastify gives the route with an empty parameter (`/api/streams/`), which the Router does not take.
+      if (Object.values(request.params as Record<string, string>).includes('')) {
+        try {
+          answer(request, reply, notFound(request.raw));
+        } catch (error) {
+          answer(request, reply, errorReply(error));
+        }
+        return;
+      }
+      done(access.routeRefusal(request.raw, pathOf(request.url), route.guarded));
+    },
+    preParsing: body && ((request, _reply, payload, done) => {
+      const { accepts, expected } = BODY_TYPES[body.kind];
+      try {
+        requireContentType(request.raw, accepts, expected);
+      } catch (refusal) {
+        done(refusal as HttpError);
+        return;
+      }
+      done(null, payload);
+    }),
     handler: async (request, reply) => {
-      if (!ownPath(request)) return answer(request, reply, await dispatch(request.raw));
-      const req = request.raw;
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      return answer(request, reply, await route.handler({ req, params: request.params as Record<string, string>, query: url.searchParams }));
+      const query = new URLSearchParams(request.url.slice(pathOf(request.url).length + 1));
+      return answer(request, reply, await route.handler({ req: request.raw, params: request.params as Record<string, string>, query, body: request.body }));
     },
   });
 }
 
-/** False for a path Fastify gives the route with an empty parameter (`/api/streams/`), which the Router does not. */
-function ownPath(request: FastifyRequest): boolean {
-  return !Object.values(request.params as Record<string, string>).includes('');
-}
+/** The path of a request's URL, as rewritten (normalised) before routing. */
+const pathOf = (url: string | undefined = '/'): string => {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+};
 
 const STREAM_PROBLEM_STATUS = { unknown: 404, taken: 409, invalid: 400 } as const;
 
@@ -187,9 +244,21 @@ export function errorReply(error: unknown): Reply {
   return json(500, { error: 'internal error' });
 }
 
-/** Fastify's own refusals of a request (FST_ERR_*, 4xx) in Mien's shape; anything else unchanged. */
-function fastifyProblem(error: Error & { code?: string; statusCode?: number }): unknown {
+/** Fastify's own refusals of a request (FST_ERR_*, 4xx) in Mien's sentences; anything else unchanged. */
+function fastifyProblem(error: FastifyError, request: FastifyRequest): unknown {
   const status = error.statusCode;
-  if (error.code?.startsWith('FST_') === true && status !== undefined && status >= 400 && status < 500) return new HttpError(status, error.message);
-  return error;
+  if (error.code?.startsWith('FST_') !== true || status === undefined || status < 400 || status >= 500) return error;
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': {
+      const limit = request.routeOptions.bodyLimit;
+      const declared = Number(request.headers['content-length']);
+      return new HttpError(413, Number.isFinite(declared) && declared > limit ? `the upload is ${declared} bytes; the limit is ${limit}` : `the upload is over the ${limit}-byte limit`);
+    }
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new HttpError(415, `the Content-Type ${JSON.stringify(request.headers['content-type'] ?? '')} is not a media type`);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new HttpError(400, 'the request body is not as long as its Content-Length says');
+    default:
+      return new HttpError(status, error.message);
+  }
 }

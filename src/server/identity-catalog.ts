@@ -6,7 +6,7 @@ import type { FrameAnalysis } from '../operators/frame-analysis.js';
 import { encodeJpeg } from '../render/png.js';
 import type { IdentityStore, StoredIdentity } from '../store/identity-store.js';
 import type { IdentityInfo } from './api-types.js';
-import { json, readJson, type Router } from './http.js';
+import { json, type Router } from './http.js';
 import { referenceQuery, type FaceOnScreen, type ReferenceCatalog } from './reference-catalog.js';
 import { HttpError } from './errors.js';
 
@@ -71,19 +71,17 @@ export class IdentityCatalog {
       return json(200, { identities: this.identities.list().map(identityJson) });
     });
     router.add('GET', '/api/identities/:id', ({ params }) => json(200, identityJson(this.identity(params.id))));
-    router.add('PATCH', '/api/identities/:id', async ({ req, params }) => {
-      const body: unknown = await readJson(req);
+    router.add('PATCH', '/api/identities/:id', ({ body, params }) => {
       if (body === null || typeof body !== 'object' || !('name' in body) || (body.name !== null && typeof body.name !== 'string')) {
         throw new HttpError(400, 'send {"name": "..."} (or null to clear it)');
       }
       return json(200, identityJson(this.identities.rename(this.identity(params.id).id, body.name)));
-    });
-    router.add('POST', '/api/identities/:id/merge', async ({ req, params }) => {
-      const body: unknown = await readJson(req);
+    }, { body: { kind: 'json' } });
+    router.add('POST', '/api/identities/:id/merge', ({ body, params }) => {
       const from = typeof body === 'object' && body !== null && 'from' in body ? body.from : undefined;
       if (typeof from !== 'number' || !Number.isInteger(from)) throw new HttpError(400, 'send {"from": ID} naming the identity to merge into this one');
       return json(200, identityJson(this.identities.merge(this.identity(params.id).id, this.identity(String(from)).id)));
-    });
+    }, { body: { kind: 'json' } });
     router.add('POST', '/api/identities/:id/reference', async ({ params, query }) => {
       const identity = this.identity(params.id);
       const { tags, threshold } = referenceQuery(query);

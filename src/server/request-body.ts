@@ -8,7 +8,16 @@ import { HttpError } from './errors.js';
 interface RequestBodies {
   StreamRequest: StreamRequestBody;
 }
-type RequestSchema = keyof RequestBodies;
+export type RequestSchema = keyof RequestBodies;
+
+const SCHEMAS = 'openapi#/components/schemas/';
+
+/** A route's body schema as Fastify is given it: a reference into the OpenAPI document. */
+export interface BodySchema {
+  readonly $ref: `${typeof SCHEMAS}${RequestSchema}`;
+}
+
+export const bodySchema = (schema: RequestSchema): BodySchema => ({ $ref: `${SCHEMAS}${schema}` });
 
 // The OpenAPI document is the one statement of what a request may hold; bodies are checked by it.
 // `discriminator` makes a oneOf on `kind` report the errors of the branch the body chose.
@@ -19,12 +28,27 @@ ajv.addSchema({ $id: 'openapi', components: OPENAPI.components });
 export function checkedBody<S extends RequestSchema>(schema: S, body: unknown): RequestBodies[S] {
   const problems = schemaProblems(schema, body);
   if (problems.length === 0) return body as RequestBodies[S];
-  throw new HttpError(400, `the request body is not a ${schema}: ${problems.join('; ')}`);
+  throw bodyRefusal(schema, problems);
 }
+
+/**
+ * Fastify's validator for a route's body schema (its validator compiler): the body as sent, or the
+ * 400 `checkedBody` throws. This Ajv coerces and removes nothing, where Fastify's own would turn
+ * "5" into 5 and drop an unknown field instead of refusing it.
+ */
+export function bodyValidator(schema: BodySchema): (body: unknown) => { value: unknown } | { error: HttpError } {
+  const name = schema.$ref.slice(SCHEMAS.length) as RequestSchema;
+  return (body) => {
+    const problems = schemaProblems(name, body);
+    return problems.length === 0 ? { value: body } : { error: bodyRefusal(name, problems) };
+  };
+}
+
+const bodyRefusal = (schema: RequestSchema, problems: readonly string[]): HttpError => new HttpError(400, `the request body is not a ${schema}: ${problems.join('; ')}`);
 
 /** What keeps `value` from being the named schema of the API, one phrase each; none when it is. */
 export function schemaProblems(schema: RequestSchema, value: unknown): string[] {
-  const validate = ajv.getSchema(`openapi#/components/schemas/${schema}`);
+  const validate = ajv.getSchema(`${SCHEMAS}${schema}`);
   if (validate === undefined) throw new Error(`the API has no schema ${schema}`);
   return validate(value) ? [] : (validate.errors ?? []).map(problem);
 }

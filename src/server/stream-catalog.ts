@@ -5,9 +5,9 @@ import type { SourceSpec } from '../ingest/source-spec.js';
 import type { StreamStore } from '../store/stream-store.js';
 import type { StreamInfo, StreamRequestBody } from './api-types.js';
 import type { DeclaredStream } from './config.js';
-import { json, readJson, type Router } from './http.js';
+import { json, type Router } from './http.js';
 import { confinedMediaPath } from './media-root.js';
-import { checkedBody, schemaProblems } from './request-body.js';
+import { schemaProblems } from './request-body.js';
 import type { StreamManager, StreamRequest } from '../runtime/stream-manager.js';
 import type { WhipStreams } from './whip-streams.js';
 import { HttpError } from './errors.js';
@@ -86,7 +86,8 @@ export class StreamCatalog {
   /** GET, POST and DELETE of /api/streams; `removed` hears of each stream removed (its preview goes). */
   routes(router: Router, removed: (id: string) => void): void {
     router.add('GET', '/api/streams', () => json(200, { streams: this.streams.list() }));
-    router.add('POST', '/api/streams', async ({ req }) => json(201, this.add(checkedBody('StreamRequest', await readJson(req)))));
+    // The body is a StreamRequest: checked by the route's schema before the handler runs.
+    router.add('POST', '/api/streams', ({ body }) => json(201, this.add(body as StreamRequestBody)), { body: { kind: 'json', schema: 'StreamRequest' } });
     router.add('GET', '/api/streams/:id', ({ params }) => {
       const stream = this.streams.get(params.id);
       if (!stream) throw new HttpError(404, `no stream "${params.id}"`);

@@ -23,7 +23,7 @@ async function serve(root: string): Promise<{ server: Server; request: (path: st
     Promise.resolve()
       .then(() => {
         const { route, params } = router.match(req.method ?? 'GET', new URL(req.url ?? '/', 'http://localhost').pathname);
-        return route.handler({ req, params, query: new URLSearchParams() });
+        return route.handler({ req, params, query: new URLSearchParams(), body: undefined });
       })
       .then(
         (reply) => send(res, reply),
