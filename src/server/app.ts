@@ -37,6 +37,27 @@ const JSON_LIMIT = 64 * 1024;
 /** The Content-Types each kind of body is taken as, and how a refusal names them. */
 const BODY_TYPES: Readonly<Record<RouteBody['kind'], { accepts: (mediaType: string) => boolean; expected: string }>> = {
   json: { accepts: (type) => type === 'application/json', expected: 'application/json' },
+  upload: {
+    accepts: (type) => type.startsWith('image/') || type === 'application/octet-stream' || type === 'multipart/form-data',
+    expected: 'a picture (image/jpeg, image/png, image/webp), or a form with the picture as "face" and a photo at rest as "rest"',
+  },
+};
+
+/** How each kind of body is read: in the context of its routes alone, so that no other route reads a body. */
+const BODY_PARSERS: Readonly<Record<RouteBody['kind'], (app: FastifyInstance) => void>> = {
+  // Own JSON.parse: `__proto__` stays a field, refused by the schema as unknown, as before.
+  json: (app) =>
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+      try {
+        done(null, JSON.parse(text as string));
+      } catch {
+        done(new HttpError(400, 'the request body is not valid JSON'));
+      }
+    }),
+  // Read whole (the route's bodyLimit is the upload limit); a form is read from the Buffer by the route.
+  upload: (app) => {
+    for (const type of [/^image\//, 'application/octet-stream', 'multipart/form-data']) app.addContentTypeParser(type, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  },
 };
 
 /** Fastify's refusals of a Content-Type, before any hook of the route could answer: left to the route where it reads no body. */
@@ -117,15 +138,7 @@ export function buildApp(parts: AppParts): FastifyInstance {
   };
 
   app.removeAllContentTypeParsers();
-  // Own JSON.parse: `__proto__` stays a field, refused by the schema as unknown, as before.
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: JSON_LIMIT }, (_request, text, done) => {
-    try {
-      done(null, JSON.parse(text as string));
-    } catch {
-      done(new HttpError(400, 'the request body is not valid JSON'));
-    }
-  });
-  // A route that reads no body leaves it unread, whatever its type.
+  // A route that reads no body (and a request no route takes) leaves it unread, whatever its type.
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
   // Bodies are checked by the OpenAPI document's schemas, with the same Ajv: nothing coerced or removed.
   app.setValidatorCompiler(({ schema }) => bodyValidator(schema as BodySchema));
@@ -143,7 +156,18 @@ export function buildApp(parts: AppParts): FastifyInstance {
   });
   app.setNotFoundHandler((request, reply) => answerWith(request, reply, () => notFound(request.raw)));
 
-  for (const route of router.list()) mount(app, route, access, answer, notFound);
+  const mountAll = (context: FastifyInstance, kind: RouteBody['kind'] | undefined): void => {
+    for (const route of router.list()) if (route.body?.kind === kind) mount(context, route, access, answer, notFound);
+  };
+  mountAll(app, undefined);
+  for (const kind of Object.keys(BODY_PARSERS) as RouteBody['kind'][]) {
+    // Encapsulated: the parsers of a kind of body hold for its routes only.
+    void app.register((context, _options, done) => {
+      BODY_PARSERS[kind](context);
+      mountAll(context, kind);
+      done();
+    });
+  }
 
   // WHIP answers for itself before any body is read (the hijacked request goes no further than this hook).
   const publish = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void => {
@@ -196,8 +220,8 @@ function mount(
     method: route.method,
     url: route.path,
     config: { guarded: route.guarded, body },
-    bodyLimit: body && JSON_LIMIT,
-    schema: body?.schema && { body: bodySchema(body.schema) },
+    bodyLimit: body && (body.kind === 'upload' ? body.limit : JSON_LIMIT),
+    schema: body?.kind === 'json' && body.schema !== undefined ? { body: bodySchema(body.schema) } : undefined,
     onRequest: (request, reply, done) => {
       // A path Fastify gives the route with an empty parameter (`/api/streams/`), which the Router does not take.
       if (Object.values(request.params as Record<string, string>).includes('')) {

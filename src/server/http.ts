@@ -17,7 +17,7 @@ export interface RequestContext {
   readonly req: IncomingMessage;
   readonly params: Record<string, string>;
   readonly query: URLSearchParams;
-  /** As `RouteBody` says: parsed JSON (checked against its schema), or undefined for a route that reads none. */
+  /** As `RouteBody` says: parsed JSON (checked against its schema), an upload's Buffer, or undefined for a route that reads none. */
   readonly body: unknown;
 }
 
@@ -47,7 +47,13 @@ export interface Route {
   readonly body?: RouteBody;
 }
 
-export type RouteBody = JsonBody;
+/** A picture, or a multipart form of pictures, read whole into a Buffer up to `limit` bytes. */
+export interface UploadBody {
+  readonly kind: 'upload';
+  readonly limit: number;
+}
+
+export type RouteBody = JsonBody | UploadBody;
 
 export interface RouteOptions {
   /** Needs the token and the origin rules; default: every method but GET. */
@@ -114,31 +120,6 @@ export function send(res: ServerResponse, reply: Reply): void {
     res.writeHead(reply.status, { ...headers, ...(reply.type && { 'content-type': reply.type }) });
     res.end(reply.body);
   }
-}
-
-/** Reads a request body, refusing one over `limit` bytes (413) without buffering the rest. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    return Promise.reject(new HttpError(413, `the upload is ${declared} bytes; the limit is ${limit}`));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new HttpError(413, `the upload is over the ${limit}-byte limit`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /**

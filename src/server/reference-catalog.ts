@@ -10,7 +10,7 @@ import type { ExpressionAnalysis } from '../operators/analysis-pipeline.js';
 import { encodePng } from '../render/png.js';
 import { normaliseTags, type ReferenceStore, type StoredReference } from '../store/reference-store.js';
 import type { ReferenceInfo } from './api-types.js';
-import { json, readBody, requireContentType, type Router } from './http.js';
+import { json, type Router } from './http.js';
 import { HttpError } from './errors.js';
 
 /** A face on screen, as the server last saw a person: what "use this face as a reference" takes. */
@@ -88,7 +88,9 @@ export class ReferenceCatalog {
   /** /api/references: list, add from an upload, remove, and each one's face crop. */
   routes(router: Router): void {
     router.add('GET', '/api/references', () => json(200, { references: this.references.list().map((r) => this.json(r)) }));
-    router.add('POST', '/api/references', async ({ req, query }) => json(201, this.json(await this.upload(req, query))));
+    router.add('POST', '/api/references', async ({ req, query, body }) => json(201, this.json(await this.upload(req, query, body as Buffer))), {
+      body: { kind: 'upload', limit: this.options.maxUploadBytes },
+    });
     router.add('DELETE', '/api/references/:id', ({ params }) => {
       if (!this.references.remove(Number(params.id))) throw new HttpError(404, `no reference ${params.id}`);
       this.refresh();
@@ -106,10 +108,10 @@ export class ReferenceCatalog {
     return referenceJson(r, this.embedding);
   }
 
-  private async upload(req: IncomingMessage, query: URLSearchParams): Promise<StoredReference> {
+  /** An upload read whole, its Content-Type and size checked by the route. */
+  private async upload(req: IncomingMessage, query: URLSearchParams, body: Buffer): Promise<StoredReference> {
     const { tags, threshold } = referenceQuery(query);
-    requireContentType(req, (type) => type.startsWith('image/') || type === 'application/octet-stream' || type === 'multipart/form-data', 'a picture (image/jpeg, image/png, image/webp), or a form with the picture as "face" and a photo at rest as "rest"');
-    const upload = await readUpload(req, await readBody(req, this.options.maxUploadBytes));
+    const upload = await readUpload(req, body);
     const image = await decodeUpload(upload.face, 'the upload');
     const rest = upload.rest && (await decodeUpload(upload.rest, 'the photo at rest'));
     try {
