@@ -23,6 +23,7 @@ const origin = performance.now();
 const latencies: number[] = [];
 let inOrder = true;
 const received = new Array<number>(subscribers).fill(0);
+const connecting = performance.now();
 const clients = await Promise.all(
   Array.from({ length: subscribers }, (_, k) =>
     new Promise<WebSocket>((resolve, reject) => {
@@ -41,6 +42,8 @@ const clients = await Promise.all(
   ),
 );
 
+const connected = performance.now() - connecting;
+
 const started = performance.now();
 for (let i = 0; i < total; i++) {
   // pts carries the send time (seconds since origin) for the latency measurement.
@@ -53,7 +56,7 @@ const seconds = (performance.now() - started) / 1000;
 const delivered = received.reduce((a, b) => a + b, 0);
 latencies.sort((a, b) => a - b);
 const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(1);
-console.log(`subscribers ${subscribers}, events published ${total}`);
+console.log(`subscribers ${subscribers}, events published ${total}; all connected and subscribed in ${connected.toFixed(0)} ms`);
 console.log(`delivered ${delivered} of ${subscribers * total} (every subscriber got every event: ${received.every((n) => n === total)}, in order: ${inOrder})`);
 console.log(`published ${(total / seconds).toFixed(0)} events/s; delivered ${(delivered / seconds).toFixed(0)} messages/s`);
 console.log(`delivery latency ms: p50 ${q(0.5)}, p95 ${q(0.95)}, p99 ${q(0.99)}`);

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { StreamError } from '../runtime/errors.js';
 import { IdentityStoreError, ReferenceStoreError } from '../store/errors.js';
@@ -70,7 +71,7 @@ type FastifyError = Error & { code?: string; statusCode?: number };
  * path is looked at, the Router's routes mounted with the token and origin rules checked before a
  * body is read, then the Content-Type (415), the size (413), the JSON and its schema (400),
  * `{error}` bodies with Mien's sentences for every refusal, 404 and 405 told apart, CORS for
- * allowedOrigins, WHIP handed the raw request, and the WebSocket on the server's upgrades.
+ * allowedOrigins, WHIP handed the raw request, and /events upgraded to a WebSocket for EventHub.
  */
 export function buildApp(parts: AppParts): FastifyInstance {
   const { access, router, whip, hub, metrics } = parts;
@@ -156,19 +157,6 @@ export function buildApp(parts: AppParts): FastifyInstance {
   });
   app.setNotFoundHandler((request, reply) => answerWith(request, reply, () => notFound(request.raw)));
 
-  const mountAll = (context: FastifyInstance, kind: RouteBody['kind'] | undefined): void => {
-    for (const route of router.list()) if (route.body?.kind === kind) mount(context, route, access, answer, notFound);
-  };
-  mountAll(app, undefined);
-  for (const kind of Object.keys(BODY_PARSERS) as RouteBody['kind'][]) {
-    // Encapsulated: the parsers of a kind of body hold for its routes only.
-    void app.register((context, _options, done) => {
-      BODY_PARSERS[kind](context);
-      mountAll(context, kind);
-      done();
-    });
-  }
-
   // WHIP answers for itself before any body is read (the hijacked request goes no further than this hook).
   const publish = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void => {
     const refusal = access.whipRefusal(request.raw);
@@ -177,20 +165,48 @@ export function buildApp(parts: AppParts): FastifyInstance {
     void whip.handle(request.raw, reply.raw);
     done();
   };
-  for (const url of ['/whip', '/whip/*']) {
-    app.route({ method: [...app.supportedMethods], url, config: { whip: true }, onRequest: publish, handler: () => undefined });
-  }
 
-  app.server.on('upgrade', (req: IncomingMessage, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/events') return socket.destroy();
-    const refusal = access.socketRefusal(req, url);
-    if (refusal !== undefined) {
-      socket.end(`HTTP/1.1 ${refusal.status} ${refusal.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Type: text/plain\r\n\r\n${refusal.message}\n`);
-      return;
+  // The WebSocket's messages are bounded by EventHub (16 KiB); this is the frame limit ws reads up to.
+  // Subscribers are told 1001 when the server stops, whoever closes it first.
+  void app.register(websocket, { options: { maxPayload: 1024 * 1024 }, preClose: (done) => {
+      hub.close();
+      done();
+    },
+  });
+  // After the plugin: its hooks hold for every route (an upgrade is routed as any request, hooks included).
+  void app.register((routes, _options, done) => {
+    routes.addHook('onRequest', (request, _reply, next) => next(request.ws && request.routeOptions.url !== '/events' ? new HttpError(404, `no WebSocket at ${pathOf(request.url)}: events are at /events`) : undefined));
+    const mountAll = (context: FastifyInstance, kind: RouteBody['kind'] | undefined): void => {
+      for (const route of router.list()) if (route.body?.kind === kind) mount(context, route, access, answer, notFound);
+    };
+    mountAll(routes, undefined);
+    for (const kind of Object.keys(BODY_PARSERS) as RouteBody['kind'][]) {
+      // Encapsulated: the parsers of a kind of body hold for its routes only.
+      void routes.register((context, _options, registered) => {
+        BODY_PARSERS[kind](context);
+        mountAll(context, kind);
+        registered();
+      });
     }
-    hub.upgrade(req, socket, head);
-    metrics.subscribers.set(hub.size + 1);
+    for (const url of ['/whip', '/whip/*']) {
+      routes.route({ method: [...routes.supportedMethods], url, config: { whip: true }, onRequest: publish, handler: () => undefined });
+    }
+    // A plain GET of /events is the dashboard's, as the Router has it; an upgrade is a subscriber.
+    const page = router.match('GET', '/events');
+    routes.route({
+      method: 'GET',
+      url: '/events',
+      onRequest: (request, _reply, next) => {
+        const refusal = request.ws ? access.socketRefusal(request.raw, new URL(request.url, 'http://localhost')) : access.routeRefusal(request.raw, '/events', page.route.guarded);
+        next(refusal);
+      },
+      handler: async (request, reply) => answer(request, reply, await page.route.handler({ req: request.raw, params: page.params, query: new URLSearchParams(), body: undefined })),
+      wsHandler: (socket) => {
+        hub.adopt(socket);
+        metrics.subscribers.set(hub.size);
+      },
+    });
+    done();
   });
   return app;
 

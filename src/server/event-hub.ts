@@ -1,6 +1,6 @@
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+// ws's WebSocket, as @fastify/websocket hands it over.
+import type { WebSocket } from '@fastify/websocket';
+import type { RawData } from 'ws';
 import type { EventBus } from '../events/event-bus.js';
 import type { MienEvent } from '../events/events.js';
 import type { SocketMessage } from './api-types.js';
@@ -37,7 +37,6 @@ class Subscriber {
  * `{"type":"dropped","count":n}`; others are not slowed. Bad messages get `{"type":"error"}`.
  */
 export class EventHub {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   private readonly subscribers = new Set<Subscriber>();
   private readonly unsubscribeBus: () => void;
   private readonly heartbeat: NodeJS.Timeout;
@@ -63,12 +62,8 @@ export class EventHub {
     return most;
   }
 
-  /** Completes a WebSocket upgrade handed over by the HTTP server. */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
-  }
-
-  private accept(ws: WebSocket): void {
+  /** A WebSocket the HTTP layer accepted on /events: a subscriber from now on, until it closes. */
+  adopt(ws: WebSocket): void {
     const sub = new Subscriber(ws);
     this.subscribers.add(sub);
     ws.on('pong', () => (sub.alive = true));
@@ -152,6 +147,5 @@ export class EventHub {
     clearInterval(this.heartbeat);
     this.unsubscribeBus();
     for (const sub of this.subscribers) sub.socket.close(1001, 'server shutting down');
-    this.wss.close();
   }
 }
