@@ -276,7 +276,7 @@ const pathOf = (url: string | undefined = '/'): string => {
 const STREAM_PROBLEM_STATUS = { unknown: 404, taken: 409, invalid: 400 } as const;
 
 /** A failure as the client is told it: a sentence, and a status that says whose mistake it was. */
-export function errorReply(error: unknown): Reply {
+function errorReply(error: unknown): Reply {
   if (error instanceof HttpError) return json(error.status, { error: error.message });
   if (error instanceof StreamError) return json(STREAM_PROBLEM_STATUS[error.problem], { error: error.message });
   if (error instanceof IdentityStoreError || error instanceof ReferenceStoreError) return json(400, { error: error.message });

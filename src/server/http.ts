@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { HttpError } from './errors.js';
 import type { RequestSchema } from './request-body.js';
@@ -109,17 +109,6 @@ export function answerMalformedHttp(error: Error & { code?: string }, socket: Du
   const [status, reason] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
   const body = JSON.stringify({ error: `the request is not valid HTTP/1.1 (${error.code ?? 'parse error'}): ${error.message}` });
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-}
-
-export function send(res: ServerResponse, reply: Reply): void {
-  const headers: Record<string, string> = { 'cache-control': 'no-store', ...reply.headers };
-  if (reply.json !== undefined) {
-    res.writeHead(reply.status, { ...headers, 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify(reply.json));
-  } else {
-    res.writeHead(reply.status, { ...headers, ...(reply.type && { 'content-type': reply.type }) });
-    res.end(reply.body);
-  }
 }
 
 /**

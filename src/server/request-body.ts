@@ -24,27 +24,18 @@ export const bodySchema = (schema: RequestSchema): BodySchema => ({ $ref: `${SCH
 const ajv = new Ajv2020.default({ allErrors: true, strict: false, discriminator: true });
 ajv.addSchema({ $id: 'openapi', components: OPENAPI.components });
 
-/** `body` as the named schema of the API, or 400 with a sentence naming every problem. */
-export function checkedBody<S extends RequestSchema>(schema: S, body: unknown): RequestBodies[S] {
-  const problems = schemaProblems(schema, body);
-  if (problems.length === 0) return body as RequestBodies[S];
-  throw bodyRefusal(schema, problems);
-}
-
 /**
- * Fastify's validator for a route's body schema (its validator compiler): the body as sent, or the
- * 400 `checkedBody` throws. This Ajv coerces and removes nothing, where Fastify's own would turn
- * "5" into 5 and drop an unknown field instead of refusing it.
+ * Fastify's validator for a route's body schema (its validator compiler): the body as sent, or 400
+ * with a sentence naming every problem. This Ajv coerces and removes nothing, where Fastify's own
+ * would turn "5" into 5 and drop an unknown field instead of refusing it.
  */
 export function bodyValidator(schema: BodySchema): (body: unknown) => { value: unknown } | { error: HttpError } {
   const name = schema.$ref.slice(SCHEMAS.length) as RequestSchema;
   return (body) => {
     const problems = schemaProblems(name, body);
-    return problems.length === 0 ? { value: body } : { error: bodyRefusal(name, problems) };
+    return problems.length === 0 ? { value: body } : { error: new HttpError(400, `the request body is not a ${name}: ${problems.join('; ')}`) };
   };
 }
-
-const bodyRefusal = (schema: RequestSchema, problems: readonly string[]): HttpError => new HttpError(400, `the request body is not a ${schema}: ${problems.join('; ')}`);
 
 /** What keeps `value` from being the named schema of the API, one phrase each; none when it is. */
 export function schemaProblems(schema: RequestSchema, value: unknown): string[] {

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, get, type Server } from 'node:http';
+import { createServer, get, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, Router, send } from '../../src/server/http.js';
+import { json, Router, type Reply } from '../../src/server/http.js';
 import { addDashboardRoutes, StaticFiles } from '../../src/server/static-files.js';
 import { scratchDir } from '../support/fixtures.js';
 import { HttpError } from '../../src/server/errors.js';
@@ -12,6 +12,13 @@ interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+}
+
+/** A reply as the server writes it (app.ts): its status, headers and type, JSON as JSON. */
+function send(res: ServerResponse, reply: Reply): void {
+  const type = reply.json !== undefined ? 'application/json; charset=utf-8' : reply.type;
+  res.writeHead(reply.status, { ...reply.headers, ...(type !== undefined && { 'content-type': type }) });
+  res.end(reply.json !== undefined ? JSON.stringify(reply.json) : reply.body);
 }
 
 /** A server with one API route, then the dashboard's routes over `root`, as MienServer has them. */
