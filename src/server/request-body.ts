@@ -1,4 +1,4 @@
-import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 
 import type { StreamRequestBody } from './api-types.js';
 import { OPENAPI } from './openapi.js';
@@ -25,16 +25,19 @@ const ajv = new Ajv2020.default({ allErrors: true, strict: false, discriminator:
 ajv.addSchema({ $id: 'openapi', components: OPENAPI.components });
 
 /**
- * Fastify's validator for a route's body schema (its validator compiler): the body as sent, or 400
- * with a sentence naming every problem. This Ajv coerces and removes nothing, where Fastify's own
- * would turn "5" into 5 and drop an unknown field instead of refusing it.
+ * Fastify's validator for a route's body schema (its validator compiler): the schema of the OpenAPI
+ * document compiled by this Ajv, which coerces and removes nothing, where Fastify's own would turn
+ * "5" into 5 and drop an unknown field instead of refusing it. What it finds is said by bodyRefusal.
  */
-export function bodyValidator(schema: BodySchema): (body: unknown) => { value: unknown } | { error: HttpError } {
-  const name = schema.$ref.slice(SCHEMAS.length) as RequestSchema;
-  return (body) => {
-    const problems = schemaProblems(name, body);
-    return problems.length === 0 ? { value: body } : { error: new HttpError(400, `the request body is not a ${name}: ${problems.join('; ')}`) };
-  };
+export function bodyValidator(schema: BodySchema): ValidateFunction {
+  const validate = ajv.getSchema(schema.$ref);
+  if (validate === undefined) throw new Error(`the API has no schema ${schema.$ref}`);
+  return validate;
+}
+
+/** A body its schema refused, as the client is told: 400 with a sentence naming every problem. */
+export function bodyRefusal(schema: RequestSchema, errors: readonly SchemaError[]): HttpError {
+  return new HttpError(400, `the request body is not a ${schema}: ${errors.map(problem).join('; ')}`);
 }
 
 /** What keeps `value` from being the named schema of the API, one phrase each; none when it is. */
@@ -44,9 +47,12 @@ export function schemaProblems(schema: RequestSchema, value: unknown): string[] 
   return validate(value) ? [] : (validate.errors ?? []).map(problem);
 }
 
-function problem(error: ErrorObject): string {
+/** What problem() reads of an Ajv error (Fastify hands them over as its FastifySchemaValidationError). */
+type SchemaError = Pick<ErrorObject, 'keyword' | 'instancePath' | 'message'> & { readonly params: Record<string, unknown> };
+
+function problem(error: SchemaError): string {
   const where = error.instancePath === '' ? 'the body' : JSON.stringify(error.instancePath.slice(1).replaceAll('/', '.'));
-  const params = error.params as Record<string, unknown>;
+  const { params } = error;
   switch (error.keyword) {
     case 'additionalProperties':
       return `unknown field ${JSON.stringify(params.additionalProperty)}`;

@@ -6,7 +6,7 @@ import { EVENT_KINDS } from '../../src/events/events.js';
 import { TEST_PATTERNS } from '../../src/ingest/test-patterns.js';
 import { CONFIG_DEFAULTS, loadConfig, type ServerConfig } from '../../src/server/config.js';
 
-import { bodySchema, bodyValidator } from '../../src/server/request-body.js';
+import { bodyRefusal, bodySchema, bodyValidator } from '../../src/server/request-body.js';
 import { parseSubscribe } from '../../src/server/subscriber-filter.js';
 import { scratchDir } from '../support/fixtures.js';
 import { ConfigError, FilterError, HttpError } from '../../src/server/errors.js';
@@ -76,18 +76,18 @@ describe('parsers of outside input (server)', () => {
       test: ['kind', 'pattern', 'id'],
       whip: ['kind', 'id'],
     };
-    // The validator Fastify runs on POST /api/streams' body.
+    // The validator and the refusal Fastify runs on POST /api/streams' body.
     const validate = bodyValidator(bodySchema('StreamRequest'));
     fc.assert(
       fc.property(fc.oneof(streamRequestLike, fc.jsonValue()), (body) => {
-        const checked = validate(body);
-        if ('error' in checked) {
-          expect(checked.error).toBeInstanceOf(HttpError);
-          expect(checked.error.status).toBe(400);
-          expect(checked.error.message).toMatch(/^the request body is not a StreamRequest: ./);
+        if (!validate(body)) {
+          const refusal = bodyRefusal('StreamRequest', validate.errors ?? []);
+          expect(refusal).toBeInstanceOf(HttpError);
+          expect(refusal.status).toBe(400);
+          expect(refusal.message).toMatch(/^the request body is not a StreamRequest: ./);
           return;
         }
-        const request = checked.value as Record<string, unknown> & { kind: string };
+        const request = body as Record<string, unknown> & { kind: string };
         expect(Object.keys(fields)).toContain(request.kind);
         for (const key of Object.keys(request)) expect(fields[request.kind]).toContain(key);
         if (request.id !== undefined) expect(request.id).toMatch(/^[\w.-]{1,64}$/);
