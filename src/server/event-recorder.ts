@@ -33,17 +33,13 @@ export class EventRecorder {
     this.flushPlanned = false;
     if (this.pending.length === 0 || this.closed) return;
     const batch = this.pending.splice(0);
-    // An event stored before (a fleet's event delivered again) is neither counted nor sent again.
+    // An event stored before (a fleet's event delivered again) is neither counted for its person nor sent again.
     const stored = this.stores.transaction(() => {
       const kept = this.stores.events.append(batch);
       for (const event of kept) this.countPeople(event);
       return kept;
     });
-    for (const event of stored) {
-      this.metrics.observeEvent(event);
-      if (event.kind === 'stream-status') this.metrics.streamUp.set({ stream: event.stream }, event.status === 'playing' ? 1 : 0);
-      this.stored.publish(event);
-    }
+    for (const event of stored) this.stored.publish(event);
   }
 
   /** Deletes events older than `days`. */
@@ -66,6 +62,9 @@ export class EventRecorder {
   }
 
   private record(event: MienEvent): void {
+    // Counted as it comes, in order with the stream's series (a removed stream's go at once).
+    this.metrics.observeEvent(event);
+    if (event.kind === 'stream-status') this.metrics.streamUp.set({ stream: event.stream }, event.status === 'playing' ? 1 : 0);
     this.pending.push(event);
     if (!this.flushPlanned) {
       this.flushPlanned = true;
