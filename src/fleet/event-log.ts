@@ -5,7 +5,7 @@ import { eventSubject, FLEET } from './fleet-names.js';
 
 /** How long JetStream remembers an event id: a publish retried within it is stored once. */
 const DUPLICATE_WINDOW_MS = 120_000;
-/** A publish not acknowledged after this many tries fails the event log. */
+/** A publish not acknowledged after this many tries is given up: the event is lost, and said so. */
 const PUBLISH_TRIES = 5;
 
 /**
@@ -13,16 +13,20 @@ const PUBLISH_TRIES = 5;
  * events stay in order), each event with an id that JetStream de-duplicates on and that consumers
  * (a gateway's store) recognise. Events are published one at a time, each after the previous one
  * was acknowledged, so none is reordered by a retry and none is taken for sent before it is stored.
+ * One that JetStream does not take after a few tries (NATS unreachable that long) is lost: told to
+ * `onLost`, and the next one goes on.
  */
 export class EventLog {
   private queue: Promise<void> = Promise.resolve();
-  private failure: Error | undefined;
 
-  private constructor(private readonly js: JetStreamClient) {}
+  private constructor(
+    private readonly js: JetStreamClient,
+    private readonly onLost: (id: string, error: Error) => void,
+  ) {}
 
-  static async open(nc: NatsConnection): Promise<EventLog> {
+  static async open(nc: NatsConnection, onLost: (id: string, error: Error) => void): Promise<EventLog> {
     await ensureEventStream(await jetstreamManager(nc));
-    return new EventLog(jetstream(nc));
+    return new EventLog(jetstream(nc), onLost);
   }
 
   /** Queues `event` to be stored under `id` (also its `id` field); `settled` resolves once every event queued so far is. */
@@ -30,14 +34,12 @@ export class EventLog {
     this.queue = this.queue.then(() => this.send(event, id));
   }
 
-  /** Resolves once every event queued so far is stored; rejects if one could not be. */
-  async settled(): Promise<void> {
-    await this.queue;
-    if (this.failure) throw this.failure;
+  /** Resolves once every event queued so far is stored or given up. */
+  settled(): Promise<void> {
+    return this.queue;
   }
 
   private async send(event: MienEvent, id: string): Promise<void> {
-    if (this.failure) return;
     const payload = JSON.stringify({ ...event, id });
     for (let attempt = 1; ; attempt++) {
       try {
@@ -45,7 +47,7 @@ export class EventLog {
         return;
       } catch (error) {
         if (attempt === PUBLISH_TRIES) {
-          this.failure = new Error(`the event ${id} was not stored in JetStream after ${PUBLISH_TRIES} tries: ${(error as Error).message}`);
+          this.onLost(id, error as Error);
           return;
         }
       }

@@ -11,6 +11,7 @@ import { EventLog } from './event-log.js';
 import { FleetPeople } from './fleet-people.js';
 import { FleetReferences, type FollowedReferences } from './fleet-references.js';
 import { StreamLeases, type Lease } from './stream-leases.js';
+import type { WorkerMetrics } from './worker-metrics.js';
 
 export interface StreamWorkerOptions {
   /** This worker's name in the fleet: unique, and the same across its restarts only if it resumes nothing. */
@@ -21,6 +22,8 @@ export interface StreamWorkerOptions {
   readonly leaseMs: number;
   /** Frames per second analysed per stream at most. */
   readonly fps: number;
+  /** Where its analysis and its place in the fleet are counted (the runtime's inference too, if it was opened with them). */
+  readonly metrics: WorkerMetrics;
   readonly log: (line: string) => void;
 }
 
@@ -46,6 +49,7 @@ export class StreamWorker {
   private round: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private natsConnected = true;
 
   private constructor(
     private readonly live: LiveAnalysis,
@@ -61,7 +65,10 @@ export class StreamWorker {
     const [desired, leases, events, references, people] = await Promise.all([
       DesiredStreams.open(nc),
       StreamLeases.open(nc, options.leaseMs),
-      EventLog.open(nc),
+      EventLog.open(nc, (id, error) => {
+        options.metrics.eventsLost.inc();
+        options.log(`mien worker: the event ${id} was lost: JetStream did not take it (${error.message})`);
+      }),
       FleetReferences.open(nc).then((shared) => shared.follow(runtime.space.kind.name)),
       FleetPeople.open(nc, options.worker, MOBILEFACENET.kind, options.log),
     ]);
@@ -72,16 +79,29 @@ export class StreamWorker {
       references: () => references.current,
       // People are the fleet's: ids from this worker's blocks, faces shared with every worker.
       identity: { known: people.known, store: people, newIdentity: people.newPerson },
-      hooks: {
+      hooks: options.metrics.liveHooks(options.fps, {
         onEnded: (stream) => worker?.streamEnded(stream),
-        onFreed: (stream) => worker?.ending.delete(stream),
-      },
+        onFreed: (stream) => worker?.streamFreed(stream),
+      }),
     });
     await people.follow(live.analysis.gallery);
     worker = new StreamWorker(live, desired, leases, events, references, people, options);
-    bus.subscribe((event) => worker.publish(event));
+    bus.subscribe((event) => {
+      options.metrics.observeEvent(event);
+      worker.publish(event);
+    });
+    options.metrics.capacity.set(options.capacity);
+    worker.watchConnection(nc);
     worker.schedule(0);
     return worker;
+  }
+
+  /** Why this worker cannot run streams now, or undefined when it can (`/readyz`). */
+  notReady(): string | undefined {
+    if (this.closed) return 'the worker is stopping';
+    if (!this.natsConnected) return 'NATS is not reachable';
+    if (this.live.stopped) return 'the analysis stopped on a failure';
+    return undefined;
   }
 
   /** The streams this worker runs, with their status. */
@@ -121,7 +141,10 @@ export class StreamWorker {
       });
       if (renewed === true) held.renewedAt = Date.now();
       // Cut off from NATS, a worker stops a stream a round before its lease expires and another may claim it.
-      else if (renewed === false || Date.now() - held.renewedAt >= (this.options.leaseMs * 2) / 3) this.stop(stream, 'the worker lost its lease');
+      else if (renewed === false || Date.now() - held.renewedAt >= (this.options.leaseMs * 2) / 3) {
+        this.options.metrics.leasesLost.inc();
+        this.stop(stream, 'the worker lost its lease');
+      }
     }
     const [desired, holders] = await Promise.all([this.desired.list(), this.leases.holders()]);
     const ids = desired.map((s) => s.id);
@@ -165,6 +188,26 @@ export class StreamWorker {
     void Promise.all([this.desired.remove(stream), this.leases.release(held.lease)]).catch((error: unknown) =>
       this.options.log(`mien worker: "${stream}" ended, but the fleet was not told: ${(error as Error).message}`),
     );
+  }
+
+  /** A stream's last events are out: its series go (it runs here no more) and the count of streams follows. */
+  private streamFreed(stream: string): void {
+    this.ending.delete(stream);
+    const { metrics } = this.options;
+    if (!this.live.streams.get(stream)) metrics.forgetStream(stream);
+    metrics.streams.set(this.live.streams.size);
+  }
+
+  private watchConnection(nc: NatsConnection): void {
+    const { natsConnected } = this.options.metrics;
+    natsConnected.set(1);
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === 'disconnect' || status.type === 'close') this.natsConnected = false;
+        if (status.type === 'reconnect') this.natsConnected = true;
+        natsConnected.set(this.natsConnected ? 1 : 0);
+      }
+    })();
   }
 
   private publish(event: MienEvent): void {

@@ -64,7 +64,6 @@ export class EventRecorder {
   private record(event: MienEvent): void {
     // Counted as it comes, in order with the stream's series (a removed stream's go at once).
     this.metrics.observeEvent(event);
-    if (event.kind === 'stream-status') this.metrics.streamUp.set({ stream: event.stream }, event.status === 'playing' ? 1 : 0);
     this.pending.push(event);
     if (!this.flushPlanned) {
       this.flushPlanned = true;

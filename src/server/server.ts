@@ -117,29 +117,14 @@ export class MienServer {
       // People seen before the restart are found again by their kept faces, under their ids.
       identity: { firstIdentity: identities.highestId() + 1, known: identityFaces.list(MOBILEFACENET.kind), store: identityFaces.galleryOf(MOBILEFACENET.kind) },
       expressionRate: config.expressionRate,
-      hooks: {
-        onFrame: (frame, skippedSince) => {
-          metrics.framesReceived.inc({ stream: frame.stream });
-          if (skippedSince > 0) metrics.framesSkipped.inc({ stream: frame.stream }, skippedSince);
-        },
-        onStarted: (stream) => {
-          metrics.startStream(stream, config.analysisFps);
-          metrics.streams.inc();
-        },
+      hooks: metrics.liveHooks(config.analysisFps, {
         onAnalysed: (record, events) => server?.analysed(record, events),
-        onDropped: (frame) => metrics.framesDropped.inc({ stream: frame.stream }),
-        onBatchFailed: (error, frames) => {
-          for (const frame of frames) metrics.batchesFailed.inc({ stream: frame.stream });
-          logFailure(error, frames);
-        },
+        onBatchFailed: logFailure,
         // Known at once: a kept file that played to its end is not played again after a restart.
         onEnded: (stream) => server?.parts.catalog.ended(stream),
         onFreed: (stream) => server?.streamFreed(stream),
-        onStopped: (error) => {
-          metrics.analysisRunning.set(0);
-          console.error('mien: analysis stopped:', error);
-        },
-      },
+        onStopped: (error) => console.error('mien: analysis stopped:', error),
+      }),
     });
     // Subscribers are sent what is stored: an event a client received survives a crash.
     const recorder = new EventRecorder(bus, stores, metrics);
@@ -229,11 +214,9 @@ export class MienServer {
     for (const t of this.timers) t.unref();
   }
 
-  /** After each analysed frame: its counts, its stream's preview, and thumbnails of people without one. */
+  /** After each analysed frame: its stream's preview, and thumbnails of people without one. */
   private analysed(record: FrameAnalysis, events: readonly MienEvent[]): void {
-    const { metrics, previews, people } = this.parts;
-    metrics.framesAnalysed.inc({ stream: record.frame.stream });
-    metrics.frameToEvent.observe(Math.max(0, Date.now() - record.receivedAt) / 1000);
+    const { previews, people } = this.parts;
     previews.seen(record, events);
     people.seen(record);
   }

@@ -38,7 +38,9 @@ function gatewayStore(dataDir: string): { stores: MienStores; recorder: EventRec
 describe('EventProjection (a real JetStream server)', () => {
   it('keeps every event the workers published, each once, across a gateway that died between keeping and acknowledging', { timeout: 60_000 }, async () => {
     const worker = await connect({ servers: server.url });
-    const log = await EventLog.open(worker);
+    const log = await EventLog.open(worker, (id) => {
+      throw new Error(`the event ${id} was lost`);
+    });
     for (let n = 0; n < 40; n++) log.publish(face(n % 2 ? 'left' : 'right', n), `${n % 2 ? 'left' : 'right'}:1:${Math.floor(n / 2)}`);
     // Published twice (a worker retrying after a lost acknowledgement): JetStream keeps one.
     log.publish(face('left', 1), 'left:1:0');

@@ -5,6 +5,7 @@ import type { FaceEvent } from '../../src/events/events.js';
 import { DesiredStreams } from '../../src/fleet/desired-streams.js';
 import { FleetPeople } from '../../src/fleet/fleet-people.js';
 import { StreamWorker } from '../../src/fleet/stream-worker.js';
+import { WorkerMetrics } from '../../src/fleet/worker-metrics.js';
 import { PersonGallery } from '../../src/online-cluster/person-gallery.js';
 import { AnalysisRuntime } from '../../src/runtime/analysis-runtime.js';
 import { DEFAULT_SETTINGS } from '../../src/runtime/settings.js';
@@ -61,8 +62,8 @@ describe('workers sharing people', () => {
   it('gives a person seen first on one worker\'s stream the same identity on another worker\'s stream', { timeout: 120_000 }, async () => {
     const runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {} });
     const workers = [
-      await StreamWorker.start(runtime, nc, { worker: 'first', capacity: 1, leaseMs: 3_000, fps: 5, log: () => {} }),
-      await StreamWorker.start(runtime, nc, { worker: 'second', capacity: 1, leaseMs: 3_000, fps: 5, log: () => {} }),
+      await StreamWorker.start(runtime, nc, { worker: 'first', capacity: 1, leaseMs: 3_000, fps: 5, metrics: new WorkerMetrics(), log: () => {} }),
+      await StreamWorker.start(runtime, nc, { worker: 'second', capacity: 1, leaseMs: 3_000, fps: 5, metrics: new WorkerMetrics(), log: () => {} }),
     ];
     try {
       const faces = async (stream: string): Promise<FaceEvent[]> =>

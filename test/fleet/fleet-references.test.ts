@@ -7,6 +7,7 @@ import { POPULATION_REST_START } from '../../src/expression/relative-embedding.j
 import { DesiredStreams } from '../../src/fleet/desired-streams.js';
 import { FleetReferences } from '../../src/fleet/fleet-references.js';
 import { StreamWorker } from '../../src/fleet/stream-worker.js';
+import { WorkerMetrics } from '../../src/fleet/worker-metrics.js';
 import { readImageFile } from '../../src/ingest/image-file.js';
 import { AnalysisRuntime } from '../../src/runtime/analysis-runtime.js';
 import { DEFAULT_SETTINGS } from '../../src/runtime/settings.js';
@@ -51,7 +52,7 @@ describe('FleetReferences (a real JetStream KV bucket)', () => {
 describe('a worker matching the fleet\'s references', () => {
   it('tags a smile added once to the fleet on the stream it runs, in the happy segment', { timeout: 120_000 }, async () => {
     const runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {} });
-    const worker = await StreamWorker.start(runtime, nc, { worker: 'w', capacity: 1, leaseMs: 3_000, fps: 5, log: () => {} });
+    const worker = await StreamWorker.start(runtime, nc, { worker: 'w', capacity: 1, leaseMs: 3_000, fps: 5, metrics: new WorkerMetrics(), log: () => {} });
     try {
       const face = await referenceFace(runtime.space, await readImageFile(fixture('faces/london/002_08.jpg')), { rest: { kind: 'population', rest: POPULATION_REST_START } });
       const smile = await (await FleetReferences.open(nc)).add({ tags: ['smile'], embeddingModel: face.embeddingModel, embedding: [...face.embedding] });

@@ -17,16 +17,19 @@ const VIDEOS = ['cremad-1001-six-emotions.mp4', 'two-people-grid.mp4', 'two-peop
 let server: JetStreamServer;
 let nc: NatsConnection;
 const workers = new Map<string, ChildProcess>();
+/** What each worker wrote to stderr so far. */
+const said = new Map<string, string>();
 
-/** `mien worker` from the sources, as its own process. */
+/** `mien worker` from the sources, as its own process; its status server on a free port. */
 function startWorker(name: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker', '--nats', server.url, '--name', name, '--capacity', '3', '--lease-seconds', String(LEASE_SECONDS), '--fps', '1'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker', '--nats', server.url, '--name', name, '--capacity', '3', '--lease-seconds', String(LEASE_SECONDS), '--fps', '1', '--status-port', '0'], {
     cwd: ROOT,
     // Room in libuv's threadpool for its three pipelines (docs/ingest.md).
     env: { ...process.env, UV_THREADPOOL_SIZE: String(threadpoolSizeFor(3)) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  child.stderr.resume();
+  said.set(name, '');
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => said.set(name, `${said.get(name) ?? ''}${chunk}`));
   workers.set(name, child);
   return child;
 }
@@ -53,6 +56,18 @@ describe('a fleet of mien worker processes on one JetStream server', () => {
     const holders = await leases.holders();
     expect(new Set(holders.values()).size).toBeGreaterThan(1);
     await until(async () => new Set((await eventLog(nc)).filter((e) => e.event.kind === 'face').map((e) => e.event.stream)).size === 6, 120_000, 1000);
+
+    // Each worker tells its orchestrator it is ready, and Prometheus what it runs.
+    for (const name of ['w1', 'w2', 'w3']) {
+      const status = /status at (http:\/\/\S+)\/readyz/.exec(said.get(name)!)![1];
+      expect((await fetch(`${status}/readyz`)).status).toBe(200);
+      const metrics = await (await fetch(`${status}/metrics`)).text();
+      expect(metrics).toContain('mien_worker_capacity 3');
+      expect(metrics).toContain('mien_worker_nats_connected 1');
+      const held = [...holders].filter(([, worker]) => worker === name).map(([stream]) => stream);
+      expect(metrics).toContain(`mien_streams ${held.length}`);
+      for (const stream of held) expect(metrics).toMatch(new RegExp(`mien_frames_analysed_total\\{stream="${stream}"\\} \\d+`));
+    }
 
     // One stream, one run: no stream has events of two runs (epochs) while no worker died.
     const runsBefore = runsOf(await eventLog(nc));

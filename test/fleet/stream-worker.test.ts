@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DesiredStreams } from '../../src/fleet/desired-streams.js';
 import { StreamLeases } from '../../src/fleet/stream-leases.js';
 import { StreamWorker } from '../../src/fleet/stream-worker.js';
+import { WorkerMetrics } from '../../src/fleet/worker-metrics.js';
 import { AnalysisRuntime } from '../../src/runtime/analysis-runtime.js';
 import { DEFAULT_SETTINGS } from '../../src/runtime/settings.js';
 import { FIXTURES } from '../support/fixtures.js';
@@ -22,7 +23,7 @@ const natsConnection = async () => {
   return nc;
 };
 const startWorker = async (worker: string, capacity: number, nc?: NatsConnection) => {
-  const started = await StreamWorker.start(runtime, nc ?? (await natsConnection()), { worker, capacity, leaseMs: LEASE_MS, fps: 5, log: () => {} });
+  const started = await StreamWorker.start(runtime, nc ?? (await natsConnection()), { worker, capacity, leaseMs: LEASE_MS, fps: 5, metrics: new WorkerMetrics(), log: () => {} });
   workers.push(started);
   return started;
 };
@@ -63,8 +64,10 @@ describe('mien worker (in process, a real JetStream server)', () => {
 
     // The doomed worker loses NATS for good (as a killed process would): its lease expires and the survivor runs its stream.
     const [orphan] = running(doomed);
+    expect(doomed.notReady()).toBeUndefined();
     await doomedConnection.close();
     const cut = Date.now();
+    await until(() => doomed.notReady() === 'NATS is not reachable', 5_000);
     const firstEpoch = epochOf(await eventLog(admin), orphan);
     await until(() => running(survivor).includes(orphan), 4 * LEASE_MS, 250);
     expect(Date.now() - cut).toBeLessThan(2 * LEASE_MS);

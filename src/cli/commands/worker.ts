@@ -2,13 +2,15 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { connect } from '@nats-io/transport-node';
 import { StreamWorker } from '../../fleet/stream-worker.js';
+import { WorkerMetrics } from '../../fleet/worker-metrics.js';
+import { WorkerStatus } from '../../fleet/worker-status.js';
 import { AnalysisRuntime } from '../../runtime/analysis-runtime.js';
 import type { Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { analysisFps } from '../options.js';
 
 const USAGE = [
-  'Usage: mien worker --nats URL [--capacity N] [--lease-seconds S] [--fps N] [--name NAME]',
+  'Usage: mien worker --nats URL [--capacity N] [--lease-seconds S] [--fps N] [--name NAME] [--status-port N] [--status-host H]',
   '',
   'Runs streams for a fleet (docs/scale-out.md): claims streams the fleet should run from NATS',
   'JetStream (a lease each, renewed while it runs them), analyses them, and publishes their events',
@@ -20,6 +22,8 @@ const USAGE = [
   '  --lease-seconds S   how long a lease lasts unrenewed: a dead worker\'s streams wait this long (default 10)',
   '  --fps N             frames analysed per second of each stream (default 5)',
   '  --name NAME         this worker\'s name in the fleet (default HOST-PID)',
+  '  --status-port N     where /healthz, /readyz and /metrics answer (default 9480; 0: any free port)',
+  '  --status-host H     the address they listen on (default 127.0.0.1)',
 ].join('\n');
 
 export const workerCommand: Command = {
@@ -29,26 +33,42 @@ export const workerCommand: Command = {
   async run(argv, settings) {
     const { values } = parseArgs({
       args: argv,
-      options: { nats: { type: 'string' }, capacity: { type: 'string', default: '4' }, 'lease-seconds': { type: 'string', default: '10' }, fps: { type: 'string', default: '5' }, name: { type: 'string' } },
+      options: {
+        nats: { type: 'string' },
+        capacity: { type: 'string', default: '4' },
+        'lease-seconds': { type: 'string', default: '10' },
+        fps: { type: 'string', default: '5' },
+        name: { type: 'string' },
+        'status-port': { type: 'string', default: '9480' },
+        'status-host': { type: 'string', default: '127.0.0.1' },
+      },
     });
     if (values.nats === undefined) throw new CliError(`--nats URL is needed\n\n${USAGE}`, 2);
     const capacity = wholeNumber('--capacity', values.capacity, 1, 1000);
     const leaseMs = wholeNumber('--lease-seconds', values['lease-seconds'], 2, 3600) * 1000;
     const fps = analysisFps(values.fps);
+    const statusPort = wholeNumber('--status-port', values['status-port'], 0, 65535);
     const name = values.name ?? `${hostname()}-${process.pid}`;
     if (!/^[\w.-]{1,64}$/.test(name)) throw new CliError(`--name is 1 to 64 letters, digits, ".", "_" or "-", got "${name}"`, 2);
     const nc = await connect({ servers: values.nats, name: `mien-worker-${name}` }).catch((error: unknown) => {
       throw new CliError(`cannot reach NATS at ${values.nats}: ${(error as Error).message}`);
     });
-    const runtime = await AnalysisRuntime.open(settings);
-    const worker = await StreamWorker.start(runtime, nc, { worker: name, capacity, leaseMs, fps, log: (line) => console.error(line) });
-    console.error(`mien: worker ${name} joined the fleet at ${values.nats} (up to ${capacity} streams)`);
+    const metrics = new WorkerMetrics();
+    let worker: StreamWorker | undefined;
+    // Listening first: a port taken fails the start before any stream is claimed.
+    const status = await WorkerStatus.listen(statusPort, values['status-host'], metrics.registry, () => (worker ? worker.notReady() : 'starting')).catch((error: unknown) => {
+      throw new CliError(`cannot listen on ${values['status-host']}:${statusPort} for /healthz and /metrics: ${(error as Error).message}`);
+    });
+    const runtime = await AnalysisRuntime.open(settings, { onInference: (run) => metrics.observeInference(run) });
+    worker = await StreamWorker.start(runtime, nc, { worker: name, capacity, leaseMs, fps, metrics, log: (line) => console.error(line) });
+    console.error(`mien: worker ${name} joined the fleet at ${values.nats} (up to ${capacity} streams); status at ${status.url}/readyz, metrics at ${status.url}/metrics`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
     console.error('mien: worker stopping: its streams are let go for the others');
     await worker.close();
+    await status.close();
     await nc.drain();
     await runtime.close();
     // As for `mien serve`: a pipeline behind a dead camera must not keep a stopped worker alive.
