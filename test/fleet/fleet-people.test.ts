@@ -1,6 +1,5 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FaceEvent } from '../../src/events/events.js';
 import { DesiredStreams } from '../../src/fleet/desired-streams.js';
 import { FleetPeople } from '../../src/fleet/fleet-people.js';
@@ -10,20 +9,10 @@ import { PersonGallery } from '../../src/online-cluster/person-gallery.js';
 import { AnalysisRuntime } from '../../src/runtime/analysis-runtime.js';
 import { DEFAULT_SETTINGS } from '../../src/runtime/settings.js';
 import { FIXTURES } from '../support/fixtures.js';
-import { eventLog, startJetStream, type JetStreamServer } from '../support/jetstream.js';
+import { eventLog, jetStreamForTests } from '../support/jetstream.js';
 import { until } from '../support/server.js';
 
-let server: JetStreamServer;
-let nc: NatsConnection;
-
-beforeAll(async () => {
-  server = await startJetStream();
-  nc = await connect({ servers: server.url });
-});
-afterAll(async () => {
-  await nc.close();
-  await server.stop();
-});
+const jetStream = jetStreamForTests();
 
 const unit = (...values: number[]) => {
   const v = Float32Array.from(values);
@@ -33,8 +22,8 @@ const unit = (...values: number[]) => {
 
 describe('FleetPeople (a real JetStream KV bucket)', () => {
   it('gives each worker its own person ids, and teaches each gallery the people the others keep and let go', async () => {
-    const a = await FleetPeople.open(nc, 'a', 'model-1', () => {});
-    const b = await FleetPeople.open(nc, 'b', 'model-1', () => {});
+    const a = await FleetPeople.open(jetStream.nc, 'a', 'model-1', () => {});
+    const b = await FleetPeople.open(jetStream.nc, 'b', 'model-1', () => {});
     const [idA, idB] = [a.newPerson(), b.newPerson()];
     expect(Math.abs(idA - idB)).toBeGreaterThanOrEqual(10_000);
 
@@ -43,14 +32,14 @@ describe('FleetPeople (a real JetStream KV bucket)', () => {
     a.save({ person: idA, faces: [unit(1, 0, 0)] });
     await until(() => galleryB.find(unit(1, 0.05, 0)) === idA, 5_000);
     // A worker started later knows the people saved so far; faces of another model stay out.
-    const other = await FleetPeople.open(nc, 'c', 'model-2', () => {});
-    const later = await FleetPeople.open(nc, 'd', 'model-1', () => {});
+    const other = await FleetPeople.open(jetStream.nc, 'c', 'model-2', () => {});
+    const later = await FleetPeople.open(jetStream.nc, 'd', 'model-1', () => {});
     await a.close();
     expect(other.known).toEqual([]);
-    expect((await FleetPeople.open(nc, 'e', 'model-1', () => {})).known.map((p) => p.person)).toEqual([idA]);
+    expect((await FleetPeople.open(jetStream.nc, 'e', 'model-1', () => {})).known.map((p) => p.person)).toEqual([idA]);
     expect(later.known.map((p) => p.person)).toEqual([idA]);
 
-    const a2 = await FleetPeople.open(nc, 'a', 'model-1', () => {});
+    const a2 = await FleetPeople.open(jetStream.nc, 'a', 'model-1', () => {});
     a2.remove(idA);
     await a2.close();
     await until(() => galleryB.find(unit(1, 0.05, 0)) === undefined, 5_000);
@@ -62,13 +51,13 @@ describe('workers sharing people', () => {
   it('gives a person seen first on one worker\'s stream the same identity on another worker\'s stream', { timeout: 120_000 }, async () => {
     const runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {} });
     const workers = [
-      await StreamWorker.start(runtime, nc, { worker: 'first', capacity: 1, leaseMs: 3_000, fps: 5, metrics: new WorkerMetrics(), log: () => {} }),
-      await StreamWorker.start(runtime, nc, { worker: 'second', capacity: 1, leaseMs: 3_000, fps: 5, metrics: new WorkerMetrics(), log: () => {} }),
+      await StreamWorker.start(runtime, jetStream.nc, { worker: 'first', capacity: 1, leaseMs: 3_000, fps: 5, metrics: new WorkerMetrics(), log: () => {} }),
+      await StreamWorker.start(runtime, jetStream.nc, { worker: 'second', capacity: 1, leaseMs: 3_000, fps: 5, metrics: new WorkerMetrics(), log: () => {} }),
     ];
     try {
       const faces = async (stream: string): Promise<FaceEvent[]> =>
-        (await eventLog(nc)).map((e) => e.event).filter((e): e is FaceEvent => e.kind === 'face' && e.stream === stream);
-      const desired = await DesiredStreams.open(nc);
+        (await eventLog(jetStream.nc)).map((e) => e.event).filter((e): e is FaceEvent => e.kind === 'face' && e.stream === stream);
+      const desired = await DesiredStreams.open(jetStream.nc);
       const video = join(FIXTURES, 'video', 'cremad-1001-six-emotions.mp4');
       await desired.put({ id: 'studio-a', kind: 'file', path: video, loop: true });
       await until(async () => (await faces('studio-a')).some((f) => f.identity !== null), 60_000, 500);

@@ -1,6 +1,5 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TagStartEvent } from '../../src/events/events.js';
 import { referenceFace } from '../../src/expression/reference-face.js';
 import { POPULATION_REST_START } from '../../src/expression/relative-embedding.js';
@@ -12,28 +11,18 @@ import { readImageFile } from '../../src/ingest/image-file.js';
 import { AnalysisRuntime } from '../../src/runtime/analysis-runtime.js';
 import { DEFAULT_SETTINGS } from '../../src/runtime/settings.js';
 import { FIXTURES, fixture } from '../support/fixtures.js';
-import { eventLog, startJetStream, type JetStreamServer } from '../support/jetstream.js';
+import { eventLog, jetStreamForTests } from '../support/jetstream.js';
 import { until } from '../support/server.js';
 
 /** The happy segment of the six-emotions clip, seconds (its segments.csv). */
 const HAPPY = { start: 2.035, end: 3.904 };
 /** One pass of the clip as a looped stream's timestamps count it: its last frame at 5 fps (12.6 s), plus one frame. */
 const PASS_SECONDS = 12.8;
-let server: JetStreamServer;
-let nc: NatsConnection;
-
-beforeAll(async () => {
-  server = await startJetStream();
-  nc = await connect({ servers: server.url });
-});
-afterAll(async () => {
-  await nc.close();
-  await server.stop();
-});
+const jetStream = jetStreamForTests();
 
 describe('FleetReferences (a real JetStream KV bucket)', () => {
   it('gives references added at once distinct ids, and a follower sees adds and removals of its embedding only', async () => {
-    const shared = await FleetReferences.open(nc);
+    const shared = await FleetReferences.open(jetStream.nc);
     const early = await shared.add({ tags: ['early'], embeddingModel: 'e1', embedding: [1, 0] });
     const followed = await shared.follow('e1');
     // What was there before following is read before follow resolves.
@@ -52,13 +41,13 @@ describe('FleetReferences (a real JetStream KV bucket)', () => {
 describe('a worker matching the fleet\'s references', () => {
   it('tags a smile added once to the fleet on the stream it runs, in the happy segment', { timeout: 120_000 }, async () => {
     const runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {} });
-    const worker = await StreamWorker.start(runtime, nc, { worker: 'w', capacity: 1, leaseMs: 3_000, fps: 5, metrics: new WorkerMetrics(), log: () => {} });
+    const worker = await StreamWorker.start(runtime, jetStream.nc, { worker: 'w', capacity: 1, leaseMs: 3_000, fps: 5, metrics: new WorkerMetrics(), log: () => {} });
     try {
       const face = await referenceFace(runtime.space, await readImageFile(fixture('faces/london/002_08.jpg')), { rest: { kind: 'population', rest: POPULATION_REST_START } });
-      const smile = await (await FleetReferences.open(nc)).add({ tags: ['smile'], embeddingModel: face.embeddingModel, embedding: [...face.embedding] });
+      const smile = await (await FleetReferences.open(jetStream.nc)).add({ tags: ['smile'], embeddingModel: face.embeddingModel, embedding: [...face.embedding] });
       // Looped: a machine busy enough to drop the frames of one pass's happy segment gets another.
-      await (await DesiredStreams.open(nc)).put({ id: 'debate', kind: 'file', path: join(FIXTURES, 'video', 'cremad-1001-six-emotions.mp4'), loop: true });
-      const tagStarts = async () => (await eventLog(nc)).map((e) => e.event).filter((e): e is TagStartEvent => e.kind === 'tag-start');
+      await (await DesiredStreams.open(jetStream.nc)).put({ id: 'debate', kind: 'file', path: join(FIXTURES, 'video', 'cremad-1001-six-emotions.mp4'), loop: true });
+      const tagStarts = async () => (await eventLog(jetStream.nc)).map((e) => e.event).filter((e): e is TagStartEvent => e.kind === 'tag-start');
       await until(async () => (await tagStarts()).length > 0, 90_000, 500);
       const [first] = await tagStarts();
       expect(first).toMatchObject({ stream: 'debate', tag: 'smile', reference: smile.id });

@@ -1,25 +1,14 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DesiredStreams } from '../../src/fleet/desired-streams.js';
 import { StreamLeases } from '../../src/fleet/stream-leases.js';
-import { startJetStream, type JetStreamServer } from '../support/jetstream.js';
+import { jetStreamForTests } from '../support/jetstream.js';
 
 const LEASE_MS = 2_000;
-let server: JetStreamServer;
-let nc: NatsConnection;
-
-beforeAll(async () => {
-  server = await startJetStream();
-  nc = await connect({ servers: server.url });
-});
-afterAll(async () => {
-  await nc.close();
-  await server.stop();
-});
+const jetStream = jetStreamForTests();
 
 describe('StreamLeases (a real JetStream KV bucket)', () => {
   it('gives a stream to one worker; the other gets it only once the lease is let go or left to expire', async () => {
-    const leases = await StreamLeases.open(nc, LEASE_MS);
+    const leases = await StreamLeases.open(jetStream.nc, LEASE_MS);
     const [a, b] = await Promise.all([leases.claim('cam.1', 'worker-a'), leases.claim('cam.1', 'worker-b')]);
     // One of two simultaneous claims wins.
     expect([a, b].filter((lease) => lease !== undefined)).toHaveLength(1);
@@ -55,7 +44,7 @@ describe('StreamLeases (a real JetStream KV bucket)', () => {
 
 describe('DesiredStreams', () => {
   it('keeps the streams the fleet should run, ids with dots included', async () => {
-    const desired = await DesiredStreams.open(nc);
+    const desired = await DesiredStreams.open(jetStream.nc);
     await desired.put({ id: 'studio.left', kind: 'test', pattern: 'ball' });
     await desired.put({ id: 'b', kind: 'file', path: '/media/b.mp4', loop: true });
     await desired.remove('b');

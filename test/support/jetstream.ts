@@ -1,6 +1,7 @@
 import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 import { join } from 'node:path';
 import type { MienEvent } from '../../src/events/events.js';
 import { FLEET } from '../../src/fleet/fleet-names.js';
@@ -69,4 +70,31 @@ export async function eventLog(nc: NatsConnection): Promise<{ id: string; event:
     if (message) stored.push({ id: message.header.get('Nats-Msg-Id'), event: message.json<MienEvent>() });
   }
   return stored;
+}
+
+/** A test file's JetStream server and one connection to it; set once the file's `beforeAll` ran. */
+export interface JetStreamForTests {
+  readonly server: JetStreamServer;
+  readonly nc: NatsConnection;
+}
+
+/** Starts a JetStream server and connects to it before the file's tests; closes both after them. */
+export function jetStreamForTests(): JetStreamForTests {
+  const held: { server?: JetStreamServer; nc?: NatsConnection } = {};
+  beforeAll(async () => {
+    held.server = await startJetStream();
+    held.nc = await connect({ servers: held.server.url });
+  });
+  afterAll(async () => {
+    await held.nc?.close();
+    await held.server?.stop();
+  });
+  return {
+    get server() {
+      return held.server!;
+    },
+    get nc() {
+      return held.nc!;
+    },
+  };
 }
