@@ -10,6 +10,8 @@ import { scratchDir } from './fixtures.js';
 /** A NATS server with JetStream, on a loopback port of its own, its store in a scratch directory. */
 export interface JetStreamServer {
   readonly url: string;
+  /** nats-server's process id (for its CPU time, say). */
+  readonly pid: number;
   /** Stops it (SIGTERM), as a crash would not: what it stored stays in `storeDir`. */
   stop(): Promise<void>;
 }
@@ -42,7 +44,7 @@ export async function startJetStream(): Promise<JetStreamServer> {
       }
     });
   });
-  return { url, stop: () => stopChild(child) };
+  return { url, pid: child.pid!, stop: () => stopChild(child) };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
