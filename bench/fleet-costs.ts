@@ -29,7 +29,7 @@ const jetStream = await startJetStream();
 const nc = await connect({ servers: jetStream.url });
 const runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {} });
 const metrics = new WorkerMetrics();
-const worker = await StreamWorker.start(runtime, nc, { worker: 'bench', capacity: streams, leaseMs: 10_000, fps, metrics, log: () => {} });
+const worker = await StreamWorker.start(runtime, nc, { worker: 'bench', capacity: streams, leaseMs: 10_000, fps, mediaRoot: FIXTURES, metrics, log: () => {} });
 const desired = await DesiredStreams.open(nc);
 for (let i = 0; i < streams; i++) await desired.put({ id: `cam-${i}`, kind: 'file', path: join(FIXTURES, 'video', VIDEOS[i % VIDEOS.length]), loop: true });
 

@@ -1,6 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { InProcessEventBus } from '../events/event-bus.js';
 import type { MienEvent } from '../events/events.js';
+import { confinedMediaPath } from '../ingest/media-root.js';
 import { MOBILEFACENET } from '../models/identity.js';
 import type { AnalysisRuntime } from '../runtime/analysis-runtime.js';
 import type { LiveAnalysis } from '../runtime/live-analysis.js';
@@ -22,6 +23,8 @@ export interface StreamWorkerOptions {
   readonly leaseMs: number;
   /** Frames per second analysed per stream at most. */
   readonly fps: number;
+  /** Where the files of file and still streams must lie (none: such streams are refused, and listed as failed). */
+  readonly mediaRoot: string | undefined;
   /** Where its analysis and its place in the fleet are counted (the runtime's inference too, if it was opened with them). */
   readonly metrics: WorkerMetrics;
   readonly log: (line: string) => void;
@@ -163,7 +166,9 @@ export class StreamWorker {
   private run(stream: DesiredStream, lease: Lease): void {
     this.held.set(stream.id, { lease, renewedAt: Date.now(), published: 0 });
     try {
-      this.live.streams.add(stream, 'api');
+      // A file must lie in this worker's media root, whoever wrote the desired state.
+      const confined = stream.kind === 'file' || stream.kind === 'still' ? { ...stream, path: confinedMediaPath(this.options.mediaRoot, stream.path) } : stream;
+      this.live.streams.add(confined, 'api');
       this.options.log(`mien worker: ${this.options.worker} runs "${stream.id}"`);
     } catch (error) {
       // Held, so no other worker tries it in turn: the fleet shows it failed, with why.

@@ -105,3 +105,15 @@ export class SourceSpecError extends Error {
 export class ImageDecodeError extends Error {
   override name = 'ImageDecodeError';
 }
+
+/** A path a request names that the media root does not allow: media root off, outside it, malformed, or not there. */
+export class MediaPathError extends Error {
+  override name = 'MediaPathError';
+
+  constructor(
+    readonly problem: 'off' | 'outside' | 'invalid' | 'missing',
+    message: string,
+  ) {
+    super(message);
+  }
+}

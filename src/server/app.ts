@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { MediaPathError } from '../ingest/errors.js';
 import { StreamError } from '../runtime/errors.js';
 import { IdentityStoreError, ReferenceStoreError } from '../store/errors.js';
 import { PREFLIGHT_HEADERS, type AccessRules } from './auth.js';
@@ -282,11 +283,13 @@ const pathOf = (url: string | undefined = '/'): string => {
 };
 
 const STREAM_PROBLEM_STATUS = { unknown: 404, taken: 409, invalid: 400 } as const;
+const MEDIA_PATH_PROBLEM_STATUS = { off: 403, outside: 403, invalid: 400, missing: 404 } as const;
 
 /** A failure as the client is told it: a sentence, and a status that says whose mistake it was. */
 function errorReply(error: unknown): Reply {
   if (error instanceof HttpError) return json(error.status, { error: error.message });
   if (error instanceof StreamError) return json(STREAM_PROBLEM_STATUS[error.problem], { error: error.message });
+  if (error instanceof MediaPathError) return json(MEDIA_PATH_PROBLEM_STATUS[error.problem], { error: error.message });
   if (error instanceof IdentityStoreError || error instanceof ReferenceStoreError) return json(400, { error: error.message });
   console.error('mien: request failed:', error);
   return json(500, { error: 'internal error' });

@@ -6,7 +6,7 @@ import type { StreamStore } from '../store/stream-store.js';
 import type { StreamInfo, StreamRequestBody } from './api-types.js';
 import type { DeclaredStream } from './config.js';
 import { json, type Router } from './http.js';
-import { confinedMediaPath } from './media-root.js';
+import { confinedMediaPath } from '../ingest/media-root.js';
 import { schemaProblems } from './request-body.js';
 import type { StreamManager, StreamRequest } from '../runtime/stream-manager.js';
 import type { WhipStreams } from './whip-streams.js';

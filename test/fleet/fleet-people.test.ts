@@ -51,8 +51,8 @@ describe('workers sharing people', () => {
   it('gives a person seen first on one worker\'s stream the same identity on another worker\'s stream', { timeout: 120_000 }, async () => {
     const runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {} });
     const workers = [
-      await StreamWorker.start(runtime, jetStream.nc, { worker: 'first', capacity: 1, leaseMs: 3_000, fps: 5, metrics: new WorkerMetrics(), log: () => {} }),
-      await StreamWorker.start(runtime, jetStream.nc, { worker: 'second', capacity: 1, leaseMs: 3_000, fps: 5, metrics: new WorkerMetrics(), log: () => {} }),
+      await StreamWorker.start(runtime, jetStream.nc, { worker: 'first', capacity: 1, leaseMs: 3_000, fps: 5, mediaRoot: FIXTURES, metrics: new WorkerMetrics(), log: () => {} }),
+      await StreamWorker.start(runtime, jetStream.nc, { worker: 'second', capacity: 1, leaseMs: 3_000, fps: 5, mediaRoot: FIXTURES, metrics: new WorkerMetrics(), log: () => {} }),
     ];
     try {
       const faces = async (stream: string): Promise<FaceEvent[]> =>

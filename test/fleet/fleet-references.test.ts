@@ -41,7 +41,7 @@ describe('FleetReferences (a real JetStream KV bucket)', () => {
 describe('a worker matching the fleet\'s references', () => {
   it('tags a smile added once to the fleet on the stream it runs, in the happy segment', { timeout: 120_000 }, async () => {
     const runtime = await AnalysisRuntime.open(DEFAULT_SETTINGS, { log: () => {} });
-    const worker = await StreamWorker.start(runtime, jetStream.nc, { worker: 'w', capacity: 1, leaseMs: 3_000, fps: 5, metrics: new WorkerMetrics(), log: () => {} });
+    const worker = await StreamWorker.start(runtime, jetStream.nc, { worker: 'w', capacity: 1, leaseMs: 3_000, fps: 5, mediaRoot: FIXTURES, metrics: new WorkerMetrics(), log: () => {} });
     try {
       const face = await referenceFace(runtime.space, await readImageFile(fixture('faces/london/002_08.jpg')), { rest: { kind: 'population', rest: POPULATION_REST_START } });
       const smile = await (await FleetReferences.open(jetStream.nc)).add({ tags: ['smile'], embeddingModel: face.embeddingModel, embedding: [...face.embedding] });

@@ -22,7 +22,7 @@ const said = new Map<string, string>();
 
 /** `mien worker` from the sources, as its own process; its status server on a free port. */
 function startWorker(name: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker', '--nats', server.url, '--name', name, '--capacity', '3', '--lease-seconds', String(LEASE_SECONDS), '--fps', '1', '--status-port', '0'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker', '--nats', server.url, '--name', name, '--capacity', '3', '--lease-seconds', String(LEASE_SECONDS), '--fps', '1', '--status-port', '0', '--media-root', FIXTURES], {
     cwd: ROOT,
     // Room in libuv's threadpool for its three pipelines (docs/ingest.md).
     env: { ...process.env, UV_THREADPOOL_SIZE: String(threadpoolSizeFor(3)) },

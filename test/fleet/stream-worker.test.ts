@@ -23,7 +23,7 @@ const natsConnection = async () => {
   return nc;
 };
 const startWorker = async (worker: string, capacity: number, nc?: NatsConnection) => {
-  const started = await StreamWorker.start(runtime, nc ?? (await natsConnection()), { worker, capacity, leaseMs: LEASE_MS, fps: 5, metrics: new WorkerMetrics(), log: () => {} });
+  const started = await StreamWorker.start(runtime, nc ?? (await natsConnection()), { worker, capacity, leaseMs: LEASE_MS, fps: 5, mediaRoot: FIXTURES, metrics: new WorkerMetrics(), log: () => {} });
   workers.push(started);
   return started;
 };
@@ -88,6 +88,15 @@ describe('mien worker (in process, a real JetStream server)', () => {
     for (const counts of runs.values()) expect(counts).toEqual(counts.map((_, i) => i));
     // The orphan ran twice (two epochs), the other once.
     expect([...runs.keys()].filter((run) => run.startsWith(`${orphan}:`))).toHaveLength(2);
+  });
+
+  it('refuses a file stream outside its media root, whoever wrote the desired state: held, and listed as failed with why', { timeout: 60_000 }, async () => {
+    const admin = await natsConnection();
+    const guard = await startWorker('guard', 1);
+    await (await DesiredStreams.open(admin)).put({ id: 'escape', kind: 'file', path: '/etc/passwd' });
+    await until(() => guard.streams().some((s) => s.id === 'escape'), 20_000, 100);
+    expect(guard.streams().find((s) => s.id === 'escape')).toMatchObject({ status: 'failed', reason: expect.stringContaining('outside the media root') as string });
+    expect((await (await StreamLeases.open(admin, LEASE_MS)).holders()).get('escape')).toBe('guard');
   });
 });
 

@@ -10,7 +10,7 @@ import { CliError } from '../errors.js';
 import { analysisFps } from '../options.js';
 
 const USAGE = [
-  'Usage: mien worker --nats URL [--capacity N] [--lease-seconds S] [--fps N] [--name NAME] [--status-port N] [--status-host H]',
+  'Usage: mien worker --nats URL [--capacity N] [--lease-seconds S] [--fps N] [--name NAME] [--media-root DIR] [--status-port N] [--status-host H]',
   '',
   'Runs streams for a fleet (docs/scale-out.md): claims streams the fleet should run from NATS',
   'JetStream (a lease each, renewed while it runs them), analyses them, and publishes their events',
@@ -22,6 +22,8 @@ const USAGE = [
   '  --lease-seconds S   how long a lease lasts unrenewed: a dead worker\'s streams wait this long (default 10)',
   '  --fps N             frames analysed per second of each stream (default 5)',
   '  --name NAME         this worker\'s name in the fleet (default HOST-PID)',
+  '  --media-root DIR    where the files of file streams must lie (without it, file streams are refused',
+  '                      and listed as failed)',
   '  --status-port N     where /healthz, /readyz and /metrics answer (default 9480; 0: any free port)',
   '  --status-host H     the address they listen on (default 127.0.0.1)',
 ].join('\n');
@@ -39,6 +41,7 @@ export const workerCommand: Command = {
         'lease-seconds': { type: 'string', default: '10' },
         fps: { type: 'string', default: '5' },
         name: { type: 'string' },
+        'media-root': { type: 'string' },
         'status-port': { type: 'string', default: '9480' },
         'status-host': { type: 'string', default: '127.0.0.1' },
       },
@@ -60,7 +63,7 @@ export const workerCommand: Command = {
       throw new CliError(`cannot listen on ${values['status-host']}:${statusPort} for /healthz and /metrics: ${(error as Error).message}`);
     });
     const runtime = await AnalysisRuntime.open(settings, { onInference: (run) => metrics.observeInference(run) });
-    worker = await StreamWorker.start(runtime, nc, { worker: name, capacity, leaseMs, fps, metrics, log: (line) => console.error(line) });
+    worker = await StreamWorker.start(runtime, nc, { worker: name, capacity, leaseMs, fps, mediaRoot: values['media-root'], metrics, log: (line) => console.error(line) });
     console.error(`mien: worker ${name} joined the fleet at ${values.nats} (up to ${capacity} streams); status at ${status.url}/readyz, metrics at ${status.url}/metrics`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
