@@ -17,12 +17,13 @@ export interface JetStreamServer {
 }
 
 /**
- * Starts Debian's nats-server (`scripts/setup` installs it) with JetStream on a free loopback port
- * and resolves once it listens; the port is the one the server reports choosing.
+ * Starts Debian's nats-server (`scripts/setup` installs it) with JetStream (unless told not to) on
+ * a free loopback port and resolves once it listens; the port is the one the server reports choosing.
  */
-export async function startJetStream(): Promise<JetStreamServer> {
+export async function startJetStream({ jetStream = true } = {}): Promise<JetStreamServer> {
   const storeDir = join(scratchDir(), 'jetstream');
-  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', '-1', '-js', '-sd', storeDir, '--http_port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = ['-a', '127.0.0.1', '-p', '-1', '--http_port', '0', ...(jetStream ? ['-js', '-sd', storeDir] : [])];
+  const child = spawn('nats-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const url = await new Promise<string>((resolve, reject) => {
     let said = '';
     const timeout = setTimeout(() => fail(new Error(`nats-server did not start within 10 s:\n${said}`)), 10_000);

@@ -62,8 +62,19 @@ export const workerCommand: Command = {
     const status = await WorkerStatus.listen(statusPort, values['status-host'], metrics.registry, () => (worker ? worker.notReady() : 'starting')).catch((error: unknown) => {
       throw new CliError(`cannot listen on ${values['status-host']}:${statusPort} for /healthz and /metrics: ${(error as Error).message}`);
     });
-    const runtime = await AnalysisRuntime.open(settings, { onInference: (run) => metrics.observeInference(run) });
-    worker = await StreamWorker.start(runtime, nc, { worker: name, capacity, leaseMs, fps, mediaRoot: values['media-root'], metrics, log: (line) => console.error(line) });
+    let runtime: AnalysisRuntime | undefined;
+    try {
+      runtime = await AnalysisRuntime.open(settings, { onInference: (run) => metrics.observeInference(run) });
+      worker = await StreamWorker.start(runtime, nc, { worker: name, capacity, leaseMs, fps, mediaRoot: values['media-root'], metrics, log: (line) => console.error(line) }).catch((error: unknown) => {
+        throw new CliError(`cannot join the fleet at ${values.nats}: ${(error as Error).message} (a fleet needs nats-server with JetStream: -js)`);
+      });
+    } catch (error) {
+      // Nothing may keep a process that failed to start alive.
+      await status.close();
+      await nc.close();
+      await runtime?.close();
+      throw error;
+    }
     console.error(`mien: worker ${name} joined the fleet at ${values.nats} (up to ${capacity} streams); status at ${status.url}/readyz, metrics at ${status.url}/metrics`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
