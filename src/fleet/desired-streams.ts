@@ -2,6 +2,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { StreamRequest } from '../runtime/stream-manager.js';
 import { FLEET, idFromToken, idToken } from './fleet-names.js';
+import { liveEntries } from './kv-entries.js';
 
 /** A stream the fleet should run: its id and what to open, checked by the gateway that added it. */
 export type DesiredStream = StreamRequest & { readonly id: string };
@@ -26,11 +27,6 @@ export class DesiredStreams {
   }
 
   async list(): Promise<DesiredStream[]> {
-    const streams: DesiredStream[] = [];
-    for await (const key of await this.kv.keys()) {
-      const entry = await this.kv.get(key);
-      if (entry?.operation === 'PUT') streams.push({ ...entry.json<DesiredStream>(), id: idFromToken(key) });
-    }
-    return streams;
+    return (await liveEntries(this.kv)).map((entry) => ({ ...entry.json<DesiredStream>(), id: idFromToken(entry.key) }));
   }
 }

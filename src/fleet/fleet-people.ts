@@ -3,6 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { GalleryStore, PersonFaces, PersonGallery } from '../online-cluster/person-gallery.js';
 import { FLEET } from './fleet-names.js';
 import { takeNumbers } from './kv-counter.js';
+import { liveEntries } from './kv-entries.js';
 
 /** Person ids a worker takes at once; the next block is taken when half of one is used. */
 const BLOCK = 10_000;
@@ -51,12 +52,7 @@ export class FleetPeople implements GalleryStore {
   static async open(nc: NatsConnection, worker: string, model: string, log: (line: string) => void): Promise<FleetPeople> {
     const kv = await new Kvm(nc).create(FLEET.peopleBucket, { history: 1 });
     const readAt = (await kv.status()).streamInfo.state.last_seq;
-    const known: PersonFaces[] = [];
-    for await (const key of await kv.keys('person.>')) {
-      const entry = await kv.get(key);
-      const person = entry?.operation === 'PUT' ? decode(Number(key.slice('person.'.length)), entry.json<StoredPerson>(), model) : undefined;
-      if (person) known.push(person);
-    }
+    const known = (await liveEntries(kv, 'person.>')).flatMap((entry) => decode(Number(entry.key.slice('person.'.length)), entry.json<StoredPerson>(), model) ?? []);
     return new FleetPeople(kv, worker, model, known, readAt, await takeNumbers(kv, NEXT_BLOCK, BLOCK, 0), log);
   }
 

@@ -1,6 +1,7 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { FLEET, idFromToken, idToken } from './fleet-names.js';
+import { liveEntries } from './kv-entries.js';
 import { isRevisionConflict } from './revision-conflict.js';
 
 /** A claim on one stream: the KV revision it was written at is the proof it is still this worker's. */
@@ -60,11 +61,6 @@ export class StreamLeases {
 
   /** Every stream under a live lease, with the worker holding it. */
   async holders(): Promise<Map<string, string>> {
-    const holders = new Map<string, string>();
-    for await (const key of await this.kv.keys()) {
-      const entry = await this.kv.get(key);
-      if (entry?.operation === 'PUT') holders.set(idFromToken(key), (entry.json<{ worker: string }>()).worker);
-    }
-    return holders;
+    return new Map((await liveEntries(this.kv)).map((entry) => [idFromToken(entry.key), entry.json<{ worker: string }>().worker]));
   }
 }

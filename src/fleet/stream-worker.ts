@@ -177,22 +177,26 @@ export class StreamWorker {
   }
 
   private stop(stream: string, reason: string): void {
-    const held = this.held.get(stream);
-    if (!held) return;
-    this.held.delete(stream);
-    this.ending.set(stream, held);
-    this.live.streams.remove(stream, reason);
+    if (this.letGo(stream)) this.live.streams.remove(stream, reason);
   }
 
   /** A file that played to its end is done for the whole fleet: its desired entry and lease go. */
   private streamEnded(stream: string): void {
-    const held = this.held.get(stream);
-    if (!held || this.live.streams.get(stream)?.status !== 'ended') return;
-    this.held.delete(stream);
-    this.ending.set(stream, held);
+    if (this.live.streams.get(stream)?.status !== 'ended') return;
+    const held = this.letGo(stream);
+    if (!held) return;
     void Promise.all([this.desired.remove(stream), this.leases.release(held.lease)]).catch((error: unknown) =>
       this.options.log(`mien worker: "${stream}" ended, but the fleet was not told: ${(error as Error).message}`),
     );
+  }
+
+  /** No longer run here: its last events (the ends of its tags) still go out under its lease's epoch. */
+  private letGo(stream: string): HeldStream | undefined {
+    const held = this.held.get(stream);
+    if (!held) return undefined;
+    this.held.delete(stream);
+    this.ending.set(stream, held);
+    return held;
   }
 
   /** A stream's last events are out: its series go (it runs here no more) and the count of streams follows. */
