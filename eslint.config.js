@@ -31,7 +31,7 @@ const boundaries = {
   operators: { may: ['image', 'math', 'models', 'face', 'expression', 'online-cluster', 'ingest', 'render', 'events'] },
   runtime: { may: ['operators', 'ingest', 'events', 'render', 'image', 'math', 'models', 'face', 'expression', 'online-cluster'] },
   store: { may: [], types: ['events', 'online-cluster', 'expression'] },
-  server: { may: ['runtime', 'operators', 'store', 'events'] },
+  server: { may: ['runtime', 'operators', 'store', 'events', 'fleet'] },
   fleet: { may: ['runtime', 'events', 'expression'] },
   cli: 'anything',
 };

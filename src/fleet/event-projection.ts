@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { MienEvent } from '../events/events.js';
 import { isMienEvent } from '../events/validate.js';
@@ -33,6 +33,7 @@ export class EventProjection {
   private done: Promise<void> = Promise.resolve();
 
   private constructor(
+    private readonly consumer: Consumer,
     private readonly messages: ConsumerMessages,
     private readonly sink: ProjectionSink,
     private readonly log: (line: string) => void,
@@ -45,9 +46,15 @@ export class EventProjection {
     await ensureEventStream(jsm);
     await jsm.consumers.add(FLEET.eventStream, { durable_name: durable, ack_policy: AckPolicy.Explicit, ack_wait: nanos(redeliverAfterMs), deliver_policy: DeliverPolicy.All, max_ack_pending: 10_000 });
     const consumer = await jetstream(nc).consumers.get(FLEET.eventStream, durable);
-    const projection = new EventProjection(await consumer.consume({ max_messages: 500 }), sink, log);
+    const projection = new EventProjection(consumer, await consumer.consume({ max_messages: 500 }), sink, log);
     projection.done = projection.follow();
     return projection;
+  }
+
+  /** Events of the log not yet kept and acknowledged here: how far this projection is behind. */
+  async lag(): Promise<number> {
+    const info = await this.consumer.info();
+    return info.num_pending + info.num_ack_pending;
   }
 
   /** Stops following; what was taken is kept and acknowledged first. */

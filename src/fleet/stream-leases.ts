@@ -1,5 +1,6 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { StreamInfo } from '../runtime/stream-info.js';
 import { FLEET, idFromToken, idToken } from './fleet-names.js';
 import { liveEntries } from './kv-entries.js';
 import { isRevisionConflict } from './revision-conflict.js';
@@ -14,6 +15,16 @@ export interface Lease {
   readonly epoch: number;
 }
 
+/** `mien worker`'s default lease time. */
+export const DEFAULT_LEASE_MS = 10_000;
+
+/** What a lease entry holds: the worker running the stream, and the stream as it ran at the last renewal. */
+export interface LeaseEntry {
+  readonly worker: string;
+  /** Absent until the first renewal after the claim. */
+  readonly stream?: StreamInfo;
+}
+
 /**
  * Which worker runs each stream, as entries of a KV bucket whose entries expire `leaseMs` after
  * their last write (the server's clock, not the workers'). A worker claims a stream by creating its
@@ -22,10 +33,16 @@ export interface Lease {
  * (a worker killed, a network cut), another worker's create succeeds.
  */
 export class StreamLeases {
-  private constructor(private readonly kv: KV) {}
+  private constructor(
+    private readonly kv: KV,
+    /** How long a lease lasts unrenewed: the bucket's, set by whoever created it. */
+    readonly leaseMs: number,
+  ) {}
 
-  static async open(nc: NatsConnection, leaseMs: number): Promise<StreamLeases> {
-    return new StreamLeases(await new Kvm(nc).create(FLEET.leasesBucket, { ttl: leaseMs, history: 1 }));
+  /** The fleet's leases; a bucket not there yet is created with leases of `leaseMs`. */
+  static async open(nc: NatsConnection, leaseMs = DEFAULT_LEASE_MS): Promise<StreamLeases> {
+    const kv = await new Kvm(nc).create(FLEET.leasesBucket, { ttl: leaseMs, history: 1 });
+    return new StreamLeases(kv, (await kv.status()).ttl);
   }
 
   /** The stream's lease for `worker`, or undefined when another worker holds it. */
@@ -39,10 +56,14 @@ export class StreamLeases {
     }
   }
 
-  /** Keeps `lease` another lease time; false if it was lost (expired and maybe claimed by another). */
-  async renew(lease: Lease): Promise<boolean> {
+  /**
+   * Keeps `lease` another lease time, telling how its stream runs now (what every gateway shows);
+   * false if it was lost (expired and maybe claimed by another).
+   */
+  async renew(lease: Lease, stream?: StreamInfo): Promise<boolean> {
+    const entry: LeaseEntry = { worker: lease.worker, ...(stream && { stream }) };
     try {
-      lease.revision = await this.kv.update(idToken(lease.stream), JSON.stringify({ worker: lease.worker }), lease.revision);
+      lease.revision = await this.kv.update(idToken(lease.stream), JSON.stringify(entry), lease.revision);
       return true;
     } catch (error) {
       if (isRevisionConflict(error)) return false;
@@ -61,6 +82,11 @@ export class StreamLeases {
 
   /** Every stream under a live lease, with the worker holding it. */
   async holders(): Promise<Map<string, string>> {
-    return new Map((await liveEntries(this.kv)).map((entry) => [idFromToken(entry.key), entry.json<{ worker: string }>().worker]));
+    return new Map([...(await this.entries())].map(([stream, entry]) => [stream, entry.worker]));
+  }
+
+  /** Every stream under a live lease, with its lease's entry. */
+  async entries(): Promise<Map<string, LeaseEntry>> {
+    return new Map((await liveEntries(this.kv)).map((entry) => [idFromToken(entry.key), entry.json<LeaseEntry>()]));
   }
 }

@@ -19,7 +19,10 @@ export interface StreamWorkerOptions {
   readonly worker: string;
   /** Streams run at most. */
   readonly capacity: number;
-  /** How long a lease lasts unrenewed: after a worker dies, its streams wait this long for another. */
+  /**
+   * How long a lease lasts unrenewed: after a worker dies, its streams wait this long for another.
+   * The fleet's lease bucket keeps the time of whoever created it; a worker asking for another is told so and follows the bucket.
+   */
   readonly leaseMs: number;
   /** Frames per second analysed per stream at most. */
   readonly fps: number;
@@ -75,6 +78,7 @@ export class StreamWorker {
       FleetReferences.open(nc).then((shared) => shared.follow(runtime.space.kind.name)),
       FleetPeople.open(nc, options.worker, MOBILEFACENET.kind, options.log),
     ]);
+    if (leases.leaseMs !== options.leaseMs) options.log(`mien worker: the fleet's leases last ${leases.leaseMs / 1000} s (their bucket was made so), not the ${options.leaseMs / 1000} s asked for`);
     const bus = new InProcessEventBus();
     let worker: StreamWorker | undefined;
     const live = runtime.live(bus, {
@@ -132,19 +136,19 @@ export class StreamWorker {
     if (this.closed) return;
     this.timer = setTimeout(() => {
       this.round = this.claimRound().catch((error: unknown) => this.options.log(`mien worker: a round failed (tried again next round): ${(error as Error).message}`));
-      void this.round.then(() => this.schedule(this.options.leaseMs / 3));
+      void this.round.then(() => this.schedule(this.leases.leaseMs / 3));
     }, delayMs);
   }
 
   private async claimRound(): Promise<void> {
     for (const [stream, held] of this.held) {
-      const renewed = await this.leases.renew(held.lease).catch((error: unknown) => {
+      const renewed = await this.leases.renew(held.lease, this.live.streams.get(stream)).catch((error: unknown) => {
         this.options.log(`mien worker: the lease on "${stream}" not renewed: ${(error as Error).message}`);
         return undefined;
       });
       if (renewed === true) held.renewedAt = Date.now();
       // Cut off from NATS, a worker stops a stream a round before its lease expires and another may claim it.
-      else if (renewed === false || Date.now() - held.renewedAt >= (this.options.leaseMs * 2) / 3) {
+      else if (renewed === false || Date.now() - held.renewedAt >= (this.leases.leaseMs * 2) / 3) {
         this.options.metrics.leasesLost.inc();
         this.stop(stream, 'the worker lost its lease');
       }

@@ -31,4 +31,6 @@ export interface StreamInfo {
   readonly analysedPerSecond: number;
   readonly skippedPerSecond: number;
   readonly droppedPerSecond: number;
+  /** The fleet worker running it, in a fleet gateway's listing (docs/scale-out.md); null while none has claimed it. */
+  readonly worker?: string | null;
 }

@@ -196,7 +196,7 @@ export class StreamManager {
     return {
       id,
       kind: spec.kind,
-      source: describe(spec),
+      source: sourceDescription(spec),
       origin: r.origin,
       status: r.status,
       reason: r.reason,
@@ -214,7 +214,8 @@ export class StreamManager {
 /** A stream in one of these states sends no more frames. */
 const isOver = (status: StreamStatus): boolean => status === 'ended' || status === 'failed' || status === 'stopped';
 
-function describe(spec: SourceSpec): string {
+/** A source as listings show it, passwords masked. */
+export function sourceDescription(spec: SourceSpec): string {
   switch (spec.kind) {
     case 'file':
     case 'still':

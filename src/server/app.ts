@@ -28,7 +28,8 @@ export interface AppParts {
   readonly access: AccessRules;
   /** The API's and the dashboard's routes. */
   readonly router: Router;
-  readonly whip: WhipStreams;
+  /** WebRTC publishers; none on a fleet gateway (a publisher's stream runs in the process it reaches). */
+  readonly whip: WhipStreams | undefined;
   readonly hub: EventHub;
   readonly metrics: MienMetrics;
 }
@@ -166,7 +167,7 @@ export function buildApp(parts: AppParts): FastifyInstance {
   app.setNotFoundHandler((request, reply) => answerWith(request, reply, () => notFound(request.raw)));
 
   // WHIP answers for itself before any body is read (the hijacked request goes no further than this hook).
-  const publish = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void => {
+  const publish = (whip: WhipStreams) => (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void => {
     const refusal = access.whipRefusal(request.raw);
     if (refusal !== undefined) return done(refusal);
     reply.hijack();
@@ -196,8 +197,8 @@ export function buildApp(parts: AppParts): FastifyInstance {
         registered();
       });
     }
-    for (const url of ['/whip', '/whip/*']) {
-      routes.route({ method: [...routes.supportedMethods], url, config: { whip: true }, onRequest: publish, handler: () => undefined });
+    if (whip) {
+      for (const url of ['/whip', '/whip/*']) routes.route({ method: [...routes.supportedMethods], url, config: { whip: true }, onRequest: publish(whip), handler: () => undefined });
     }
     // A plain GET of /events is the dashboard's, as the Router has it; an upgrade is a subscriber.
     const page = router.match('GET', '/events');

@@ -48,6 +48,11 @@ export interface ServerConfig {
    * browser's request from any other origin is refused. Default none.
    */
   readonly allowedOrigins: readonly string[];
+  /**
+   * A fleet's NATS server (with JetStream): set, the server is a gateway of that fleet
+   * (docs/scale-out.md); its streams run on `mien worker`s, and it stores and serves their events.
+   */
+  readonly nats?: string;
 }
 
 export const CONFIG_DEFAULTS: ServerConfig = {
@@ -81,10 +86,11 @@ const ENV: Record<string, keyof ServerConfig> = {
   MIEN_MEDIA_ROOT: 'mediaRoot',
   MIEN_ALLOWED_ORIGINS: 'allowedOrigins',
   MIEN_OPEN_READS: 'openReads',
+  MIEN_NATS: 'nats',
 };
 
 /** Settings without a default: unset unless given. */
-const OPTIONAL: readonly (keyof ServerConfig)[] = ['token', 'expressionRate', 'mediaRoot'];
+const OPTIONAL: readonly (keyof ServerConfig)[] = ['token', 'expressionRate', 'mediaRoot', 'nats'];
 
 /**
  * Builds the configuration from, lowest precedence first: defaults, a JSON file, the environment,
@@ -129,6 +135,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
   const mediaRoot = text('mediaRoot');
   if (mediaRoot !== undefined && !isDirectory(mediaRoot)) problems.push(`mediaRoot must be a folder that exists, got ${JSON.stringify(mediaRoot)}`);
   const allowedOrigins = origins(merged.allowedOrigins, problems);
+  const nats = text('nats');
   const config: ServerConfig = {
     host: text('host')!,
     port: integer('port', 0, 65535),
@@ -143,6 +150,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; ov
     allowedOrigins,
     openReads: flag('openReads'),
     streams: declaredStreams(fromFile.streams ?? [], problems),
+    ...(nats !== undefined && { nats }),
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

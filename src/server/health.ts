@@ -1,8 +1,11 @@
 import { json, type Router } from './http.js';
 import type { MienMetrics } from './metrics.js';
 
-/** What the server says of itself at /readyz: `starting` until it listens, `stopped` once the analysis failed for good. */
-export type Readiness = 'starting' | 'ok' | 'stopped';
+/**
+ * What the server says of itself at /readyz: `starting` until it listens, `stopped` once the
+ * analysis failed for good; a fleet gateway, `cut-off` while it cannot reach NATS.
+ */
+export type Readiness = 'starting' | 'ok' | 'stopped' | 'cut-off';
 
 /**
  * The server's health, for orchestrators and Prometheus: /healthz (the process answers), /readyz
@@ -13,7 +16,7 @@ export class Health {
     private readonly metrics: MienMetrics,
     private readonly readiness: () => Readiness,
     /** Sets the gauges that are read rather than counted, just before a scrape. */
-    private readonly beforeScrape: () => void,
+    private readonly beforeScrape: () => void | Promise<void>,
   ) {}
 
   routes(router: Router): void {
@@ -23,7 +26,7 @@ export class Health {
       return json(status === 'ok' ? 200 : 503, { status });
     });
     router.add('GET', '/metrics', async () => {
-      this.beforeScrape();
+      await this.beforeScrape();
       return { status: 200, body: await this.metrics.registry.metrics(), type: this.metrics.registry.contentType };
     });
   }

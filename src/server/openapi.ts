@@ -17,7 +17,7 @@ export const OPENAPI = {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
     schemas: {
       Error: { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] },
-      Health: { type: 'object', properties: { status: { enum: ['ok', 'starting', 'stopped'], description: 'stopped: the analysis ended (a failure no batch could absorb)' } }, required: ['status'] },
+      Health: { type: 'object', properties: { status: { enum: ['ok', 'starting', 'stopped', 'cut-off'], description: "stopped: the analysis ended (a failure no batch could absorb); cut-off: a fleet gateway cannot reach its NATS server" } }, required: ['status'] },
       Stream: {
         type: 'object',
         properties: {
@@ -34,6 +34,7 @@ export const OPENAPI = {
           analysedPerSecond: { type: 'number', minimum: 0 },
           skippedPerSecond: { type: 'number', minimum: 0 },
           droppedPerSecond: { type: 'number', minimum: 0 },
+          worker: { type: ['string', 'null'], description: "A fleet gateway's listing only: the worker running it, null while none has claimed it. Counts and rates are as that worker last reported them" },
         },
         required: ['id', 'kind', 'source', 'origin', 'status', 'reason', 'framesReceived', 'framesAnalysed', 'framesSkipped', 'framesDropped', 'analysedPerSecond', 'skippedPerSecond', 'droppedPerSecond'],
         additionalProperties: false,
@@ -111,17 +112,17 @@ export const OPENAPI = {
     '/readyz': { get: { summary: 'Readiness: models loaded, database open', responses: { 200: ok(ref('Health')), 503: ok(ref('Health'), 'Not ready') } } },
     '/metrics': { get: { summary: 'Prometheus metrics (text exposition format)', responses: { 200: { description: 'OK', content: { 'text/plain': {} } } } } },
     '/api/streams': {
-      get: { summary: 'Streams with status and rates', responses: { 200: ok(ref('StreamList')) } },
+      get: { summary: 'Streams with status and rates', responses: { 200: ok(ref('StreamList')), 503: error("A fleet gateway's NATS server did not answer") } },
       post: {
         summary: 'Add a stream; it is kept, and comes back after a restart until it is removed (a file played once, until it ends)',
         ...guarded,
         requestBody: { required: true, content: { 'application/json': { schema: ref('StreamRequest') } } },
-        responses: { 201: ok(ref('Stream'), 'Added'), 400: error('Bad request'), 401: error('No or wrong token'), 403: error('A path outside the media root, or no media root'), 404: error('No such file in the media root'), 409: error('The id is taken'), 415: error('Not JSON') },
+        responses: { 201: ok(ref('Stream'), 'Added'), 400: error('Bad request'), 401: error('No or wrong token'), 403: error('A path outside the media root, or no media root'), 404: error('No such file in the media root'), 409: error('The id is taken; or a WHIP slot asked of a fleet gateway'), 415: error('Not JSON'), 503: error("A fleet gateway's NATS server did not answer") },
       },
     },
     '/api/streams/{id}': {
-      get: { summary: 'One stream', parameters: [idParam('id', 'string')], responses: { 200: ok(ref('Stream')), 404: error('No such stream') } },
-      delete: { summary: 'Stop and remove a stream', ...guarded, parameters: [idParam('id', 'string')], responses: { 204: { description: 'Removed' }, 401: error('No or wrong token'), 404: error('No such stream'), 409: error('Declared in the config file: remove it there') } },
+      get: { summary: 'One stream', parameters: [idParam('id', 'string')], responses: { 200: ok(ref('Stream')), 404: error('No such stream'), 503: error("A fleet gateway's NATS server did not answer") } },
+      delete: { summary: 'Stop and remove a stream', ...guarded, parameters: [idParam('id', 'string')], responses: { 204: { description: 'Removed' }, 401: error('No or wrong token'), 404: error('No such stream'), 409: error('Declared in the config file: remove it there'), 503: error("A fleet gateway's NATS server did not answer") } },
     },
     '/api/streams/{id}/preview.jpg': {
       get: { summary: 'The latest analysed frame with faces, people and tags drawn', parameters: [idParam('id', 'string')], responses: { 200: { description: 'JPEG', content: { 'image/jpeg': {} } }, 404: error('No frame yet') } },

@@ -1,7 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { join } from 'node:path';
 import { InProcessEventBus, type EventBus } from '../events/event-bus.js';
 import type { MienEvent } from '../events/events.js';
 import { readImageFile } from '../ingest/image-file.js';
@@ -12,23 +9,20 @@ import { AnalysisRuntime } from '../runtime/analysis-runtime.js';
 import type { LiveAnalysis } from '../runtime/live-analysis.js';
 import { DEFAULT_SETTINGS, type RuntimeSettings } from '../runtime/settings.js';
 import type { StreamManager } from '../runtime/stream-manager.js';
-import { lockDataDirectory, type DataLock } from '../store/data-lock.js';
 import { MienStores } from '../store/mien-stores.js';
 import { AccessRules, isLoopback } from './auth.js';
+import type { DataLock } from '../store/data-lock.js';
+import { apiRoutes, checkExposure, listeningUrl, withDataDirectory } from './service-parts.js';
 import type { ServerConfig } from './config.js';
 import { EventHub } from './event-hub.js';
 import { EventRecorder } from './event-recorder.js';
 import { Health, type Readiness } from './health.js';
-import { json, Router } from './http.js';
 import { IdentityCatalog } from './identity-catalog.js';
 import { MienMetrics } from './metrics.js';
-import { OPENAPI } from './openapi.js';
 import { ReferenceCatalog } from './reference-catalog.js';
-import { addDashboardRoutes } from './static-files.js';
 import { StreamCatalog } from './stream-catalog.js';
 import { StreamPreviews } from './stream-previews.js';
 import { WhipStreams } from './whip-streams.js';
-import { ConfigError } from './errors.js';
 import { buildApp } from './app.js';
 
 export interface ServerOptions {
@@ -74,20 +68,8 @@ export class MienServer {
   private constructor(private readonly parts: ServerParts) {}
 
   static async start(config: ServerConfig, options: ServerOptions = {}): Promise<MienServer> {
-    if (!config.token && !isLoopback(config.host)) {
-      throw new ConfigError(`refusing to listen on ${config.host} without a token: set MIEN_TOKEN (or "token" in the config file), or bind to 127.0.0.1`);
-    }
-    mkdirSync(join(config.dataDir, 'thumbnails'), { recursive: true });
-    const lock = lockDataDirectory(config.dataDir);
-    const stores = MienStores.inDataDir(config.dataDir);
-    let server: MienServer;
-    try {
-      server = await MienServer.assemble(config, options, stores, lock);
-    } catch (error) {
-      stores.close();
-      lock.release();
-      throw error;
-    }
+    checkExposure(config);
+    const server = await withDataDirectory(config.dataDir, (stores, lock) => MienServer.assemble(config, options, stores, lock));
     try {
       await server.parts.app.listen({ port: config.port, host: config.host });
     } catch (error) {
@@ -152,7 +134,7 @@ export class MienServer {
     const catalog = new StreamCatalog(live.streams, whip, stores.streams, { mediaRoot: config.mediaRoot, declared: config.streams, log });
     const people = new IdentityCatalog(identities, references, live.analysis.rests, config.dataDir, () => recorder.flush());
     const previews = new StreamPreviews((identity) => identities.get(identity)?.name);
-    const router = routes({ health, catalog, previews, references, people, recorder });
+    const router = apiRoutes({ health, catalog, previews, references, people, recorder });
     server = new MienServer({
       config,
       app: buildApp({ access, router, whip, hub, metrics }),
@@ -199,9 +181,7 @@ export class MienServer {
 
   /** http://host:port the server listens on. */
   get url(): string {
-    const { port } = this.parts.app.server.address() as AddressInfo;
-    const { host } = this.parts.config;
-    return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    return listeningUrl(this.parts.app, this.parts.config.host);
   }
 
   private readiness(): Readiness {
@@ -263,20 +243,4 @@ export class MienServer {
     lock.release();
     await ownRuntime?.close();
   }
-}
-
-/** Every route of the API, then the dashboard's. */
-function routes(parts: Pick<ServerParts, 'health' | 'catalog' | 'previews' | 'references' | 'people' | 'recorder'>): Router {
-  const { health, catalog, previews, references, people, recorder } = parts;
-  const router = new Router();
-  health.routes(router);
-  router.add('GET', '/api/openapi.json', () => json(200, OPENAPI));
-  catalog.routes(router, (id) => previews.forget(id));
-  previews.routes(router);
-  references.routes(router);
-  people.routes(router);
-  recorder.routes(router);
-  // Last: the dashboard's routes take whatever single-segment path the API does not.
-  addDashboardRoutes(router);
-  return router;
 }

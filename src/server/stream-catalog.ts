@@ -109,7 +109,7 @@ export class StreamCatalog {
 }
 
 /** What a checked request asks the stream manager for: paths found by `locate`, the URL and SDP read. */
-function streamRequest(body: StreamRequestBody, locate: (path: string) => string): StreamRequest | { kind: 'whip'; id?: string } {
+export function streamRequest(body: StreamRequestBody, locate: (path: string) => string): StreamRequest | { kind: 'whip'; id?: string } {
   switch (body.kind) {
     case 'file':
       return { ...body, path: locate(body.path) };

@@ -40,6 +40,17 @@ describe('StreamLeases (a real JetStream KV bucket)', () => {
     expect(await leases.holders()).toEqual(new Map());
     expect(await leases.claim('cam.1', won.worker)).toBeDefined();
   });
+
+  it('keeps the lease time of whoever made the bucket, and tells a renewal\'s report of the stream', async () => {
+    const leases = await StreamLeases.open(jetStream.nc, LEASE_MS);
+    expect((await StreamLeases.open(jetStream.nc, 60_000)).leaseMs).toBe(LEASE_MS);
+    const lease = (await leases.claim('cam.2', 'worker-a'))!;
+    expect((await leases.entries()).get('cam.2')).toEqual({ worker: 'worker-a' });
+    const report = { id: 'cam.2', kind: 'test', source: 'test:ball', origin: 'api', status: 'playing', reason: '', framesReceived: 9, framesAnalysed: 8, framesSkipped: 0, framesDropped: 1, analysedPerSecond: 5, skippedPerSecond: 0, droppedPerSecond: 0 } as const;
+    expect(await leases.renew(lease, report)).toBe(true);
+    expect((await leases.entries()).get('cam.2')).toEqual({ worker: 'worker-a', stream: report });
+    await leases.release(lease);
+  });
 });
 
 describe('DesiredStreams', () => {
