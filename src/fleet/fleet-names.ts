@@ -6,6 +6,8 @@ export const FLEET = {
   leasesBucket: 'mien-leases',
   /** KV: the fleet's custom expressions (`ref.ID`) and the counter that hands out their ids. */
   referencesBucket: 'mien-references',
+  /** Object store: each custom expression's face crop (`ref.ID`), PNG, for gateways to show. */
+  referenceCropsBucket: 'mien-reference-crops',
   /** KV: the fleet's people (`person.ID`: their kept identity faces) and the blocks their ids come from. */
   peopleBucket: 'mien-people',
   /** JetStream stream of every event, one subject per Mien stream so each stream's order holds. */

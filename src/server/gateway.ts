@@ -15,6 +15,7 @@ import { AccessRules } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { EventHub } from './event-hub.js';
 import { EventRecorder } from './event-recorder.js';
+import { FleetReferenceCopy } from './fleet-reference-copy.js';
 import { FleetStreamCatalog } from './fleet-stream-catalog.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { Health, type Readiness } from './health.js';
@@ -37,6 +38,7 @@ interface GatewayParts {
   readonly hub: EventHub;
   readonly catalog: FleetStreamCatalog;
   readonly projection: EventProjection;
+  readonly referenceCopy: FleetReferenceCopy;
 }
 
 /**
@@ -88,7 +90,9 @@ export class MienGateway {
       const hub = new EventHub(recorder.stored, { bufferSize: config.subscriberBuffer, onDropped: (n) => metrics.droppedMessages.inc(n) });
       // Pictures become references here; the fleet's faces are analysed on its workers.
       const analysis = runtime.analysis(() => []);
-      const references = new ReferenceCatalog(stores.references, analysis, { maxUploadBytes: config.maxUploadBytes, log });
+      let references: ReferenceCatalog | undefined;
+      const referenceCopy = await FleetReferenceCopy.start(nc, stores.references, () => references?.refresh(), log);
+      references = new ReferenceCatalog(stores.references, analysis, { maxUploadBytes: config.maxUploadBytes, keeper: referenceCopy, log });
       const people = new IdentityCatalog(stores.identities, references, analysis.rests, config.dataDir, () => recorder.flush());
       const [desired, leases] = await Promise.all([DesiredStreams.open(nc), StreamLeases.open(nc)]);
       const catalog = new FleetStreamCatalog(desired, leases, { mediaRoot: config.mediaRoot, declared: config.streams, log });
@@ -108,7 +112,7 @@ export class MienGateway {
       const app = buildApp({ access: new AccessRules(config), router: apiRoutes({ health, catalog, previews, references, people, recorder }), whip: undefined, hub, metrics });
       // Acknowledged once stored: what a crash loses comes again, and is stored once.
       const projection = await EventProjection.start(nc, { take: (event) => bus.publish(event), keep: () => recorder.flush() }, { durable: consumerName(config.dataDir), log });
-      gateway = new MienGateway({ config, nc, app, stores, lock, ownRuntime, metrics, recorder, hub, catalog, projection });
+      gateway = new MienGateway({ config, nc, app, stores, lock, ownRuntime, metrics, recorder, hub, catalog, projection, referenceCopy });
       return gateway;
     } catch (error) {
       await ownRuntime?.close();
@@ -164,7 +168,8 @@ export class MienGateway {
     if (this.closed) return;
     this.closed = true;
     this.ready = false;
-    const { projection, hub, app, recorder, stores, lock, nc, ownRuntime } = this.parts;
+    const { projection, referenceCopy, hub, app, recorder, stores, lock, nc, ownRuntime } = this.parts;
+    referenceCopy.stop();
     await projection.stop().catch((error: unknown) => console.error(`mien gateway: the event log not let go cleanly: ${(error as Error).message}`));
     hub.close();
     await app.close();

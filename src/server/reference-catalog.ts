@@ -8,7 +8,7 @@ import { ImageDecodeError } from '../ingest/errors.js';
 import { decodeImage } from '../ingest/image-file.js';
 import type { ExpressionAnalysis } from '../operators/analysis-pipeline.js';
 import { encodePng } from '../render/png.js';
-import { normaliseTags, type ReferenceStore, type StoredReference } from '../store/reference-store.js';
+import { normaliseTags, type NewReference, type ReferenceStore, type StoredReference } from '../store/reference-store.js';
 import type { ReferenceInfo } from './api-types.js';
 import { json, type Router } from './http.js';
 import { HttpError } from './errors.js';
@@ -25,9 +25,18 @@ export interface FaceOnScreen {
   readonly pts: number;
 }
 
+/** Where new references go and removed ones leave: the catalog's store, or a fleet's references, which every gateway copies into its store. */
+export interface ReferenceKeeper {
+  add(reference: NewReference): Promise<StoredReference>;
+  /** False when there was none of that id. */
+  remove(id: number): Promise<boolean>;
+}
+
 export interface ReferenceCatalogOptions {
   /** Largest picture accepted, bytes. */
   readonly maxUploadBytes: number;
+  /** Default: the catalog's store. */
+  readonly keeper?: ReferenceKeeper;
   readonly log: (line: string) => void;
 }
 
@@ -40,12 +49,14 @@ export interface ReferenceCatalogOptions {
 export class ReferenceCatalog {
   #matched: readonly ExpressionReference[] = [];
   readonly #reportedUnmatched = new Set<number>();
+  private readonly keeper: ReferenceKeeper;
 
   constructor(
     private readonly references: ReferenceStore,
     private readonly analysis: ExpressionAnalysis,
     private readonly options: ReferenceCatalogOptions,
   ) {
+    this.keeper = options.keeper ?? { add: (reference) => Promise.resolve(references.add(reference)), remove: (id) => Promise.resolve(references.remove(id)) };
     this.refresh();
   }
 
@@ -63,7 +74,7 @@ export class ReferenceCatalog {
     const population = this.analysis.rests?.populationRest();
     const photoRest: PhotoRest | undefined = rest ? { kind: 'rest-photo', image: rest } : population && { kind: 'population', rest: population };
     const face = await referenceFace(this.analysis.space, image, { rest: photoRest });
-    const stored = this.references.add({ tags, threshold, box: [...face.box], embedding: face.embedding, embeddingModel: face.embeddingModel, rest: face.rest, cropPng: await encodePng(face.crop), source });
+    const stored = await this.keeper.add({ tags, threshold, box: [...face.box], embedding: face.embedding, embeddingModel: face.embeddingModel, rest: face.rest, cropPng: await encodePng(face.crop), source });
     this.refresh();
     return stored;
   }
@@ -71,7 +82,7 @@ export class ReferenceCatalog {
   /** A person's face on screen as a custom expression, read against their own resting face. */
   async fromFace(face: FaceOnScreen, tags: string[], threshold: number | undefined): Promise<StoredReference> {
     if (!this.analysis.space.relative) throw new HttpError(409, 'the running expression embedding reads faces alone (MediaPipe\'s Face Landmarker is not provisioned): add a picture of the face instead');
-    const stored = this.references.add({
+    const stored = await this.keeper.add({
       tags,
       threshold,
       box: [...face.box],
@@ -91,8 +102,8 @@ export class ReferenceCatalog {
     router.add('POST', '/api/references', async ({ req, query, body }) => json(201, this.json(await this.upload(req, query, body as Buffer))), {
       body: { kind: 'upload', limit: this.options.maxUploadBytes },
     });
-    router.add('DELETE', '/api/references/:id', ({ params }) => {
-      if (!this.references.remove(Number(params.id))) throw new HttpError(404, `no reference ${params.id}`);
+    router.add('DELETE', '/api/references/:id', async ({ params }) => {
+      if (!(await this.keeper.remove(Number(params.id)))) throw new HttpError(404, `no reference ${params.id}`);
       this.refresh();
       return { status: 204 };
     });
@@ -127,7 +138,8 @@ export class ReferenceCatalog {
     return this.analysis.space.kind.name;
   }
 
-  private refresh(): void {
+  /** Reads the store again: after each change here, and after each one a fleet's copy brings. */
+  refresh(): void {
     const { matched, unmatched } = referencesFor(this.references.list(), this.embedding);
     this.#matched = matched;
     for (const r of unmatched) {

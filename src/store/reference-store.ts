@@ -69,15 +69,27 @@ export class ReferenceStore {
   constructor(private readonly db: SqliteDatabase) {}
 
   add(reference: NewReference): StoredReference {
+    return this.insert(undefined, new Date().toISOString(), reference);
+  }
+
+  /** Keeps a reference made elsewhere (a fleet's) under its own id and time, in place of one of that id. */
+  put(reference: StoredReference): StoredReference {
+    return this.db.transaction(() => {
+      this.remove(reference.id);
+      return this.insert(reference.id, reference.createdAt, reference);
+    })();
+  }
+
+  private insert(given: number | undefined, createdAt: string, reference: NewReference): StoredReference {
     const tags = normaliseTags(reference.tags);
     if (reference.threshold !== undefined && !(reference.threshold > 0 && reference.threshold <= 2)) {
       throw new ReferenceStoreError(`threshold must be in (0, 2], got ${reference.threshold}`);
     }
-    const createdAt = new Date().toISOString();
     const id = this.db.transaction(() => {
       const { lastInsertRowid } = this.db
-        .prepare('INSERT INTO reference (created_at, threshold, embedding_model, embedding, rest, crop_png, box, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .prepare('INSERT INTO reference (id, created_at, threshold, embedding_model, embedding, rest, crop_png, box, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(
+          given ?? null,
           createdAt,
           reference.threshold ?? null,
           reference.embeddingModel,

@@ -19,21 +19,27 @@ const HAPPY = { start: 2.035, end: 3.904 };
 /** One pass of the clip as a looped stream's timestamps count it: its last frame at 5 fps (12.6 s), plus one frame. */
 const PASS_SECONDS = 12.8;
 const jetStream = jetStreamForTests();
+const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47]);
+/** What a gateway shares besides the embedding. */
+const made = { rest: 'population', createdAt: '2026-12-03T20:00:00.000Z', source: 'test', box: [0, 0, 10, 10] } as const;
 
 describe('FleetReferences (a real JetStream KV bucket)', () => {
   it('gives references added at once distinct ids, and a follower sees adds and removals of its embedding only', async () => {
     const shared = await FleetReferences.open(jetStream.nc);
-    const early = await shared.add({ tags: ['early'], embeddingModel: 'e1', embedding: [1, 0] });
+    const early = await shared.add({ ...made, tags: ['early'], embeddingModel: 'e1', embedding: [1, 0] }, PNG);
     const followed = await shared.follow('e1');
     // What was there before following is read before follow resolves.
     expect(followed.current.map((r) => r.id)).toEqual([early.id]);
-    const added = await Promise.all(Array.from({ length: 5 }, (_, i) => shared.add({ tags: [`t${i}`], threshold: 0.3, embeddingModel: i === 4 ? 'other' : 'e1', embedding: [0, 1] })));
+    const added = await Promise.all(Array.from({ length: 5 }, (_, i) => shared.add({ ...made, tags: [`t${i}`], threshold: 0.3, embeddingModel: i === 4 ? 'other' : 'e1', embedding: [0, 1] }, PNG)));
     expect(new Set(added.map((r) => r.id)).size).toBe(5);
     await until(() => followed.current.length === 5, 5_000);
     expect(followed.current.find((r) => r.id === added[0].id)).toMatchObject({ tags: ['t0'], threshold: 0.3, embedding: Float32Array.from([0, 1]) });
     expect(followed.current.some((r) => r.id === added[4].id)).toBe(false);
-    await shared.remove(early.id);
+    expect([...(await shared.cropPng(early.id))!]).toEqual([...PNG]);
+    expect(await shared.remove(early.id)).toBe(true);
+    expect(await shared.remove(early.id)).toBe(false);
     await until(() => !followed.current.some((r) => r.id === early.id), 5_000);
+    expect(await shared.cropPng(early.id)).toBeNull();
     followed.stop();
   });
 });
@@ -44,7 +50,7 @@ describe('a worker matching the fleet\'s references', () => {
     const worker = await StreamWorker.start(runtime, jetStream.nc, { worker: 'w', capacity: 1, leaseMs: 3_000, fps: 5, mediaRoot: FIXTURES, metrics: new WorkerMetrics(), log: () => {} });
     try {
       const face = await referenceFace(runtime.space, await readImageFile(fixture('faces/london/002_08.jpg')), { rest: { kind: 'population', rest: POPULATION_REST_START } });
-      const smile = await (await FleetReferences.open(jetStream.nc)).add({ tags: ['smile'], embeddingModel: face.embeddingModel, embedding: [...face.embedding] });
+      const smile = await (await FleetReferences.open(jetStream.nc)).add({ ...made, tags: ['smile'], embeddingModel: face.embeddingModel, embedding: [...face.embedding] }, PNG);
       // Looped: a machine busy enough to drop the frames of one pass's happy segment gets another.
       await (await DesiredStreams.open(jetStream.nc)).put({ id: 'debate', kind: 'file', path: join(FIXTURES, 'video', 'cremad-1001-six-emotions.mp4'), loop: true });
       const tagStarts = async () => (await eventLog(jetStream.nc)).map((e) => e.event).filter((e): e is TagStartEvent => e.kind === 'tag-start');

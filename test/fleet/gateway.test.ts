@@ -1,18 +1,23 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamInfo } from '../../src/runtime/stream-info.js';
-import type { MienEvent } from '../../src/events/events.js';
+import type { MienEvent, TagStartEvent } from '../../src/events/events.js';
 import { StreamWorker } from '../../src/fleet/stream-worker.js';
 import { WorkerMetrics } from '../../src/fleet/worker-metrics.js';
 import { AnalysisRuntime } from '../../src/runtime/analysis-runtime.js';
 import { DEFAULT_SETTINGS } from '../../src/runtime/settings.js';
 import { CONFIG_DEFAULTS } from '../../src/server/config.js';
 import { MienGateway } from '../../src/server/gateway.js';
-import { FIXTURES, scratchDir } from '../support/fixtures.js';
+import { FIXTURES, fixture, scratchDir } from '../support/fixtures.js';
 import { eventLog, startJetStream, type JetStreamServer } from '../support/jetstream.js';
 import { api, subscriber, until } from '../support/server.js';
 
 const LEASE_MS = 3_000;
+/** The happy segment of the six-emotions clip, seconds (its segments.csv). */
+const HAPPY = { start: 2.035, end: 3.904 };
+/** One pass of the clip as a looped stream's timestamps count it: its last frame at 5 fps (12.6 s), plus one frame. */
+const PASS_SECONDS = 12.8;
 let server: JetStreamServer;
 let runtime: AnalysisRuntime;
 const connections: NatsConnection[] = [];
@@ -86,6 +91,38 @@ describe('mien serve --nats: a gateway of a fleet (in process, a real JetStream 
     expect((await client.send('POST', '/api/streams', { kind: 'test', id: 'bars' })).status).toBe(409);
     expect((await client.send('DELETE', '/api/streams/bars')).status).toBe(204);
     expect(((await client.get('/readyz')).body as { status: string }).status).toBe('ok');
+  });
+
+  it('shares a reference added through one gateway with every gateway and the workers: it tags the smile of a stream added through the other', { timeout: 150_000 }, async () => {
+    const [a, b] = await Promise.all([startGateway(), startGateway()]);
+    const upload = await api(a.url).send('POST', '/api/references?tag=smile&name=002_08.jpg', readFileSync(fixture('faces/london/002_08.jpg')), { 'content-type': 'image/jpeg' });
+    expect(upload.status).toBe(201);
+    const smile = upload.body as { id: number; crop: string };
+    const listedB = async () => ((await api(b.url).get('/api/references')).body as { references: { id: number; tags: string[]; rest: string; source: string }[] }).references;
+    await until(async () => (await listedB()).some((r) => r.id === smile.id), 10_000, 100);
+    expect((await listedB()).find((r) => r.id === smile.id)).toMatchObject({ tags: ['smile'], rest: 'population', source: '002_08.jpg' });
+    // A gateway that starts later has the fleet's references as soon as it serves.
+    const late = await startGateway();
+    expect(((await api(late.url).get('/api/references')).body as { references: { id: number }[] }).references.map((r) => r.id)).toEqual([smile.id]);
+    const crop = await fetch(`${late.url}${smile.crop}`);
+    expect(crop.status).toBe(200);
+    expect(Buffer.from(await crop.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+
+    // Looped: a machine busy enough to drop the frames of one pass's happy segment gets another.
+    expect((await api(b.url).send('POST', '/api/streams', { id: 'debate', kind: 'file', path: 'video/cremad-1001-six-emotions.mp4', loop: true })).status).toBe(201);
+    const tagStarts = async () => (await stored(b.url, 'debate')).filter((e): e is TagStartEvent => e.kind === 'tag-start');
+    await until(async () => (await tagStarts()).length > 0, 90_000, 500);
+    const [first] = await tagStarts();
+    expect(first).toMatchObject({ tag: 'smile', reference: smile.id });
+    const inPass = first.pts % PASS_SECONDS;
+    expect(inPass).toBeGreaterThanOrEqual(HAPPY.start - 0.5);
+    expect(inPass).toBeLessThanOrEqual(HAPPY.end + 0.2);
+
+    // Removed through the other gateway: gone from both.
+    expect((await api(b.url).send('DELETE', `/api/references/${smile.id}`)).status).toBe(204);
+    expect((await api(b.url).send('DELETE', `/api/references/${smile.id}`)).status).toBe(404);
+    await until(async () => ((await api(a.url).get('/api/references')).body as { references: unknown[] }).references.length === 0, 10_000, 100);
+    await api(b.url).send('DELETE', '/api/streams/debate');
   });
 
   it('tells Prometheus how many streams no worker holds and how far its store is behind the log', { timeout: 60_000 }, async () => {
