@@ -11,7 +11,7 @@ import { CONFIG_DEFAULTS } from '../../src/server/config.js';
 import { MienGateway } from '../../src/server/gateway.js';
 import { FIXTURES, fixture, scratchDir } from '../support/fixtures.js';
 import { eventLog, startJetStream, type JetStreamServer } from '../support/jetstream.js';
-import { api, subscriber, until } from '../support/server.js';
+import { api, storedEvents, subscriber, until } from '../support/server.js';
 
 const LEASE_MS = 3_000;
 /** The happy segment of the six-emotions clip, seconds (its segments.csv). */
@@ -68,7 +68,7 @@ describe('mien serve --nats: a gateway of a fleet (in process, a real JetStream 
     const common = Math.min(seenA.length, seenB.length);
     expect(seenA.slice(0, common)).toEqual(seenB.slice(0, common));
     expect(new Set(seenA).size).toBe(seenA.length);
-    expect((await stored(a.url, 'desk')).filter((e) => e.kind === 'face').length).toBeGreaterThanOrEqual(20);
+    expect((await storedEvents(a.url, 'desk')).filter((e) => e.kind === 'face').length).toBeGreaterThanOrEqual(20);
 
     // Removed through the other gateway: gone from the fleet, and the worker stops it.
     expect((await api(b.url).send('DELETE', '/api/streams/desk')).status).toBe(204);
@@ -110,7 +110,7 @@ describe('mien serve --nats: a gateway of a fleet (in process, a real JetStream 
 
     // Looped: a machine busy enough to drop the frames of one pass's happy segment gets another.
     expect((await api(b.url).send('POST', '/api/streams', { id: 'debate', kind: 'file', path: 'video/cremad-1001-six-emotions.mp4', loop: true })).status).toBe(201);
-    const tagStarts = async () => (await stored(b.url, 'debate')).filter((e): e is TagStartEvent => e.kind === 'tag-start');
+    const tagStarts = async () => (await storedEvents(b.url, 'debate')).filter((e): e is TagStartEvent => e.kind === 'tag-start');
     await until(async () => (await tagStarts()).length > 0, 90_000, 500);
     const [first] = await tagStarts();
     expect(first).toMatchObject({ tag: 'smile', reference: smile.id });
@@ -144,29 +144,18 @@ describe('mien serve --nats: a gateway of a fleet (in process, a real JetStream 
     const dataDir = scratchDir();
     const first = await startGateway(dataDir);
     expect((await api(first.url).send('POST', '/api/streams', { id: 'once', kind: 'file', path: 'video/cremad-1001-six-emotions.mp4' })).status).toBe(201);
-    await until(async () => (await stored(first.url, 'once')).length >= 5, 60_000, 200);
+    await until(async () => (await storedEvents(first.url, 'once')).length >= 5, 60_000, 200);
     await first.close();
     // The file plays to its end while the gateway is down: its last event is the stream's end.
     const published = async () => (await eventLog(connections[0])).filter((e) => e.event.stream === 'once');
     await until(async () => (await published()).some((e) => e.event.kind === 'stream-status' && e.event.status === 'ended'), 60_000, 500);
     const second = await startGateway(dataDir);
     const all = await published();
-    await until(async () => (await stored(second.url, 'once')).length >= all.length, 30_000, 200);
-    const ids = (await stored(second.url, 'once')).map((e) => e.id);
+    await until(async () => (await storedEvents(second.url, 'once')).length >= all.length, 30_000, 200);
+    const ids = (await storedEvents(second.url, 'once')).map((e) => e.id);
     expect(ids).toHaveLength(all.length);
     expect(new Set(ids)).toEqual(new Set(all.map((e) => e.id)));
     // Played to its end, a file leaves the fleet.
     expect((await api(second.url).get('/api/streams/once')).status).toBe(404);
   });
 });
-
-/** Every event of `stream` a gateway stored, in the order stored. */
-async function stored(base: string, stream: string): Promise<MienEvent[]> {
-  const events: MienEvent[] = [];
-  for (let after: number | undefined = 0; after !== undefined; ) {
-    const page = (await api(base).get(`/api/events?stream=${stream}&limit=1000&after=${after}`)).body as { events: MienEvent[]; next?: number };
-    events.push(...page.events);
-    after = page.next;
-  }
-  return events;
-}

@@ -1,6 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import WebSocket from 'ws';
 import { OPENAPI } from '../../src/server/openapi.js';
+import type { MienEvent } from '../../src/events/events.js';
 
 const ajv = new Ajv2020({ strict: false, formats: { 'date-time': (s: string) => !Number.isNaN(Date.parse(s)) } });
 ajv.addSchema({ $id: 'openapi', components: OPENAPI.components });
@@ -94,6 +95,17 @@ export async function subscriber(url: string, subscribe: Record<string, unknown>
   socket.send(JSON.stringify({ type: 'subscribe', ...subscribe }));
   await until(() => messages.some((m) => m.type === 'subscribed' || m.type === 'error'));
   return { socket, messages };
+}
+
+/** Every event of `stream` a server stored, in the order stored, read page by page. */
+export async function storedEvents(base: string, stream: string): Promise<MienEvent[]> {
+  const events: MienEvent[] = [];
+  for (let after: number | undefined = 0; after !== undefined; ) {
+    const page = (await api(base).get(`/api/events?stream=${encodeURIComponent(stream)}&limit=1000&after=${after}`)).body as { events: MienEvent[]; next?: number };
+    events.push(...page.events);
+    after = page.next;
+  }
+  return events;
 }
 
 /** Polls `condition` every `everyMs` until it holds; fails after `timeoutMs`. */
