@@ -8,7 +8,7 @@ import { PREFLIGHT_HEADERS, type AccessRules } from './auth.js';
 import { HttpError } from './errors.js';
 import type { EventHub } from './event-hub.js';
 import { answerMalformedHttp, json, requireContentType, type Reply, type Route, type RouteBody, type Router } from './http.js';
-import type { MienMetrics } from './metrics.js';
+import type { ServedMetrics } from './metrics.js';
 import { bodyRefusal, bodySchema, bodyValidator, type BodySchema } from './request-body.js';
 import type { WhipStreams } from './whip-streams.js';
 
@@ -31,7 +31,7 @@ export interface AppParts {
   /** WebRTC publishers; none on a fleet gateway (a publisher's stream runs in the process it reaches). */
   readonly whip: WhipStreams | undefined;
   readonly hub: EventHub;
-  readonly metrics: MienMetrics;
+  readonly served: ServedMetrics;
 }
 
 /** JSON bodies are small: a stream request, a name. */
@@ -76,7 +76,7 @@ type FastifyError = Error & { code?: string; statusCode?: number };
  * allowedOrigins, WHIP handed the raw request, and /events upgraded to a WebSocket for EventHub.
  */
 export function buildApp(parts: AppParts): FastifyInstance {
-  const { access, router, whip, hub, metrics } = parts;
+  const { access, router, whip, hub, served } = parts;
   const app = Fastify({
     // Connections kept alive by steady requests (a dashboard polls every second) never go idle:
     // close() ends them all once it stopped taking new ones.
@@ -212,7 +212,7 @@ export function buildApp(parts: AppParts): FastifyInstance {
       handler: async (request, reply) => answer(request, reply, await page.route.handler({ req: request.raw, params: page.params, query: new URLSearchParams(), body: undefined })),
       wsHandler: (socket) => {
         hub.adopt(socket);
-        metrics.subscribers.set(hub.size);
+        served.subscribers.set(hub.size);
       },
     });
     done();

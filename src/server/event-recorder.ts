@@ -4,7 +4,6 @@ import { IdentityStoreError } from '../store/errors.js';
 import type { EventQuery } from '../store/event-store.js';
 import type { MienStores } from '../store/mien-stores.js';
 import { json, type Router } from './http.js';
-import type { MienMetrics } from './metrics.js';
 import { HttpError } from './errors.js';
 
 /**
@@ -23,7 +22,8 @@ export class EventRecorder {
   constructor(
     bus: EventBus,
     private readonly stores: MienStores,
-    private readonly metrics: MienMetrics,
+    /** Hears of each event as it comes, before it is stored (the analysis's metrics count it). */
+    private readonly onEvent: (event: MienEvent) => void = () => {},
   ) {
     bus.subscribe((event) => this.record(event));
   }
@@ -63,7 +63,7 @@ export class EventRecorder {
 
   private record(event: MienEvent): void {
     // Counted as it comes, in order with the stream's series (a removed stream's go at once).
-    this.metrics.observeEvent(event);
+    this.onEvent(event);
     this.pending.push(event);
     if (!this.flushPlanned) {
       this.flushPlanned = true;

@@ -42,11 +42,6 @@ export class FleetStreamCatalog {
     await fleetCall(this.desired.remove(id));
   }
 
-  /** How many streams the fleet should run that no worker holds: the fleet is full, or its workers are gone. */
-  async unassigned(): Promise<number> {
-    return (await this.list()).filter((stream) => stream.worker === null).length;
-  }
-
   /**
    * The config file's streams join the fleet's desired state, unless it has streams of their ids:
    * one removed over the API comes back when a gateway starts with it declared.

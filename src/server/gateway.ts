@@ -82,12 +82,12 @@ export class MienGateway {
   private static async assemble(config: ServerConfig, options: ServerOptions, nc: NatsConnection, stores: MienStores, lock: DataLock): Promise<MienGateway> {
     const log = options.log ?? console.error;
     const metrics = new GatewayMetrics();
-    const ownRuntime = options.runtime ? undefined : await AnalysisRuntime.open(options.settings ?? DEFAULT_SETTINGS, { onInference: (run) => metrics.observeInference(run), log: options.log });
+    const ownRuntime = options.runtime ? undefined : await AnalysisRuntime.open(options.settings ?? DEFAULT_SETTINGS, { log: options.log });
     try {
       const runtime = options.runtime ?? ownRuntime!;
       const bus = new InProcessEventBus();
-      const recorder = new EventRecorder(bus, stores, metrics);
-      const hub = new EventHub(recorder.stored, { bufferSize: config.subscriberBuffer, onDropped: (n) => metrics.droppedMessages.inc(n) });
+      const recorder = new EventRecorder(bus, stores);
+      const hub = new EventHub(recorder.stored, { bufferSize: config.subscriberBuffer, onDropped: (n) => metrics.served.droppedMessages.inc(n) });
       // Pictures become references here; the fleet's faces are analysed on its workers.
       const analysis = runtime.analysis(() => []);
       let references: ReferenceCatalog | undefined;
@@ -101,15 +101,13 @@ export class MienGateway {
         metrics,
         () => gateway?.readiness() ?? 'starting',
         async () => {
-          metrics.subscribers.set(hub.size);
-          metrics.queuedMessages.set(hub.mostQueued);
-          metrics.identities.set(stores.identities.count());
+          metrics.served.read(hub, stores.identities);
           await gateway?.measureFleet();
         },
       );
       // Nothing of a frame reaches a gateway: its previews stay empty, and say so.
       const previews = new StreamPreviews((identity) => stores.identities.get(identity)?.name);
-      const app = buildApp({ access: new AccessRules(config), router: apiRoutes({ health, catalog, previews, references, people, recorder }), whip: undefined, hub, metrics });
+      const app = buildApp({ access: new AccessRules(config), router: apiRoutes({ health, catalog, previews, references, people, recorder }), whip: undefined, hub, served: metrics.served });
       // Acknowledged once stored: what a crash loses comes again, and is stored once.
       const projection = await EventProjection.start(nc, { take: (event) => bus.publish(event), keep: () => recorder.flush() }, { durable: consumerName(config.dataDir), log });
       gateway = new MienGateway({ config, nc, app, stores, lock, ownRuntime, metrics, recorder, hub, catalog, projection, referenceCopy });
@@ -146,8 +144,11 @@ export class MienGateway {
   /** The fleet's gauges, read from NATS at a scrape; left as they were when NATS does not answer. */
   private async measureFleet(): Promise<void> {
     const { metrics, catalog, projection } = this.parts;
-    const [unassigned, pending] = await Promise.allSettled([catalog.unassigned(), projection.lag()]);
-    if (unassigned.status === 'fulfilled') metrics.unassignedStreams.set(unassigned.value);
+    const [streams, pending] = await Promise.allSettled([catalog.list(), projection.lag()]);
+    if (streams.status === 'fulfilled') {
+      metrics.fleetStreams.set(streams.value.length);
+      metrics.unassignedStreams.set(streams.value.filter((stream) => stream.worker === null).length);
+    }
     if (pending.status === 'fulfilled') metrics.eventsPending.set(pending.value);
   }
 

@@ -1,5 +1,5 @@
 import { json, type Router } from './http.js';
-import type { MienMetrics } from './metrics.js';
+import type { Registry } from 'prom-client';
 
 /**
  * What the server says of itself at /readyz: `starting` until it listens, `stopped` once the
@@ -13,7 +13,7 @@ export type Readiness = 'starting' | 'ok' | 'stopped' | 'cut-off';
  */
 export class Health {
   constructor(
-    private readonly metrics: MienMetrics,
+    private readonly metrics: { readonly registry: Registry },
     private readonly readiness: () => Readiness,
     /** Sets the gauges that are read rather than counted, just before a scrape. */
     private readonly beforeScrape: () => void | Promise<void>,

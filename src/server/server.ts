@@ -109,8 +109,8 @@ export class MienServer {
       }),
     });
     // Subscribers are sent what is stored: an event a client received survives a crash.
-    const recorder = new EventRecorder(bus, stores, metrics);
-    const hub = new EventHub(recorder.stored, { bufferSize: config.subscriberBuffer, onDropped: (n) => metrics.droppedMessages.inc(n) });
+    const recorder = new EventRecorder(bus, stores, (event) => metrics.observeEvent(event));
+    const hub = new EventHub(recorder.stored, { bufferSize: config.subscriberBuffer, onDropped: (n) => metrics.served.droppedMessages.inc(n) });
     const whip = WhipStreams.mount(
       live.streams,
       {
@@ -125,9 +125,7 @@ export class MienServer {
       metrics,
       () => server?.readiness() ?? 'starting',
       () => {
-        metrics.subscribers.set(hub.size);
-        metrics.queuedMessages.set(hub.mostQueued);
-        metrics.identities.set(identities.count());
+        metrics.served.read(hub, identities);
       },
     );
     const access = new AccessRules(config);
@@ -137,7 +135,7 @@ export class MienServer {
     const router = apiRoutes({ health, catalog, previews, references, people, recorder });
     server = new MienServer({
       config,
-      app: buildApp({ access, router, whip, hub, metrics }),
+      app: buildApp({ access, router, whip, hub, served: metrics.served }),
       stores,
       lock,
       ownRuntime,

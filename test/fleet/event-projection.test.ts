@@ -7,7 +7,6 @@ import type { FaceEvent, MienEvent } from '../../src/events/events.js';
 import { EventLog } from '../../src/fleet/event-log.js';
 import { EventProjection, type ProjectionSink } from '../../src/fleet/event-projection.js';
 import { EventRecorder } from '../../src/server/event-recorder.js';
-import { MienMetrics } from '../../src/server/metrics.js';
 import { MienStores } from '../../src/store/mien-stores.js';
 import { scratchDir } from '../support/fixtures.js';
 import { startJetStream, type JetStreamServer } from '../support/jetstream.js';
@@ -31,7 +30,7 @@ const face = (stream: string, n: number): FaceEvent => ({
 function gatewayStore(dataDir: string): { stores: MienStores; recorder: EventRecorder; sink: ProjectionSink } {
   const stores = MienStores.inDataDir(dataDir);
   const bus = new InProcessEventBus();
-  const recorder = new EventRecorder(bus, stores, new MienMetrics());
+  const recorder = new EventRecorder(bus, stores);
   return { stores, recorder, sink: { take: (event) => bus.publish(event), keep: () => recorder.flush() } };
 }
 

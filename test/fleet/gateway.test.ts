@@ -134,7 +134,10 @@ describe('mien serve --nats: a gateway of a fleet (in process, a real JetStream 
     await until(async () => (await metric('mien_fleet_unassigned_streams')) === 1, 20_000, 200);
     const waiting = ((await client.get('/api/streams')).body as { streams: StreamInfo[] }).streams.filter((s) => s.worker === null);
     expect(waiting).toMatchObject([{ status: 'connecting', reason: 'waiting for a worker with room' }]);
+    expect(await metric('mien_fleet_streams')).toBe(3);
     expect(await metric('mien_gateway_nats_connected')).toBe(1);
+    // A gateway analyses nothing: the analysis's series (and their alerts) are the workers'.
+    expect((await client.get('/metrics')).text).not.toMatch(/^mien_(analysis_running|streams|stream_up)\b/m);
     expect(await metric('mien_gateway_events_pending')).toBeGreaterThanOrEqual(0);
     for (const id of ['bars-1', 'bars-2', 'bars-3']) await client.send('DELETE', `/api/streams/${id}`);
     await until(async () => (await metric('mien_fleet_unassigned_streams')) === 0, 20_000, 200);

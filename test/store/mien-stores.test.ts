@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { InProcessEventBus } from '../../src/events/event-bus.js';
 import type { FaceEvent, MienEvent } from '../../src/events/events.js';
 import { EventRecorder } from '../../src/server/event-recorder.js';
-import { MienMetrics } from '../../src/server/metrics.js';
 import { MienStores } from '../../src/store/mien-stores.js';
 import { scratchDir } from '../support/fixtures.js';
 
@@ -39,7 +38,7 @@ describe('EventRecorder', () => {
   it('stores a frame\'s events with the people\'s counts they make, merges included, in their order', () => {
     const stores = MienStores.inDataDir(scratchDir());
     const bus = new InProcessEventBus();
-    const recorder = new EventRecorder(bus, stores, new MienMetrics());
+    const recorder = new EventRecorder(bus, stores);
     const sent: MienEvent[] = [];
     recorder.stored.subscribe((event) => sent.push(event));
     const events: MienEvent[] = [
@@ -69,7 +68,7 @@ describe('EventRecorder', () => {
       // A gateway that stored these, then died before acknowledging them, is given them again.
       const stores = MienStores.inDataDir(dir);
       const bus = new InProcessEventBus();
-      const recorder = new EventRecorder(bus, stores, new MienMetrics());
+      const recorder = new EventRecorder(bus, stores);
       recorder.stored.subscribe((event) => sent.push(event));
       for (const event of [...delivered, ...(run === 1 ? [{ ...face(0, 3), id: 'cam:7:2' }] : [])]) bus.publish(event);
       recorder.close();

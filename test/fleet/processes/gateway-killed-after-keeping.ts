@@ -9,13 +9,12 @@ import { connect } from '@nats-io/transport-node';
 import { InProcessEventBus } from '../../../src/events/event-bus.js';
 import { EventProjection } from '../../../src/fleet/event-projection.js';
 import { EventRecorder } from '../../../src/server/event-recorder.js';
-import { MienMetrics } from '../../../src/server/metrics.js';
 import { MienStores } from '../../../src/store/mien-stores.js';
 
 const [url, dataDir] = process.argv.slice(2);
 const stores = MienStores.inDataDir(dataDir);
 const bus = new InProcessEventBus();
-const recorder = new EventRecorder(bus, stores, new MienMetrics());
+const recorder = new EventRecorder(bus, stores);
 await EventProjection.start(
   await connect({ servers: url }),
   {
